@@ -1,0 +1,34 @@
+"""Operations tagged ``Auth Service (v2)``: LangSmith's frontend-bridged callback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connexion import request
+from connexion.exceptions import Unauthorized
+from starlette.responses import Response
+
+from linkvault.api.context import current_services
+from linkvault.api.representations import NO_STORE, json_response, linked_account_public
+from linkvault.api.security import project_id_of
+from linkvault.engine import linking
+
+__all__ = ["oauth_callback_v2_auth_callback_provider_id_post"]
+
+
+async def oauth_callback_v2_auth_callback_provider_id_post(
+    provider_id: str, body: dict[str, Any], token_info: dict[str, Any]
+) -> Response:
+    project_id = project_id_of(token_info)
+    tenant = request.headers.get("x-tenant-id")
+    if tenant is not None and tenant != str(project_id):
+        raise Unauthorized()
+    finished = await linking.finish_link(
+        current_services(),
+        linking.CallbackParameters(state=body["state"], code=body["code"]),
+        project_id=project_id,
+        app_name=provider_id,
+    )
+    return json_response(
+        linked_account_public(finished.account), headers={**NO_STORE, "Referrer-Policy": "no-referrer"}
+    )

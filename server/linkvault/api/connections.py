@@ -1,0 +1,43 @@
+"""Operations tagged ``Connections``: Peaka's frontend-bridged callback."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.responses import Response
+
+from linkvault.api.context import current_services
+from linkvault.api.representations import NO_STORE, connection, json_response
+from linkvault.api.security import project_id_of
+from linkvault.engine import linking
+from linkvault.errors import InvalidInput, NotFound
+
+__all__ = ["oauth_2_callback"]
+
+
+def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
+    """Accept the raw query string or a whole redirect URL; a repeated parameter is ambiguous."""
+    query = urlsplit(query_parameters).query if "://" in query_parameters else query_parameters.lstrip("?")
+    parsed = parse_qs(query, keep_blank_values=True)
+    if any(len(parsed.get(name, [])) > 1 for name in ("code", "state", "error", "iss")):
+        raise InvalidInput("queryParameters repeats a parameter", location=("body", "queryParameters"))
+
+    def one(name: str) -> str | None:
+        values = parsed.get(name)
+        return values[0] if values else None
+
+    return linking.CallbackParameters(state=one("state"), code=one("code"), error=one("error"), iss=one("iss"))
+
+
+async def oauth_2_callback(project_id: str, body: dict[str, Any], token_info: dict[str, Any]) -> Response:
+    caller_project_id = project_id_of(token_info)
+    if project_id != str(caller_project_id):
+        raise NotFound("no such project")
+    query_parameters = body.get("queryParameters")
+    if not isinstance(query_parameters, str):
+        raise InvalidInput("queryParameters is required", location=("body", "queryParameters"))
+    finished = await linking.finish_link(
+        current_services(), _callback_parameters(query_parameters), project_id=caller_project_id
+    )
+    return json_response(connection(finished), headers={**NO_STORE, "Referrer-Policy": "no-referrer"})

@@ -1,0 +1,30 @@
+"""Operations tagged ``Oauth``: quiva.ai's callback, which answers the tokens to the caller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from linkvault.api.context import current_services
+from linkvault.api.representations import NO_STORE, json_response, oauth_connection
+from linkvault.api.security import project_id_of
+from linkvault.engine import linking
+
+__all__ = ["integrations_oauth_callback"]
+
+
+async def integrations_oauth_callback(
+    code: str,
+    state: str,
+    token_info: dict[str, Any],
+    error: str | None = None,
+    error_description: str | None = None,
+    iss: str | None = None,
+) -> Response:
+    finished = await linking.finish_link(
+        current_services(),
+        linking.CallbackParameters(state=state, code=code, error=error, iss=iss),
+        project_id=project_id_of(token_info),
+    )
+    return json_response(oauth_connection(finished), headers={**NO_STORE, "Referrer-Policy": "no-referrer"})

@@ -1,0 +1,103 @@
+"""The JSON bodies of the spec's schemas, built from engine results."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from starlette.responses import Response
+
+from linkvault.engine.linking import FinishedLink
+from linkvault.store.models import AppConfiguration, LinkedAccount
+
+__all__ = [
+    "NO_STORE",
+    "app_configuration",
+    "connection",
+    "json_response",
+    "linked_account_public",
+    "oauth_connection",
+]
+
+# RFC 6749 §5.1: responses with tokens must not be cached.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    # Built here rather than returned as a dict: Connexion cannot pick a media type for an
+    # operation whose responses declare both application/json and application/problem+json.
+    return Response(
+        json.dumps(body, separators=(",", ":")).encode("utf-8"),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def _timestamp(value: datetime) -> str:
+    return value.isoformat()
+
+
+def linked_account_public(account: LinkedAccount) -> dict[str, Any]:
+    return {
+        "id": str(account.id),
+        "project_id": str(account.project_id),
+        "app_name": account.app_name,
+        "linked_account_owner_id": account.linked_account_owner_id,
+        "security_scheme": "oauth2",
+        "enabled": account.enabled,
+        "created_at": _timestamp(account.created_at),
+        "updated_at": _timestamp(account.updated_at),
+    }
+
+
+def app_configuration(app: AppConfiguration, *, redirect_uri: str) -> dict[str, Any]:
+    return {
+        "id": str(app.id),
+        "project_id": str(app.project_id),
+        "app_name": app.app_name,
+        "issuer": app.issuer,
+        "authorize_url": app.authorize_url,
+        "token_url": app.token_url,
+        "revocation_url": app.revocation_url,
+        "client_id": app.client_id,
+        "has_client_secret": app.client_secret_encrypted is not None,
+        "scopes": list(app.scopes),
+        "token_endpoint_auth_method": app.token_endpoint_auth_method,
+        "authorize_params": dict(app.authorize_params),
+        "redirect_uri": redirect_uri,
+        "allowed_redirect_urls": list(app.allowed_redirect_urls),
+        "authorization_response_iss_parameter_supported": app.authorization_response_iss_parameter_supported,
+        "created_at": _timestamp(app.created_at),
+        "updated_at": _timestamp(app.updated_at),
+    }
+
+
+def connection(finished: FinishedLink) -> dict[str, Any]:
+    """Peaka's Connection: the account id, the owner id as its name, the app as its type."""
+    account = finished.account
+    return {
+        "id": str(account.id),
+        "name": account.linked_account_owner_id,
+        "type": account.app_name,
+        "url": finished.redirect_uri,
+    }
+
+
+def oauth_connection(finished: FinishedLink) -> dict[str, Any]:
+    """quiva.ai's OauthConnection: the tokens themselves, for the authenticated caller only."""
+    account, token_set = finished.account, finished.token_set
+    body: dict[str, Any] = {
+        "access_token": token_set.access_token,
+        "token_type": token_set.token_type,
+        "sequence": account.sequence,
+        "subject": f"linkvault.oauth.{account.project_id}.{account.app_name}.{account.linked_account_owner_id}",
+        "modified": int(account.updated_at.timestamp()),
+    }
+    if token_set.refresh_token is not None:
+        body["refresh_token"] = token_set.refresh_token
+    if account.expires_at is not None and token_set.expires_in is not None:
+        body["expiry"] = _timestamp(account.expires_at)
+        body["expires_in"] = token_set.expires_in
+    return body

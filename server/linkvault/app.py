@@ -1,0 +1,104 @@
+"""The ASGI application: the spec loaded by Connexion, handlers resolved by tag and operationId."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
+from connexion.resolver import Resolution, Resolver
+from connexion.utils import get_function_from_name
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from linkvault.api.context import services_var
+from linkvault.api.naming import handler_path
+from linkvault.api.problems import ERROR_HANDLERS, BodyTooLarge, render_error
+from linkvault.engine.services import Services, open_services
+from linkvault.settings import Settings
+
+__all__ = ["SPEC_PATH", "SpecResolver", "create_app"]
+
+SPEC_PATH = Path(__file__).with_name("openapi.yaml")
+
+logger = logging.getLogger(__name__)
+
+
+class SpecResolver(Resolver):
+    """Resolves each operation to ``linkvault.api.<snake(tag)>.<snake(operationId)>``."""
+
+    def resolve(self, operation: Any) -> Resolution:
+        tags = operation._operation.get("tags") or ["default"]
+        path = handler_path(tags[0], operation.operation_id)
+        return Resolution(get_function_from_name(path), path)
+
+
+class _RequestScope:
+    """Outermost middleware: makes the services reachable and bounds request bodies.
+
+    It also gives every scope an ``extensions`` key; uvicorn's scope has none, and Connexion records
+    the operation there for the error handlers."""
+
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+        self.max_body_bytes = services.settings.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope.setdefault("extensions", {})
+        token = services_var.set(self.services)
+        try:
+            await self.app(scope, self._bounded(scope, receive), send)
+        finally:
+            services_var.reset(token)
+
+    def _bounded(self, scope: Scope, receive: Receive) -> Receive:
+        limit = self.max_body_bytes
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and (not value.isdigit() or int(value) > limit):
+                too_large = True
+                break
+        else:
+            too_large = False
+        received = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal received
+            if too_large:
+                raise BodyTooLarge()
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge()
+            return message
+
+        return bounded_receive
+
+
+def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
+    services = services or open_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        yield
+        await services.aclose()
+
+    app = AsyncApp(__name__, lifespan=lifespan)
+    app.add_api(
+        SPEC_PATH,
+        resolver=SpecResolver(),
+        pythonic_params=True,
+        strict_validation=False,  # providers append their own parameters to callbacks
+        validate_responses=False,
+    )
+    for exception_class in ERROR_HANDLERS:
+        app.add_error_handler(exception_class, render_error)
+    app.add_middleware(_RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)  # type: ignore[arg-type]
+    return app

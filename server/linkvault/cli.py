@@ -1,0 +1,111 @@
+"""The ``linkvault`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from linkvault.engine import projects
+from linkvault.engine.services import Services, open_services
+from linkvault.errors import LinkvaultError
+from linkvault.settings import Settings
+from linkvault.store.crypto import generate_key
+from linkvault.store.migrate import upgrade
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="linkvault", description="Self-hosted OAuth2 account linking.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="apply pending migrations and serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply pending migrations")
+
+    project = commands.add_parser("projects", help="projects").add_subparsers(dest="projects_command", required=True)
+    create_project = project.add_parser("create", help="create a project and its first API key")
+    create_project.add_argument("name")
+    create_project.add_argument("--json", action="store_true", help="print {id, api_key} as JSON")
+
+    keys = commands.add_parser("api-keys", help="API keys").add_subparsers(dest="api_keys_command", required=True)
+    create_key = keys.add_parser("create", help="add an API key to a project")
+    create_key.add_argument("project_id", type=uuid.UUID)
+    create_key.add_argument("--json", action="store_true", help="print {id, project_id, api_key} as JSON")
+    revoke_key = keys.add_parser("revoke", help="revoke an API key at once")
+    revoke_key.add_argument("key_id", type=uuid.UUID)
+
+    encryption = commands.add_parser("keys", help="encryption keys").add_subparsers(dest="keys_command", required=True)
+    encryption.add_parser("generate", help="print a new encryption key for LINKVAULT_ENCRYPTION_KEYS")
+    return parser
+
+
+async def _with_services(settings: Settings, work: Callable[[Services], Awaitable[Any]]) -> Any:
+    services = open_services(settings)
+    try:
+        await upgrade(services.engine)
+        return await work(services)
+    finally:
+        await services.aclose()
+
+
+def _serve(settings: Settings, host: str, port: int, log_level: str) -> None:
+    import uvicorn
+
+    from linkvault.app import create_app
+
+    if "public_url" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
+    asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0)))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings()
+        if args.command == "serve":
+            _serve(settings, args.host, args.port, args.log_level)
+        elif args.command == "db":
+            asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0)))
+            print("database is up to date")
+        elif args.command == "projects":
+            created = asyncio.run(_with_services(settings, lambda s: projects.create_project(s, name=args.name)))
+            _print_key(created, as_json=args.json, label="project")
+        elif args.command == "api-keys" and args.api_keys_command == "create":
+            created = asyncio.run(
+                _with_services(settings, lambda s: projects.create_api_key(s, project_id=args.project_id))
+            )
+            _print_key(created, as_json=args.json, label="api key")
+        elif args.command == "api-keys":
+            asyncio.run(_with_services(settings, lambda s: projects.revoke_api_key(s, key_id=args.key_id)))
+            print(f"revoked {args.key_id}")
+        elif args.command == "keys":
+            print(generate_key())
+    except LinkvaultError as exc:
+        print(f"linkvault: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_key(created: projects.NewApiKey, *, as_json: bool, label: str) -> None:
+    if as_json:
+        body = {"id": str(created.project_id), "api_key": created.api_key}
+        if label == "api key":
+            body = {"id": str(created.key_id), "project_id": str(created.project_id), "api_key": created.api_key}
+        print(json.dumps(body))
+        return
+    print(f"project id: {created.project_id}")
+    print(f"key id:     {created.key_id}")
+    print(f"api key:    {created.api_key}  (shown once; store it now)")

@@ -1,0 +1,156 @@
+"""App configurations: validated, completed from discovery metadata, secrets encrypted."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from linkvault.engine.discovery import discover
+from linkvault.engine.services import Services
+from linkvault.engine.urls import check_endpoint_url
+from linkvault.errors import Conflict, InvalidInput, NotFound
+from linkvault.store import app_configurations as store
+from linkvault.store.models import AppConfiguration
+from linkvault.store.types import utc_now
+
+__all__ = [
+    "AUTH_METHODS",
+    "create_app_configuration",
+    "delete_app_configuration",
+    "get_app_configuration",
+    "list_app_configurations",
+    "update_app_configuration",
+]
+
+AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+# Parameters of the authorization request that linkvault sets itself and must not be overridden.
+_RESERVED_PARAMS = {
+    "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
+    "code_challenge_method", "request", "request_uri",
+}  # fmt: skip
+_URL_FIELDS = ("authorize_url", "token_url", "revocation_url", "redirect_uri")
+
+
+
+async def create_app_configuration(
+    services: Services, *, project_id: uuid.UUID, fields: dict[str, Any]
+) -> AppConfiguration:
+    app = AppConfiguration(
+        project_id=project_id,
+        app_name=fields["app_name"],
+        client_id=fields["client_id"],
+        authorize_url="",
+        token_url="",
+        token_endpoint_auth_method="client_secret_basic",
+    )
+    for name, value in (await _changes(services, app, fields)).items():
+        setattr(app, name, value)
+    try:
+        async with services.sessions.begin() as session:
+            if await store.get_app_configuration(session, project_id=project_id, app_name=app.app_name):
+                raise Conflict("an app configuration with this app_name exists")
+            return await store.add_app_configuration(session, app=app)
+    except IntegrityError as exc:
+        raise Conflict("an app configuration with this app_name exists") from exc
+
+
+async def update_app_configuration(
+    services: Services, *, project_id: uuid.UUID, app_name: str, fields: dict[str, Any]
+) -> AppConfiguration:
+    async with services.sessions() as session:
+        current = await store.get_app_configuration(session, project_id=project_id, app_name=app_name)
+    if current is None:
+        raise NotFound("no such app configuration")
+    # Discovery is I/O at the provider: it runs before the transaction; then the row is locked and
+    # only the changed fields are written, so a concurrent update of other fields is kept.
+    changes = await _changes(services, current, fields)
+    async with services.sessions.begin() as session:
+        app = await store.get_app_configuration(
+            session, project_id=project_id, app_name=app_name, for_update=True
+        )
+        if app is None:
+            raise NotFound("no such app configuration")
+        for name, value in changes.items():
+            setattr(app, name, value)
+        app.updated_at = utc_now()
+        await session.flush()
+        return app
+
+
+async def _changes(services: Services, app: AppConfiguration, fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``fields`` against ``app`` and return the column values to write; with ``issuer``,
+    discovery fills the endpoints."""
+    for name in _URL_FIELDS:
+        if fields.get(name) is not None:
+            check_endpoint_url(fields[name], what=name, location=("body", name))
+    for index, url in enumerate(fields.get("allowed_redirect_urls") or []):
+        check_endpoint_url(
+            url, what="allowed_redirect_urls entry", location=("body", "allowed_redirect_urls", str(index))
+        )
+    reserved = _RESERVED_PARAMS.intersection(fields.get("authorize_params") or {})
+    if reserved:
+        raise InvalidInput(
+            f"authorize_params must not set {', '.join(sorted(reserved))}",
+            location=("body", "authorize_params"),
+        )
+    changes: dict[str, Any] = {
+        name: fields[name]
+        for name in ("revocation_url", "redirect_uri", "client_id", "scopes", "authorize_params",
+                     "allowed_redirect_urls", "token_endpoint_auth_method")  # fmt: skip
+        if name in fields
+    }
+    if fields.get("issuer") is not None:
+        if fields.get("authorize_url") is not None or fields.get("token_url") is not None:
+            raise InvalidInput(
+                "give either issuer or authorize_url and token_url", location=("body", "issuer")
+            )
+        metadata = await discover(services.http, fields["issuer"])
+        changes.update(
+            issuer=metadata.issuer,
+            authorize_url=metadata.authorization_endpoint,
+            token_url=metadata.token_endpoint,
+            revocation_url=fields.get("revocation_url", metadata.revocation_endpoint),
+            authorization_response_iss_parameter_supported=(
+                metadata.authorization_response_iss_parameter_supported
+            ),
+        )
+    elif fields.get("authorize_url") is not None or fields.get("token_url") is not None:
+        changes["authorize_url"] = fields.get("authorize_url") or app.authorize_url
+        changes["token_url"] = fields.get("token_url") or app.token_url
+        # Explicit endpoints replace discovered ones; the issuer they came from no longer applies.
+        changes.update(issuer=None, authorization_response_iss_parameter_supported=False)
+    if not changes.get("authorize_url", app.authorize_url) or not changes.get("token_url", app.token_url):
+        raise InvalidInput("give either issuer or both authorize_url and token_url", location=("body",))
+    if changes.get("token_endpoint_auth_method", app.token_endpoint_auth_method) not in AUTH_METHODS:
+        raise InvalidInput(
+            "unsupported token_endpoint_auth_method", location=("body", "token_endpoint_auth_method")
+        )
+    if "client_secret" in fields:
+        secret = fields["client_secret"]
+        changes["client_secret_encrypted"] = services.cipher.encrypt(secret) if secret else None
+    return changes
+
+
+async def get_app_configuration(services: Services, *, project_id: uuid.UUID, app_name: str) -> AppConfiguration:
+    async with services.sessions() as session:
+        app = await store.get_app_configuration(session, project_id=project_id, app_name=app_name)
+    if app is None:
+        raise NotFound("no such app configuration")
+    return app
+
+
+async def list_app_configurations(services: Services, *, project_id: uuid.UUID) -> list[AppConfiguration]:
+    async with services.sessions() as session:
+        return await store.list_app_configurations(session, project_id=project_id)
+
+
+async def delete_app_configuration(services: Services, *, project_id: uuid.UUID, app_name: str) -> None:
+    async with services.sessions.begin() as session:
+        app = await store.get_app_configuration(session, project_id=project_id, app_name=app_name, for_update=True)
+        if app is None:
+            raise NotFound("no such app configuration")
+        if await store.count_linked_accounts(session, app_configuration_id=app.id):
+            raise Conflict("the app has linked accounts; delete them first")
+        await store.delete_app_configuration(session, app=app)

@@ -1,0 +1,221 @@
+"""Linking an account: start (authorization request) and finish (callback, token exchange, save).
+
+Every callback face of the API finishes through ``finish_link``, so they share one set of checks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+from sqlalchemy.exc import IntegrityError
+
+from linkvault.engine import pkce, state as states, tokens
+from linkvault.engine.services import Services
+from linkvault.engine.urls import check_after_link_redirect
+from linkvault.errors import InvalidInput, InvalidState, IssuerMismatch, NotFound, ProviderDenied
+from linkvault.store import app_configurations, link_states, linked_accounts
+from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+from linkvault.store.types import utc_now
+
+__all__ = ["CallbackParameters", "FinishedLink", "finish_link", "redirect_uri_of", "start_link"]
+
+_MAX_OWNER_ID_LENGTH = 255
+# RFC 6749 §4.1.2.1 and OpenID Connect Core §3.1.2.6 error codes; any other value is reported as
+# "provider_error" so that provider text is never reflected.
+_PROVIDER_ERRORS = {
+    "access_denied", "invalid_request", "unauthorized_client", "unsupported_response_type",
+    "invalid_scope", "server_error", "temporarily_unavailable", "interaction_required",
+    "login_required", "account_selection_required", "consent_required",
+}  # fmt: skip
+
+
+def redirect_uri_of(services: Services, app: AppConfiguration) -> str:
+    return app.redirect_uri or services.settings.default_redirect_uri
+
+
+async def start_link(
+    services: Services,
+    *,
+    project_id: uuid.UUID,
+    app_name: str,
+    owner_id: str,
+    after_redirect_url: str | None,
+) -> str:
+    """Store a new state and return the provider's authorization URL (RFC 6749 §4.1.1, RFC 7636 §4.3)."""
+    if not owner_id or len(owner_id) > _MAX_OWNER_ID_LENGTH:
+        raise InvalidInput(
+            f"linked_account_owner_id must have 1 to {_MAX_OWNER_ID_LENGTH} characters",
+            location=("query", "linked_account_owner_id"),
+        )
+    state = states.new_state()
+    verifier = pkce.new_code_verifier()
+    async with services.sessions.begin() as session:
+        app = await app_configurations.get_app_configuration(session, project_id=project_id, app_name=app_name)
+        if app is None:
+            raise NotFound("no such app configuration")
+        if after_redirect_url is not None:
+            check_after_link_redirect(
+                after_redirect_url,
+                allowed=app.allowed_redirect_urls,
+                location=("query", "after_oauth2_link_redirect_url"),
+            )
+        redirect_uri = redirect_uri_of(services, app)
+        now = utc_now()
+        await link_states.add_link_state(
+            session,
+            link_state=LinkState(
+                state_hash=states.hash_state(state),
+                project_id=project_id,
+                app_configuration_id=app.id,
+                app_name=app.app_name,
+                linked_account_owner_id=owner_id,
+                redirect_uri=redirect_uri,
+                expected_issuer=app.issuer,
+                issuer_required=app.authorization_response_iss_parameter_supported,
+                after_redirect_url=after_redirect_url,
+                code_verifier_encrypted=services.cipher.encrypt(verifier),
+                expires_at=now + timedelta(seconds=services.settings.state_ttl_seconds),
+                created_at=now,
+            ),
+        )
+    url: str = prepare_grant_uri(
+        app.authorize_url,
+        client_id=app.client_id,
+        response_type="code",
+        redirect_uri=redirect_uri,
+        scope=app.scopes or None,
+        state=state,
+        code_challenge=pkce.code_challenge(verifier),
+        code_challenge_method=pkce.CODE_CHALLENGE_METHOD,
+        **app.authorize_params,
+    )
+    return url
+
+
+@dataclass(frozen=True)
+class CallbackParameters:
+    """What the provider's redirect carried (RFC 6749 §4.1.2, RFC 9207 §2)."""
+
+    state: str | None
+    code: str | None = None
+    error: str | None = None
+    iss: str | None = None
+
+
+@dataclass(frozen=True)
+class FinishedLink:
+    account: LinkedAccount
+    token_set: tokens.TokenSet
+    redirect_uri: str
+    after_redirect_url: str | None
+
+
+async def finish_link(
+    services: Services,
+    callback: CallbackParameters,
+    *,
+    project_id: uuid.UUID | None = None,
+    app_name: str | None = None,
+) -> FinishedLink:
+    """Consume the state, check the response, exchange the code and save the account.
+
+    The state is consumed in its own transaction before anything else, so it is used up whatever
+    happens next, and a crash leaves it unusable. ``project_id`` and ``app_name`` narrow the state
+    to the authenticated caller's; a state of another project or app is refused and not consumed.
+    """
+    state_hash = states.hash_state(callback.state)
+    async with services.sessions.begin() as session:
+        link = await link_states.consume_link_state(
+            session, state_hash=state_hash, now=utc_now(), project_id=project_id, app_name=app_name
+        )
+    if link is None:
+        raise InvalidState("the state is unknown, expired or already used")
+
+    _check_issuer(link, callback.iss)
+    if callback.error is not None:
+        code = callback.error if callback.error in _PROVIDER_ERRORS else "provider_error"
+        raise ProviderDenied(f"the provider refused the authorization ({code})", code=code)
+    if not callback.code:
+        raise InvalidInput("the callback carries no code", location=("query", "code"))
+
+    async with services.sessions() as session:
+        app = await session.get(AppConfiguration, link.app_configuration_id)
+    if app is None:
+        raise InvalidState("the app configuration of this state was deleted")
+    client_secret = (
+        services.cipher.decrypt(app.client_secret_encrypted) if app.client_secret_encrypted else None
+    )
+    token_set = await tokens.exchange_code(
+        services.http,
+        token_url=app.token_url,
+        client=tokens.ClientCredentials(
+            client_id=app.client_id, client_secret=client_secret, auth_method=app.token_endpoint_auth_method
+        ),
+        code=callback.code,
+        redirect_uri=link.redirect_uri,
+        code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
+    )
+    account = await _save_account(services, link, token_set)
+    return FinishedLink(
+        account=account,
+        token_set=token_set,
+        redirect_uri=link.redirect_uri,
+        after_redirect_url=link.after_redirect_url,
+    )
+
+
+def _check_issuer(link: LinkState, iss: str | None) -> None:
+    """RFC 9207 §2.4: compare ``iss`` with the issuer the request was sent to, exactly (no
+    normalisation), and require it where the provider advertises that it sends it."""
+    if iss is None:
+        if link.issuer_required:
+            raise IssuerMismatch("the authorization response has no iss parameter")
+        return
+    if link.expected_issuer is not None and iss != link.expected_issuer:
+        raise IssuerMismatch("the authorization response comes from another issuer")
+
+
+async def _save_account(services: Services, link: LinkState, token_set: tokens.TokenSet) -> LinkedAccount:
+    """Create or update the one account for (project, app, owner) in one transaction. The row is
+    locked where the database can; a concurrent first insert is retried as an update."""
+    for attempt in range(2):
+        try:
+            async with services.sessions.begin() as session:
+                account = await linked_accounts.find_linked_account(
+                    session,
+                    project_id=link.project_id,
+                    app_name=link.app_name,
+                    owner_id=link.linked_account_owner_id,
+                )
+                now = utc_now()
+                if account is None:
+                    account = LinkedAccount(
+                        project_id=link.project_id,
+                        app_configuration_id=link.app_configuration_id,
+                        app_name=link.app_name,
+                        linked_account_owner_id=link.linked_account_owner_id,
+                        access_token_encrypted="",
+                        token_type=token_set.token_type,
+                        created_at=now,
+                    )
+                account.app_configuration_id = link.app_configuration_id
+                account.access_token_encrypted = services.cipher.encrypt(token_set.access_token)
+                # A provider that sends no new refresh token keeps the old one valid (RFC 6749 §6).
+                if token_set.refresh_token is not None:
+                    account.refresh_token_encrypted = services.cipher.encrypt(token_set.refresh_token)
+                account.token_type = token_set.token_type
+                account.scope = token_set.scope
+                account.expires_at = (
+                    now + timedelta(seconds=token_set.expires_in) if token_set.expires_in is not None else None
+                )
+                account.enabled = True
+                account.sequence += 1
+                account.updated_at = now
+                return await linked_accounts.save_linked_account(session, account=account)
+        except IntegrityError:
+            if attempt == 1:
+                raise
+    raise AssertionError("unreachable")

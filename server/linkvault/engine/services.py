@@ -1,0 +1,57 @@
+"""What every engine call needs: settings, database sessions, the cipher and the outbound HTTP client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from linkvault.errors import ConfigurationError
+from linkvault.settings import Settings
+from linkvault.store.crypto import Cipher, load_key_file
+from linkvault.store.database import create_engine, create_sessionmaker, sqlite_path
+
+__all__ = ["Services", "load_cipher", "open_services"]
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    cipher: Cipher
+    http: httpx.AsyncClient
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+        await self.engine.dispose()
+
+
+def load_cipher(settings: Settings) -> Cipher:
+    """The configured keys; on an SQLite database, a key kept beside the database file."""
+    if settings.encryption_keys is not None:
+        return Cipher.from_setting(settings.encryption_keys.get_secret_value())
+    database_file = sqlite_path(settings.database_url)
+    if database_file is None:
+        raise ConfigurationError(
+            "LINKVAULT_ENCRYPTION_KEYS is required unless the database is an SQLite file "
+            "(generate a key with `linkvault keys generate`)"
+        )
+    return Cipher([load_key_file(database_file.with_name(database_file.name + ".key"))])
+
+
+def open_services(settings: Settings) -> Services:
+    cipher = load_cipher(settings)
+    engine = create_engine(settings.database_url)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=create_sessionmaker(engine),
+        cipher=cipher,
+        # trust_env keeps SSL_CERT_FILE and the proxy variables working; redirects are never
+        # followed, since a token endpoint that redirects is misconfigured or hostile.
+        http=httpx.AsyncClient(
+            timeout=settings.http_timeout_seconds, follow_redirects=False, trust_env=True
+        ),
+    )

@@ -1,0 +1,64 @@
+"""App configurations: one OAuth2 client registration per app name in a project."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, func
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+
+__all__ = [
+    "add_app_configuration",
+    "count_linked_accounts",
+    "delete_app_configuration",
+    "get_app_configuration",
+    "list_app_configurations",
+]
+
+
+async def add_app_configuration(session: AsyncSession, *, app: AppConfiguration) -> AppConfiguration:
+    session.add(app)
+    await session.flush()
+    return app
+
+
+async def get_app_configuration(
+    session: AsyncSession, *, project_id: uuid.UUID, app_name: str, for_update: bool = False
+) -> AppConfiguration | None:
+    query = select(AppConfiguration).where(
+        AppConfiguration.project_id == project_id, AppConfiguration.app_name == app_name
+    )
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def list_app_configurations(
+    session: AsyncSession, *, project_id: uuid.UUID
+) -> list[AppConfiguration]:
+    result = await session.execute(
+        select(AppConfiguration)
+        .where(AppConfiguration.project_id == project_id)
+        .order_by(AppConfiguration.app_name)  # type: ignore[arg-type]
+    )
+    return list(result.scalars())
+
+
+async def count_linked_accounts(session: AsyncSession, *, app_configuration_id: uuid.UUID) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(LinkedAccount)
+        .where(LinkedAccount.app_configuration_id == app_configuration_id)
+    )
+    return int(result.scalar_one())
+
+
+async def delete_app_configuration(session: AsyncSession, *, app: AppConfiguration) -> None:
+    # Pending links of the app go with it; they are deleted here rather than by the database's
+    # cascade so that the outcome does not depend on SQLite's foreign-key pragma.
+    await session.execute(delete(LinkState).where(LinkState.app_configuration_id == app.id))  # type: ignore[arg-type]
+    await session.delete(app)
+    await session.flush()

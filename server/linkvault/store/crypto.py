@@ -1,0 +1,79 @@
+"""Encryption at rest: Fernet (AES-128-CBC with HMAC-SHA256) through ``cryptography``'s MultiFernet.
+
+The first key encrypts; every key decrypts, so keys rotate by putting a new one first and
+re-encrypting (``linkvault keys rotate``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from linkvault.errors import ConfigurationError, DecryptionError
+
+__all__ = ["Cipher", "generate_key", "load_key_file"]
+
+
+def generate_key() -> str:
+    return Fernet.generate_key().decode("ascii")
+
+
+class Cipher:
+    """Encrypts and decrypts secrets; never shows a key or a plaintext in its repr."""
+
+    def __init__(self, keys: list[str]) -> None:
+        if not keys:
+            raise ConfigurationError("no encryption key is configured")
+        try:
+            self._fernet = MultiFernet([Fernet(key.strip().encode("ascii")) for key in keys])
+        except (ValueError, UnicodeEncodeError) as exc:
+            raise ConfigurationError(
+                "an encryption key is not a valid Fernet key (32 url-safe base64-encoded bytes)"
+            ) from exc
+
+    @classmethod
+    def from_setting(cls, value: str) -> Cipher:
+        return cls([key for key in value.split(",") if key.strip()])
+
+    def __repr__(self) -> str:
+        return "Cipher(<keys hidden>)"
+
+    def encrypt(self, plaintext: str) -> str:
+        return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, ciphertext: str) -> str:
+        try:
+            return self._fernet.decrypt(ciphertext.encode("ascii")).decode("utf-8")
+        except InvalidToken as exc:
+            raise DecryptionError(
+                "a stored secret cannot be decrypted with the configured encryption keys"
+            ) from exc
+
+    def rotate(self, ciphertext: str) -> str:
+        """Re-encrypt under the first key."""
+        try:
+            return self._fernet.rotate(ciphertext.encode("ascii")).decode("ascii")
+        except InvalidToken as exc:
+            raise DecryptionError(
+                "a stored secret cannot be decrypted with the configured encryption keys"
+            ) from exc
+
+
+def load_key_file(path: Path) -> str:
+    """Read the key kept beside an embedded database, creating it (mode 0600) on first use."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = generate_key()
+    # O_EXCL: two processes starting at once must not write two different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    return key

@@ -1,0 +1,51 @@
+"""Started links, stored by the hash of their state until the provider calls back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from linkvault.store.models import LinkState
+
+__all__ = ["add_link_state", "consume_link_state", "delete_expired_link_states"]
+
+
+async def add_link_state(session: AsyncSession, *, link_state: LinkState) -> LinkState:
+    session.add(link_state)
+    await session.flush()
+    return link_state
+
+
+async def consume_link_state(
+    session: AsyncSession,
+    *,
+    state_hash: str,
+    now: datetime,
+    project_id: uuid.UUID | None = None,
+    app_name: str | None = None,
+) -> LinkState | None:
+    """Mark the state used and return it, in one statement, so that two callbacks racing with the
+    same state cannot both get it. A state that is expired, used, or of another project or app
+    (when those are given) is left as it is and None is returned."""
+    conditions = [
+        col(LinkState.state_hash) == state_hash,
+        col(LinkState.consumed_at).is_(None),
+        col(LinkState.expires_at) > now,
+    ]
+    if project_id is not None:
+        conditions.append(col(LinkState.project_id) == project_id)
+    if app_name is not None:
+        conditions.append(col(LinkState.app_name) == app_name)
+    result = await session.execute(
+        update(LinkState).where(*conditions).values(consumed_at=now).returning(LinkState)
+    )
+    return result.scalar_one_or_none()
+
+
+async def delete_expired_link_states(session: AsyncSession, *, before: datetime) -> int:
+    result = await session.execute(delete(LinkState).where(col(LinkState.expires_at) < before))
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,113 @@
+"""The tables. Secrets are stored encrypted (``*_encrypted``) or as hashes (``*_hash``), never in clear."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from linkvault.store.types import UtcDateTime, utc_now
+
+__all__ = ["ApiKey", "AppConfiguration", "LinkState", "LinkedAccount", "Project"]
+
+
+def _timestamp() -> Any:
+    return Field(default_factory=utc_now, sa_type=UtcDateTime, nullable=False)
+
+
+def _owner(table: str) -> Any:
+    return Field(foreign_key=f"{table}.id", ondelete="CASCADE", index=True)
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "projects"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = _timestamp()
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_keys"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = _owner("projects")
+    # SHA-256 of the key: the key has 256 random bits, so a fast hash cannot be reversed.
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _timestamp()
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class AppConfiguration(SQLModel, table=True):
+    __tablename__ = "app_configurations"
+    __table_args__ = (UniqueConstraint("project_id", "app_name"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = _owner("projects")
+    app_name: str = Field(max_length=100)
+    issuer: str | None = Field(default=None, max_length=2048)
+    authorization_response_iss_parameter_supported: bool = False
+    authorize_url: str = Field(max_length=2048)
+    token_url: str = Field(max_length=2048)
+    revocation_url: str | None = Field(default=None, max_length=2048)
+    client_id: str = Field(max_length=1024)
+    client_secret_encrypted: str | None = None
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    token_endpoint_auth_method: str = Field(max_length=40)
+    authorize_params: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    redirect_uri: str | None = Field(default=None, max_length=2048)
+    allowed_redirect_urls: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class LinkState(SQLModel, table=True):
+    """One started link, found again by the hash of its state when the provider calls back."""
+
+    __tablename__ = "link_states"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    state_hash: str = Field(max_length=64, unique=True)
+    project_id: uuid.UUID = _owner("projects")
+    app_configuration_id: uuid.UUID = _owner("app_configurations")
+    app_name: str = Field(max_length=100)
+    linked_account_owner_id: str = Field(max_length=255)
+    redirect_uri: str = Field(max_length=2048)
+    expected_issuer: str | None = Field(default=None, max_length=2048)
+    issuer_required: bool = False
+    after_redirect_url: str | None = Field(default=None, max_length=2048)
+    code_verifier_encrypted: str
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
+    consumed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: datetime = _timestamp()
+
+
+class LinkedAccount(SQLModel, table=True):
+    __tablename__ = "linked_accounts"
+    __table_args__ = (
+        UniqueConstraint("project_id", "app_name", "linked_account_owner_id"),
+        Index("ix_linked_accounts_page", "project_id", "created_at", "id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = _owner("projects")
+    app_configuration_id: uuid.UUID = _owner("app_configurations")
+    app_name: str = Field(max_length=100)
+    linked_account_owner_id: str = Field(max_length=255)
+    enabled: bool = True
+    access_token_encrypted: str
+    refresh_token_encrypted: str | None = None
+    token_type: str = Field(max_length=40)
+    scope: str | None = Field(default=None, max_length=4096)
+    expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Counts credential writes, so a reader can tell newer credentials from older ones.
+    sequence: int = 0
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()

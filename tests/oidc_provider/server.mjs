@@ -1,0 +1,303 @@
+// Test OpenID Provider for linkvault's integration tests.
+//
+// A real oidc-provider instance plus a few test knobs under /__test__/ that let
+// a test make the token endpoint slow, fail, or answer with a doctored body, and
+// count how often the token endpoint was called. Everything is kept in memory
+// and keyed by client_id, so tests sharing one provider don't see each other.
+//
+// Config (environment): PORT (listens on 127.0.0.1:PORT) and ISSUER, e.g.
+// http://127.0.0.1:PORT or http://127.0.0.1:PORT/tenant-b. All endpoints,
+// including /__test__/, live under the issuer URL.
+
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import * as querystring from 'node:querystring';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import Provider from 'oidc-provider';
+
+const PORT = Number.parseInt(process.env.PORT ?? '', 10);
+const ISSUER = process.env.ISSUER;
+if (!Number.isInteger(PORT) || PORT <= 0 || !ISSUER) {
+  console.error('PORT and ISSUER environment variables are required');
+  process.exit(2);
+}
+const issuerUrl = new URL(ISSUER);
+const MOUNT_PATH = issuerUrl.pathname.replace(/\/+$/, '');
+
+// A fresh signing key per process: tests must never depend on a fixed key, and
+// this avoids oidc-provider's shared development key.
+const signingKey = {
+  ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+  kid: 'test-rs256',
+  use: 'sig',
+  alg: 'RS256',
+};
+
+// The login name typed on the login page becomes the subject, so tests can
+// choose identities (authorize(..., login="bob")).
+async function findAccount(_ctx, id) {
+  return {
+    accountId: id,
+    async claims() {
+      return {
+        sub: id,
+        name: id,
+        preferred_username: id,
+        email: `${id}@example.test`,
+        email_verified: true,
+      };
+    },
+  };
+}
+
+const provider = new Provider(ISSUER, {
+  findAccount,
+  jwks: { keys: [signingKey] },
+  cookies: { keys: [randomBytes(32).toString('base64url')] },
+  claims: {
+    openid: ['sub'],
+    profile: ['name', 'preferred_username'],
+    email: ['email', 'email_verified'],
+  },
+  scopes: ['openid', 'offline_access', 'profile', 'email'],
+  responseTypes: ['code'],
+  clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+  clientDefaults: {
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+  },
+  // PKCE for every client, not only public ones; oidc-provider only supports S256.
+  pkce: { required: () => true },
+  // Always hand out refresh tokens, whether or not offline_access survived the
+  // authorization request (oidc-provider drops it unless prompt=consent).
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  // Refresh tokens must not die with the (throwaway) browser session of authorize().
+  expiresWithSession: async () => false,
+  features: {
+    devInteractions: { enabled: true },
+    registration: { enabled: true },
+    revocation: { enabled: true },
+  },
+  ttl: {
+    AccessToken: 3600,
+    AuthorizationCode: 600,
+    IdToken: 3600,
+    Interaction: 3600,
+    Grant: 14 * 24 * 3600,
+    Session: 14 * 24 * 3600,
+    RefreshToken: 14 * 24 * 3600,
+  },
+});
+
+provider.on('server_error', (ctx, err) => {
+  console.error(`server_error ${ctx.method} ${ctx.path}:`, err);
+});
+
+// ---------------------------------------------------------------------------
+// Test knobs
+// ---------------------------------------------------------------------------
+
+/** client_id -> { delay_seconds, fail_status, fail_body, fail_content_type, response_patch } */
+const knobs = new Map();
+/** client_id -> { grant_type -> count } */
+const tokenRequests = new Map();
+
+const KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch'];
+
+async function readRawBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function basicAuthClientId(header) {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return undefined;
+  // RFC 6749 2.3.1: the client_id is form-urlencoded before base64.
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+  } catch {
+    return decoded.slice(0, colon);
+  }
+}
+
+function jsonResponse(ctx, status, body) {
+  ctx.status = status;
+  ctx.body = body;
+}
+
+async function controlEndpoint(ctx) {
+  // /__test__/clients/<client_id>/knobs | /__test__/clients/<client_id>/token-requests
+  const match = /^\/__test__\/clients\/([^/]+)\/(knobs|token-requests)$/.exec(ctx.path);
+  if (!match) {
+    jsonResponse(ctx, 404, { error: 'unknown test control endpoint' });
+    return;
+  }
+  const clientId = decodeURIComponent(match[1]);
+  const resource = match[2];
+
+  if (resource === 'token-requests' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, Object.fromEntries(tokenRequests.get(clientId) ?? []));
+    return;
+  }
+  if (resource === 'knobs' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, knobs.get(clientId) ?? {});
+    return;
+  }
+  if (resource === 'knobs' && ctx.method === 'DELETE') {
+    knobs.delete(clientId);
+    jsonResponse(ctx, 200, {});
+    return;
+  }
+  if (resource === 'knobs' && ctx.method === 'PUT') {
+    let body;
+    try {
+      body = JSON.parse((await readRawBody(ctx.req)).toString('utf8') || '{}');
+    } catch (err) {
+      jsonResponse(ctx, 400, { error: `invalid JSON: ${err.message}` });
+      return;
+    }
+    const unknown = Object.keys(body ?? {}).filter((key) => !KNOB_KEYS.includes(key));
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || unknown.length) {
+      jsonResponse(ctx, 400, { error: `expected an object with keys ${KNOB_KEYS.join(', ')}`, unknown });
+      return;
+    }
+    // PUT replaces: knobs not mentioned (or null) are cleared.
+    const set = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+    knobs.set(clientId, set);
+    jsonResponse(ctx, 200, set);
+    return;
+  }
+  jsonResponse(ctx, 405, { error: `${ctx.method} not allowed here` });
+}
+
+async function tokenEndpointKnobs(ctx, next) {
+  // Reading the body here means oidc-provider can't read the stream itself; it
+  // falls back to req.body (and logs a one-time warning about it).
+  const raw = await readRawBody(ctx.req);
+  ctx.req.body = raw;
+  const form = ctx.is('application/x-www-form-urlencoded') ? querystring.parse(raw.toString('utf8')) : {};
+  const single = (value) => (Array.isArray(value) ? value[0] : value);
+  const basicClientId = basicAuthClientId(ctx.get('authorization'));
+  const clientId = basicClientId ?? single(form.client_id) ?? '';
+  const grantType = single(form.grant_type) ?? '';
+
+  const counts = tokenRequests.get(clientId) ?? new Map();
+  counts.set(grantType, (counts.get(grantType) ?? 0) + 1);
+  tokenRequests.set(clientId, counts);
+
+  const clientKnobs = knobs.get(clientId) ?? {};
+  if (clientKnobs.delay_seconds) {
+    await sleep(clientKnobs.delay_seconds * 1000);
+  }
+  if (clientKnobs.fail_status) {
+    ctx.status = clientKnobs.fail_status;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = clientKnobs.fail_body ?? '';
+    if (clientKnobs.fail_content_type) {
+      ctx.type = clientKnobs.fail_content_type;
+    } else if (clientKnobs.fail_body !== undefined) {
+      ctx.type = looksLikeJson(clientKnobs.fail_body) ? 'application/json' : 'text/html';
+    }
+    return;
+  }
+
+  // oidc-provider lets a client registered for client_secret_basic use
+  // client_secret_post and vice versa; a test server should catch a client
+  // that uses the wrong one.
+  const usedMethod = basicClientId !== undefined ? 'client_secret_basic' : form.client_secret && 'client_secret_post';
+  const client = usedMethod && clientId ? await provider.Client.find(clientId).catch(() => undefined) : undefined;
+  if (client && client.clientAuthMethod !== usedMethod) {
+    ctx.status = 401;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      error: 'invalid_client',
+      error_description: `client is registered for ${client.clientAuthMethod}, not ${usedMethod}`,
+    };
+    return;
+  }
+
+  await next();
+
+  const patch = clientKnobs.response_patch;
+  if (patch && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
+    const patched = { ...ctx.body };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete patched[key];
+      else patched[key] = value;
+    }
+    ctx.body = patched;
+  }
+}
+
+function looksLikeJson(text) {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+provider.use(async (ctx, next) => {
+  if (ctx.path.startsWith('/__test__/')) {
+    await controlEndpoint(ctx);
+    return;
+  }
+  if (ctx.path === '/token' && ctx.method === 'POST') {
+    await tokenEndpointKnobs(ctx, next);
+    return;
+  }
+  await next();
+});
+
+// ---------------------------------------------------------------------------
+// HTTP server
+// ---------------------------------------------------------------------------
+
+const callback = provider.callback();
+
+const server = http.createServer((req, res) => {
+  if (MOUNT_PATH) {
+    // Mount the provider under the issuer's path the way Express would:
+    // oidc-provider derives its URLs from req.originalUrl vs. req.url.
+    const { pathname } = new URL(req.url, 'http://localhost');
+    if (pathname !== MOUNT_PATH && !pathname.startsWith(`${MOUNT_PATH}/`)) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `not found; the issuer is ${ISSUER}` }));
+      return;
+    }
+    req.originalUrl = req.url;
+    req.url = req.url.slice(MOUNT_PATH.length) || '/';
+  }
+  callback(req, res);
+});
+
+server.on('clientError', (err, socket) => {
+  console.error('clientError:', err.message);
+  socket.destroy();
+});
+
+server.on('error', (err) => {
+  console.error(`cannot listen on 127.0.0.1:${PORT}: ${err.code ?? ''} ${err.message}`);
+  process.exit(1);
+});
+
+server.listen(PORT, '127.0.0.1', () => {
+  console.log(`listening ${ISSUER}`);
+});
+
+function shutdown(signal) {
+  console.log(`${signal} received, shutting down`);
+  server.close(() => process.exit(0));
+  // Keep-alive connections would otherwise hold close() open.
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
