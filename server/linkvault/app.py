@@ -27,7 +27,7 @@ SPEC_PATH = Path(__file__).with_name("openapi.yaml")
 logger = logging.getLogger(__name__)
 
 
-class SpecResolver(Resolver):
+class SpecResolver(Resolver):  # type: ignore[misc]
     """Resolves each operation to ``linkvault.api.<snake(tag)>.<snake(operationId)>``."""
 
     def resolve(self, operation: Any) -> Resolution:
@@ -100,5 +100,6 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     )
     for exception_class in ERROR_HANDLERS:
         app.add_error_handler(exception_class, render_error)
-    app.add_middleware(_RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)  # type: ignore[arg-type]
-    return app
+    app.add_middleware(_RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)
+    asgi_app: ASGIApp = app
+    return asgi_app

@@ -28,24 +28,32 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="apply pending migrations and serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply pending migrations")
 
-    project = commands.add_parser("projects", help="projects").add_subparsers(dest="projects_command", required=True)
+    project = commands.add_parser("projects", help="projects").add_subparsers(
+        dest="projects_command", required=True
+    )
     create_project = project.add_parser("create", help="create a project and its first API key")
     create_project.add_argument("name")
     create_project.add_argument("--json", action="store_true", help="print {id, api_key} as JSON")
 
-    keys = commands.add_parser("api-keys", help="API keys").add_subparsers(dest="api_keys_command", required=True)
+    keys = commands.add_parser("api-keys", help="API keys").add_subparsers(
+        dest="api_keys_command", required=True
+    )
     create_key = keys.add_parser("create", help="add an API key to a project")
     create_key.add_argument("project_id", type=uuid.UUID)
     create_key.add_argument("--json", action="store_true", help="print {id, project_id, api_key} as JSON")
     revoke_key = keys.add_parser("revoke", help="revoke an API key at once")
     revoke_key.add_argument("key_id", type=uuid.UUID)
 
-    encryption = commands.add_parser("keys", help="encryption keys").add_subparsers(dest="keys_command", required=True)
+    encryption = commands.add_parser("keys", help="encryption keys").add_subparsers(
+        dest="keys_command", required=True
+    )
     encryption.add_parser("generate", help="print a new encryption key for LINKVAULT_ENCRYPTION_KEYS")
     return parser
 
@@ -81,7 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0)))
             print("database is up to date")
         elif args.command == "projects":
-            created = asyncio.run(_with_services(settings, lambda s: projects.create_project(s, name=args.name)))
+            created = asyncio.run(
+                _with_services(settings, lambda s: projects.create_project(s, name=args.name))
+            )
             _print_key(created, as_json=args.json, label="project")
         elif args.command == "api-keys" and args.api_keys_command == "create":
             created = asyncio.run(
@@ -103,7 +113,11 @@ def _print_key(created: projects.NewApiKey, *, as_json: bool, label: str) -> Non
     if as_json:
         body = {"id": str(created.project_id), "api_key": created.api_key}
         if label == "api key":
-            body = {"id": str(created.key_id), "project_id": str(created.project_id), "api_key": created.api_key}
+            body = {
+                "id": str(created.key_id),
+                "project_id": str(created.project_id),
+                "api_key": created.api_key,
+            }
         print(json.dumps(body))
         return
     print(f"project id: {created.project_id}")

@@ -1,19 +1,19 @@
 """linkvault's domain errors; HTTP status codes are chosen only in ``linkvault.api.problems``.
 
-    LinkvaultError
-    ├── ConfigurationError        settings that cannot work (no encryption key, bad URL)
-    ├── DecryptionError           a stored secret does not open with the configured keys
-    ├── NotFound                  no such resource in the caller's project
-    ├── Conflict                  the change clashes with what exists
-    ├── InvalidInput              a value the caller sent is unacceptable (``location`` names it)
-    ├── LinkError                 a link cannot be finished (``code`` says why)
-    │   ├── InvalidState          unknown, expired, used, foreign or malformed state
-    │   ├── IssuerMismatch        RFC 9207 ``iss`` missing or not the expected issuer
-    │   ├── ProviderDenied        the provider redirected back with an error
-    │   └── TokenRequestRejected  the token endpoint refused the grant (e.g. invalid_grant)
-    └── ProviderError             the provider failed us
-        ├── ProviderUnavailable   unreachable, 5xx, or an answer that breaks the protocol
-        └── ProviderTimeout       no answer within LINKVAULT_HTTP_TIMEOUT_SECONDS
+LinkvaultError
+├── ConfigurationError        settings that cannot work (no encryption key, bad URL)
+├── DecryptionError           a stored secret does not open with the configured keys
+├── NotFound                  no such resource in the caller's project
+├── Conflict                  the change clashes with what exists
+├── InvalidInput              a value the caller sent is unacceptable (``location`` names it)
+├── LinkError                 a link cannot be finished (``code`` says why)
+│   ├── InvalidState          unknown, expired, used, foreign or malformed state
+│   ├── IssuerMismatch        RFC 9207 ``iss`` missing or not the expected issuer
+│   ├── ProviderDenied        the provider redirected back with an error
+│   └── TokenRequestRejected  the token endpoint refused the grant (e.g. invalid_grant)
+└── ProviderError             the provider failed us
+    ├── ProviderUnavailable   unreachable, 5xx, or an answer that breaks the protocol
+    └── ProviderTimeout       no answer within LINKVAULT_HTTP_TIMEOUT_SECONDS
 """
 
 from __future__ import annotations

@@ -34,7 +34,9 @@ async def create_app_configuration(body: dict[str, Any], token_info: dict[str, A
 
 
 async def list_app_configurations(token_info: dict[str, Any]) -> Response:
-    apps = await app_configurations.list_app_configurations(current_services(), project_id=project_id_of(token_info))
+    apps = await app_configurations.list_app_configurations(
+        current_services(), project_id=project_id_of(token_info)
+    )
     return json_response([_body(app) for app in apps])
 
 
@@ -45,7 +47,9 @@ async def get_app_configuration(app_name: str, token_info: dict[str, Any]) -> Re
     return json_response(_body(app))
 
 
-async def update_app_configuration(app_name: str, body: dict[str, Any], token_info: dict[str, Any]) -> Response:
+async def update_app_configuration(
+    app_name: str, body: dict[str, Any], token_info: dict[str, Any]
+) -> Response:
     app = await app_configurations.update_app_configuration(
         current_services(), project_id=project_id_of(token_info), app_name=app_name, fields=body
     )

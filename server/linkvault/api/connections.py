@@ -27,7 +27,9 @@ def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
         values = parsed.get(name)
         return values[0] if values else None
 
-    return linking.CallbackParameters(state=one("state"), code=one("code"), error=one("error"), iss=one("iss"))
+    return linking.CallbackParameters(
+        state=one("state"), code=one("code"), error=one("error"), iss=one("iss")
+    )
 
 
 async def oauth_2_callback(project_id: str, body: dict[str, Any], token_info: dict[str, Any]) -> Response:

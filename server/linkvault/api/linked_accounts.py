@@ -52,7 +52,9 @@ async def linked_accounts_linked_accounts_oauth2_callback(
         current_services(), linking.CallbackParameters(state=state, code=code, error=error, iss=iss)
     )
     if finished.after_redirect_url is not None:
-        return Response(status_code=302, headers={"Location": finished.after_redirect_url, **_CALLBACK_HEADERS})
+        return Response(
+            status_code=302, headers={"Location": finished.after_redirect_url, **_CALLBACK_HEADERS}
+        )
     return json_response(linked_account_public(finished.account), headers=_CALLBACK_HEADERS)
 
 
@@ -85,13 +87,17 @@ def _account_id(value: str) -> uuid.UUID:
 
 async def get_linked_account(linked_account_id: str, token_info: dict[str, Any]) -> Response:
     account = await linked_accounts.get_linked_account(
-        current_services(), project_id=project_id_of(token_info), linked_account_id=_account_id(linked_account_id)
+        current_services(),
+        project_id=project_id_of(token_info),
+        linked_account_id=_account_id(linked_account_id),
     )
     return json_response(linked_account_public(account))
 
 
 async def delete_linked_account(linked_account_id: str, token_info: dict[str, Any]) -> Response:
     await linked_accounts.delete_linked_account(
-        current_services(), project_id=project_id_of(token_info), linked_account_id=_account_id(linked_account_id)
+        current_services(),
+        project_id=project_id_of(token_info),
+        linked_account_id=_account_id(linked_account_id),
     )
     return Response(status_code=204)

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 
 from linkvault import errors
 
-__all__ = ["BodyTooLarge", "ERROR_HANDLERS", "render_error"]
+__all__ = ["ERROR_HANDLERS", "BodyTooLarge", "render_error"]
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,12 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
         body = {"detail": [{"loc": _location(exc, detail), "msg": detail, "type": "value_error"}]}
     else:
         mimetype = "application/problem+json"
-        body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail}
+        body = {
+            "type": "about:blank",
+            "title": _TITLES.get(status, "Error"),
+            "status": status,
+            "detail": detail,
+        }
         if code is not None:
             body["code"] = code
     return ConnexionResponse(

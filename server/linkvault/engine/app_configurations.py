@@ -33,7 +33,6 @@ _RESERVED_PARAMS = {
 _URL_FIELDS = ("authorize_url", "token_url", "revocation_url", "redirect_uri")
 
 
-
 async def create_app_configuration(
     services: Services, *, project_id: uuid.UUID, fields: dict[str, Any]
 ) -> AppConfiguration:
@@ -97,8 +96,15 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
         )
     changes: dict[str, Any] = {
         name: fields[name]
-        for name in ("revocation_url", "redirect_uri", "client_id", "scopes", "authorize_params",
-                     "allowed_redirect_urls", "token_endpoint_auth_method")  # fmt: skip
+        for name in (
+            "revocation_url",
+            "redirect_uri",
+            "client_id",
+            "scopes",
+            "authorize_params",
+            "allowed_redirect_urls",
+            "token_endpoint_auth_method",
+        )
         if name in fields
     }
     if fields.get("issuer") is not None:
@@ -133,7 +139,9 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
     return changes
 
 
-async def get_app_configuration(services: Services, *, project_id: uuid.UUID, app_name: str) -> AppConfiguration:
+async def get_app_configuration(
+    services: Services, *, project_id: uuid.UUID, app_name: str
+) -> AppConfiguration:
     async with services.sessions() as session:
         app = await store.get_app_configuration(session, project_id=project_id, app_name=app_name)
     if app is None:
@@ -148,7 +156,9 @@ async def list_app_configurations(services: Services, *, project_id: uuid.UUID) 
 
 async def delete_app_configuration(services: Services, *, project_id: uuid.UUID, app_name: str) -> None:
     async with services.sessions.begin() as session:
-        app = await store.get_app_configuration(session, project_id=project_id, app_name=app_name, for_update=True)
+        app = await store.get_app_configuration(
+            session, project_id=project_id, app_name=app_name, for_update=True
+        )
         if app is None:
             raise NotFound("no such app configuration")
         if await store.count_linked_accounts(session, app_configuration_id=app.id):

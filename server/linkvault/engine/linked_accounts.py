@@ -33,7 +33,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         created_at, account_id = raw.split("|")
         position = datetime.fromisoformat(created_at), uuid.UUID(account_id)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("the cursor is not one this server gave out", location=("query", "cursor")) from exc
+        raise InvalidInput(
+            "the cursor is not one this server gave out", location=("query", "cursor")
+        ) from exc
     if position[0].tzinfo is None:
         raise InvalidInput("the cursor is not one this server gave out", location=("query", "cursor"))
     return position
@@ -58,17 +60,25 @@ async def list_linked_accounts(
     return LinkedAccountPage(items=items, next_cursor=_encode_cursor(items[-1]) if more else None)
 
 
-async def get_linked_account(services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID) -> LinkedAccount:
+async def get_linked_account(
+    services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
+) -> LinkedAccount:
     async with services.sessions() as session:
-        account = await store.get_linked_account(session, project_id=project_id, linked_account_id=linked_account_id)
+        account = await store.get_linked_account(
+            session, project_id=project_id, linked_account_id=linked_account_id
+        )
     if account is None:
         raise NotFound("no such linked account")
     return account
 
 
-async def delete_linked_account(services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID) -> None:
+async def delete_linked_account(
+    services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
+) -> None:
     async with services.sessions.begin() as session:
-        account = await store.get_linked_account(session, project_id=project_id, linked_account_id=linked_account_id)
+        account = await store.get_linked_account(
+            session, project_id=project_id, linked_account_id=linked_account_id
+        )
         if account is None:
             raise NotFound("no such linked account")
         await store.delete_linked_account(session, account=account)

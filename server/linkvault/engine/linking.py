@@ -12,7 +12,8 @@ from datetime import timedelta
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from sqlalchemy.exc import IntegrityError
 
-from linkvault.engine import pkce, state as states, tokens
+from linkvault.engine import pkce, tokens
+from linkvault.engine import state as states
 from linkvault.engine.services import Services
 from linkvault.engine.urls import check_after_link_redirect
 from linkvault.errors import InvalidInput, InvalidState, IssuerMismatch, NotFound, ProviderDenied
@@ -53,7 +54,9 @@ async def start_link(
     state = states.new_state()
     verifier = pkce.new_code_verifier()
     async with services.sessions.begin() as session:
-        app = await app_configurations.get_app_configuration(session, project_id=project_id, app_name=app_name)
+        app = await app_configurations.get_app_configuration(
+            session, project_id=project_id, app_name=app_name
+        )
         if app is None:
             raise NotFound("no such app configuration")
         if after_redirect_url is not None:
@@ -209,7 +212,9 @@ async def _save_account(services: Services, link: LinkState, token_set: tokens.T
                 account.token_type = token_set.token_type
                 account.scope = token_set.scope
                 account.expires_at = (
-                    now + timedelta(seconds=token_set.expires_in) if token_set.expires_in is not None else None
+                    now + timedelta(seconds=token_set.expires_in)
+                    if token_set.expires_in is not None
+                    else None
                 )
                 account.enabled = True
                 account.sequence += 1

@@ -18,4 +18,5 @@ def new_code_verifier() -> str:
 
 def code_challenge(verifier: str) -> str:
     """BASE64URL(SHA256(verifier)) without padding, RFC 7636 §4.2."""
-    return create_s256_code_challenge(verifier)
+    challenge: str = create_s256_code_challenge(verifier)
+    return challenge

@@ -51,7 +51,5 @@ def open_services(settings: Settings) -> Services:
         cipher=cipher,
         # trust_env keeps SSL_CERT_FILE and the proxy variables working; redirects are never
         # followed, since a token endpoint that redirects is misconfigured or hostile.
-        http=httpx.AsyncClient(
-            timeout=settings.http_timeout_seconds, follow_redirects=False, trust_env=True
-        ),
+        http=httpx.AsyncClient(timeout=settings.http_timeout_seconds, follow_redirects=False, trust_env=True),
     )

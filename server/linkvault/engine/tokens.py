@@ -17,7 +17,13 @@ __all__ = ["ClientCredentials", "TokenSet", "exchange_code"]
 
 # RFC 6749 §5.2 error codes that mean "this grant will not work"; anything else from the token
 # endpoint (invalid_client, unknown codes, 5xx) is the provider's or our configuration's failure.
-_GRANT_ERRORS = {"invalid_grant", "invalid_request", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}
+_GRANT_ERRORS = {
+    "invalid_grant",
+    "invalid_request",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+}
 _ERROR_CODE = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}")
 
 

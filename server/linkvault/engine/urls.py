@@ -33,7 +33,9 @@ def _parse(url: str, *, what: str, location: tuple[str, ...]) -> SplitResult:
     if len(url) > MAX_URL_LENGTH:
         raise InvalidInput(f"{what} is longer than {MAX_URL_LENGTH} characters", location=location)
     if _UNSAFE.search(url):
-        raise InvalidInput(f"{what} contains whitespace, control characters or backslashes", location=location)
+        raise InvalidInput(
+            f"{what} contains whitespace, control characters or backslashes", location=location
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -74,7 +76,9 @@ def check_after_link_redirect(url: str, *, allowed: list[str], location: tuple[s
     parts = _parse(url, what="after_oauth2_link_redirect_url", location=location)
     segments = parts.path.split("/")
     if ".." in segments or "." in segments or "%2e" in parts.path.lower() or "%2f" in parts.path.lower():
-        raise InvalidInput("after_oauth2_link_redirect_url has dot segments or encoded slashes", location=location)
+        raise InvalidInput(
+            "after_oauth2_link_redirect_url has dot segments or encoded slashes", location=location
+        )
     for entry in allowed:
         allowed_parts = urlsplit(entry)
         if _origin(parts) == _origin(allowed_parts) and _path_is_under(parts.path or "/", allowed_parts.path):

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 
@@ -36,13 +36,11 @@ async def get_app_configuration(
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def list_app_configurations(
-    session: AsyncSession, *, project_id: uuid.UUID
-) -> list[AppConfiguration]:
+async def list_app_configurations(session: AsyncSession, *, project_id: uuid.UUID) -> list[AppConfiguration]:
     result = await session.execute(
         select(AppConfiguration)
         .where(AppConfiguration.project_id == project_id)
-        .order_by(AppConfiguration.app_name)  # type: ignore[arg-type]
+        .order_by(col(AppConfiguration.app_name))
     )
     return list(result.scalars())
 
@@ -59,6 +57,6 @@ async def count_linked_accounts(session: AsyncSession, *, app_configuration_id: 
 async def delete_app_configuration(session: AsyncSession, *, app: AppConfiguration) -> None:
     # Pending links of the app go with it; they are deleted here rather than by the database's
     # cascade so that the outcome does not depend on SQLite's foreign-key pragma.
-    await session.execute(delete(LinkState).where(LinkState.app_configuration_id == app.id))  # type: ignore[arg-type]
+    await session.execute(delete(LinkState).where(col(LinkState.app_configuration_id) == app.id))
     await session.delete(app)
     await session.flush()

@@ -11,7 +11,13 @@ from sqlmodel import col, select
 
 from linkvault.store.models import LinkedAccount
 
-__all__ = ["delete_linked_account", "find_linked_account", "get_linked_account", "list_linked_accounts", "save_linked_account"]
+__all__ = [
+    "delete_linked_account",
+    "find_linked_account",
+    "get_linked_account",
+    "list_linked_accounts",
+    "save_linked_account",
+]
 
 
 async def get_linked_account(
@@ -61,8 +67,7 @@ async def list_linked_accounts(
     if after is not None:
         created_at, account_id = after
         query = query.where(
-            tuple_(col(LinkedAccount.created_at), col(LinkedAccount.id))
-            > tuple_(created_at, account_id)
+            tuple_(col(LinkedAccount.created_at), col(LinkedAccount.id)) > tuple_(created_at, account_id)
         )
     query = query.order_by(col(LinkedAccount.created_at), col(LinkedAccount.id)).limit(limit)
     return list((await session.execute(query)).scalars())

@@ -57,13 +57,9 @@ class AppConfiguration(SQLModel, table=True):
     client_secret_encrypted: str | None = None
     scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     token_endpoint_auth_method: str = Field(max_length=40)
-    authorize_params: dict[str, str] = Field(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )
+    authorize_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     redirect_uri: str | None = Field(default=None, max_length=2048)
-    allowed_redirect_urls: list[str] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    allowed_redirect_urls: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 

@@ -1,0 +1,84 @@
+"""Project tasks. A bare `nox` runs lint, typecheck, sdk_check and the tests on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "typecheck", "sdk_check", "tests"]
+nox.options.reuse_venv = "yes"
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+SPEC = "openapi/openapi.yaml"
+SDK_CONFIG = "openapi/sdk-config.yaml"
+POSTGRES_URL = os.environ.get(
+    "LINKVAULT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _install_project(session: nox.Session, *groups: str) -> None:
+    session.install("-e", ".", "-e", "./sdk")
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("openapi-spec-validator", SPEC)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    _install_project(session, "typecheck")
+    session.run("mypy")
+
+
+def _generate_sdk(session: nox.Session, output: Path) -> None:
+    session.run(
+        "openapi-python-client", "generate", "--path", SPEC, "--config", SDK_CONFIG,
+        "--meta", "pdm", "--fail-on-warning", "--overwrite", "--output-path", str(output),
+    )  # fmt: skip
+    shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
+
+
+@nox.session
+def sdk(session: nox.Session) -> None:
+    """Regenerate sdk/ from the spec."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "sdk"))
+    _generate_sdk(session, Path("sdk"))
+
+
+@nox.session
+def sdk_check(session: nox.Session) -> None:
+    """Fail when the committed sdk/ differs from what the spec generates."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "sdk"))
+    with tempfile.TemporaryDirectory() as tmp:
+        generated = Path(tmp) / "sdk"
+        _generate_sdk(session, generated)
+        session.run(
+            "diff", "-r", "-u", "-x", "__pycache__", "-x", "*.egg-info", str(generated), "sdk", external=True
+        )
+
+
+@nox.session
+@nox.parametrize("database", ["sqlite", "postgresql"])
+def tests(session: nox.Session, database: str) -> None:
+    """The whole pytest suite, on the embedded SQLite default or on PostgreSQL."""
+    _install_project(session, "test")
+    env = {"LINKVAULT_TEST_DATABASE_URL": POSTGRES_URL} if database == "postgresql" else {}
+    session.run("pytest", *session.posargs, env=env)
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """The Schemathesis suite; set LINKVAULT_CONTRACT_URL and LINKVAULT_CONTRACT_API_KEY to test another server."""
+    _install_project(session, "test")
+    session.run("pytest", "tests/contract", *session.posargs)

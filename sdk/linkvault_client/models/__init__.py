@@ -1,0 +1,45 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .app_configuration import AppConfiguration
+from .app_configuration_authorize_params import AppConfigurationAuthorizeParams
+from .app_configuration_create import AppConfigurationCreate
+from .app_configuration_create_authorize_params import AppConfigurationCreateAuthorizeParams
+from .app_configuration_update import AppConfigurationUpdate
+from .app_configuration_update_authorize_params import AppConfigurationUpdateAuthorizeParams
+from .connection import Connection
+from .error import Error
+from .http_validation_error import HTTPValidationError
+from .linked_account_page import LinkedAccountPage
+from .linked_account_public import LinkedAccountPublic
+from .linked_accounts_link_oauth_2_account_response_linked_accounts_link_oauth_2_account import (
+    LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account,
+)
+from .o_auth_finalize_request import OAuthFinalizeRequest
+from .oauth_2_callback import Oauth2Callback
+from .oauth_connection import OauthConnection
+from .problem import Problem
+from .security_scheme import SecurityScheme
+from .token_endpoint_auth_method import TokenEndpointAuthMethod
+from .validation_error import ValidationError
+
+__all__ = (
+    "AppConfiguration",
+    "AppConfigurationAuthorizeParams",
+    "AppConfigurationCreate",
+    "AppConfigurationCreateAuthorizeParams",
+    "AppConfigurationUpdate",
+    "AppConfigurationUpdateAuthorizeParams",
+    "Connection",
+    "Error",
+    "HTTPValidationError",
+    "LinkedAccountPage",
+    "LinkedAccountPublic",
+    "LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account",
+    "Oauth2Callback",
+    "OauthConnection",
+    "OAuthFinalizeRequest",
+    "Problem",
+    "SecurityScheme",
+    "TokenEndpointAuthMethod",
+    "ValidationError",
+)

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.token_endpoint_auth_method import TokenEndpointAuthMethod
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.app_configuration_create_authorize_params import AppConfigurationCreateAuthorizeParams
+
+
+T = TypeVar("T", bound="AppConfigurationCreate")
+
+
+@_attrs_define
+class AppConfigurationCreate:
+    """
+    Attributes:
+        app_name (str):
+        client_id (str):
+        issuer (str | Unset): The provider's issuer; its discovery metadata fills the endpoints.
+        authorize_url (str | Unset):
+        token_url (str | Unset):
+        revocation_url (str | Unset):
+        client_secret (str | Unset):
+        scopes (list[str] | Unset):
+        token_endpoint_auth_method (TokenEndpointAuthMethod | Unset):
+        authorize_params (AppConfigurationCreateAuthorizeParams | Unset): Extra authorization request parameters, e.g.
+            `{"access_type": "offline"}`. Parameters linkvault sets itself (`response_type`, `client_id`, `redirect_uri`,
+            `scope`, `state`, `code_challenge`, `code_challenge_method`) are refused.
+        redirect_uri (str | Unset): Where the provider sends the user back: an application frontend URL for bridged
+            callbacks. Default: linkvault's own GET callback under `LINKVAULT_PUBLIC_URL`.
+        allowed_redirect_urls (list[str] | Unset): The allow-list for `after_oauth2_link_redirect_url`.
+    """
+
+    app_name: str
+    client_id: str
+    issuer: str | Unset = UNSET
+    authorize_url: str | Unset = UNSET
+    token_url: str | Unset = UNSET
+    revocation_url: str | Unset = UNSET
+    client_secret: str | Unset = UNSET
+    scopes: list[str] | Unset = UNSET
+    token_endpoint_auth_method: TokenEndpointAuthMethod | Unset = UNSET
+    authorize_params: AppConfigurationCreateAuthorizeParams | Unset = UNSET
+    redirect_uri: str | Unset = UNSET
+    allowed_redirect_urls: list[str] | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        app_name = self.app_name
+
+        client_id = self.client_id
+
+        issuer = self.issuer
+
+        authorize_url = self.authorize_url
+
+        token_url = self.token_url
+
+        revocation_url = self.revocation_url
+
+        client_secret = self.client_secret
+
+        scopes: list[str] | Unset = UNSET
+        if not isinstance(self.scopes, Unset):
+            scopes = self.scopes
+
+        token_endpoint_auth_method: str | Unset = UNSET
+        if not isinstance(self.token_endpoint_auth_method, Unset):
+            token_endpoint_auth_method = self.token_endpoint_auth_method.value
+
+        authorize_params: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.authorize_params, Unset):
+            authorize_params = self.authorize_params.to_dict()
+
+        redirect_uri = self.redirect_uri
+
+        allowed_redirect_urls: list[str] | Unset = UNSET
+        if not isinstance(self.allowed_redirect_urls, Unset):
+            allowed_redirect_urls = self.allowed_redirect_urls
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "app_name": app_name,
+                "client_id": client_id,
+            }
+        )
+        if issuer is not UNSET:
+            field_dict["issuer"] = issuer
+        if authorize_url is not UNSET:
+            field_dict["authorize_url"] = authorize_url
+        if token_url is not UNSET:
+            field_dict["token_url"] = token_url
+        if revocation_url is not UNSET:
+            field_dict["revocation_url"] = revocation_url
+        if client_secret is not UNSET:
+            field_dict["client_secret"] = client_secret
+        if scopes is not UNSET:
+            field_dict["scopes"] = scopes
+        if token_endpoint_auth_method is not UNSET:
+            field_dict["token_endpoint_auth_method"] = token_endpoint_auth_method
+        if authorize_params is not UNSET:
+            field_dict["authorize_params"] = authorize_params
+        if redirect_uri is not UNSET:
+            field_dict["redirect_uri"] = redirect_uri
+        if allowed_redirect_urls is not UNSET:
+            field_dict["allowed_redirect_urls"] = allowed_redirect_urls
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.app_configuration_create_authorize_params import AppConfigurationCreateAuthorizeParams  # noqa: PLC0415
+
+        d = dict(src_dict)
+        app_name = d.pop("app_name")
+
+        client_id = d.pop("client_id")
+
+        issuer = d.pop("issuer", UNSET)
+
+        authorize_url = d.pop("authorize_url", UNSET)
+
+        token_url = d.pop("token_url", UNSET)
+
+        revocation_url = d.pop("revocation_url", UNSET)
+
+        client_secret = d.pop("client_secret", UNSET)
+
+        scopes = cast(list[str], d.pop("scopes", UNSET))
+
+        _token_endpoint_auth_method = d.pop("token_endpoint_auth_method", UNSET)
+        token_endpoint_auth_method: TokenEndpointAuthMethod | Unset
+        if isinstance(_token_endpoint_auth_method, Unset):
+            token_endpoint_auth_method = UNSET
+        else:
+            token_endpoint_auth_method = TokenEndpointAuthMethod(_token_endpoint_auth_method)
+
+        _authorize_params = d.pop("authorize_params", UNSET)
+        authorize_params: AppConfigurationCreateAuthorizeParams | Unset
+        if isinstance(_authorize_params, Unset):
+            authorize_params = UNSET
+        else:
+            authorize_params = AppConfigurationCreateAuthorizeParams.from_dict(_authorize_params)
+
+        redirect_uri = d.pop("redirect_uri", UNSET)
+
+        allowed_redirect_urls = cast(list[str], d.pop("allowed_redirect_urls", UNSET))
+
+        app_configuration_create = cls(
+            app_name=app_name,
+            client_id=client_id,
+            issuer=issuer,
+            authorize_url=authorize_url,
+            token_url=token_url,
+            revocation_url=revocation_url,
+            client_secret=client_secret,
+            scopes=scopes,
+            token_endpoint_auth_method=token_endpoint_auth_method,
+            authorize_params=authorize_params,
+            redirect_uri=redirect_uri,
+            allowed_redirect_urls=allowed_redirect_urls,
+        )
+
+        return app_configuration_create

@@ -1,0 +1,135 @@
+"""Fixtures shared by every test suite: a real linkvault server on a fresh database, projects,
+and the test authorization servers (oidc-provider)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from support.databases import fresh_database
+from support.oidc import OidcProvider, RegisteredClient, oidc_provider, other_oidc_provider  # noqa: F401
+from support.projects import Project, create_project
+from support.server import RunningServer, start_server
+
+from linkvault.engine.services import open_services
+from linkvault.settings import Settings
+from linkvault.store.migrate import upgrade
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(os.environ.get("LINKVAULT_TEST_DATABASE_URL"), tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def encryption_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, encryption_key: str) -> Settings:
+    return Settings(database_url=database_url, encryption_keys=encryption_key)
+
+
+@pytest.fixture(scope="session")
+def migrated(settings: Settings) -> Settings:
+    async def migrate() -> None:
+        services = open_services(settings)
+        try:
+            await upgrade(services.engine)
+        finally:
+            await services.aclose()
+
+    asyncio.run(migrate())
+    return settings
+
+
+@pytest.fixture(scope="session")
+def linkvault_server(
+    migrated: Settings, encryption_key: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    server = start_server(
+        database_url=migrated.database_url,
+        encryption_keys=encryption_key,
+        log_path=tmp_path_factory.mktemp("server") / "linkvault.log",
+        extra_env={"LINKVAULT_HTTP_TIMEOUT_SECONDS": "3"},
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(linkvault_server: RunningServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=linkvault_server.base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def project(migrated: Settings) -> Project:
+    return create_project(migrated)
+
+
+@pytest.fixture
+def other_project(migrated: Settings) -> Project:
+    return create_project(migrated, name="other")
+
+
+@dataclass(frozen=True)
+class LinkedApp:
+    """An app configuration in a project, registered as a client at a test provider."""
+
+    app_name: str
+    project: Project
+    client: RegisteredClient
+    provider: OidcProvider
+    redirect_uri: str
+    body: dict[str, Any]
+
+
+AppFactory = Callable[..., LinkedApp]
+
+
+@pytest.fixture
+def make_app(api: httpx.Client, linkvault_server: RunningServer, oidc_provider: OidcProvider) -> AppFactory:  # noqa: F811
+    counter = iter(range(1_000))
+
+    def make(
+        project: Project,
+        *,
+        provider: OidcProvider | None = None,
+        redirect_uri: str | None = None,
+        token_endpoint_auth_method: str = "client_secret_basic",
+        **fields: Any,
+    ) -> LinkedApp:
+        provider = provider or oidc_provider
+        callback = redirect_uri or f"{linkvault_server.base_url}/v1/linked-accounts/oauth2/callback"
+        client = provider.register_client(
+            redirect_uris=[callback], token_endpoint_auth_method=token_endpoint_auth_method
+        )
+        body: dict[str, Any] = {
+            "app_name": f"app{next(counter)}",
+            "issuer": provider.issuer,
+            "client_id": client.client_id,
+            "client_secret": client.client_secret,
+            "scopes": ["openid", "offline_access", "profile"],
+            "authorize_params": {"prompt": "consent"},
+            "token_endpoint_auth_method": token_endpoint_auth_method,
+            **fields,
+        }
+        if redirect_uri is not None:
+            body["redirect_uri"] = redirect_uri
+        response = api.post("/v1/app-configurations", json=body, headers=project.headers)
+        assert response.status_code == 201, response.text
+        return LinkedApp(
+            app_name=body["app_name"], project=project, client=client, provider=provider,
+            redirect_uri=callback, body=response.json(),
+        )  # fmt: skip
+
+    return make
