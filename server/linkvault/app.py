@@ -33,7 +33,8 @@ class SpecResolver(Resolver):  # type: ignore[misc]
     def resolve(self, operation: Any) -> Resolution:
         tags = operation._operation.get("tags") or ["default"]
         path = handler_path(tags[0], operation.operation_id)
-        return Resolution(get_function_from_name(path), path)
+        # Connexion records this id for the request; the error handlers shape errors by the spec's id.
+        return Resolution(get_function_from_name(path), operation.operation_id)
 
 
 class _RequestScope:

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="OAuthFinalizeRequest")
 
 
@@ -16,16 +18,21 @@ class OAuthFinalizeRequest:
     Attributes:
         code (str):
         state (str):
+        iss (str | Unset): The `iss` parameter of the provider's redirect (RFC 9207). Required when the provider
+            advertises `authorization_response_iss_parameter_supported`.
     """
 
     code: str
     state: str
+    iss: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         state = self.state
+
+        iss = self.iss
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -35,6 +42,8 @@ class OAuthFinalizeRequest:
                 "state": state,
             }
         )
+        if iss is not UNSET:
+            field_dict["iss"] = iss
 
         return field_dict
 
@@ -45,9 +54,12 @@ class OAuthFinalizeRequest:
 
         state = d.pop("state")
 
+        iss = d.pop("iss", UNSET)
+
         o_auth_finalize_request = cls(
             code=code,
             state=state,
+            iss=iss,
         )
 
         o_auth_finalize_request.additional_properties = d

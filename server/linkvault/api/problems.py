@@ -48,6 +48,7 @@ _TITLES = {
 }
 _MISSING_PARAMETER = re.compile(r"Missing (\w+) parameter '([^']*)'")
 _BODY_PATH = re.compile(r" - '([^']*)'$")
+_REQUIRED_PROPERTY = re.compile(r"'([^']*)' is a required property")
 
 
 class BodyTooLarge(Exception):
@@ -85,14 +86,18 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
     return 500, None, "the server failed; see its log"
 
 
-def _location(exc: Exception, detail: str) -> list[str]:
+def _location(exc: Exception, detail: str, method: str) -> list[str]:
+    """FastAPI-style ``loc`` of a validation error, read from Connexion's message."""
     if isinstance(exc, errors.InvalidInput):
         return list(exc.location)
     if missing := _MISSING_PARAMETER.search(detail):
         return [missing.group(1), missing.group(2)]
+    location = ["body"] if method in ("POST", "PUT", "PATCH") else ["query"]
     if path := _BODY_PATH.search(detail):
-        return ["body", *path.group(1).split(".")]
-    return ["body"] if "body" in detail.lower() else ["query"]
+        location = ["body", *path.group(1).split(".")]
+    if required := _REQUIRED_PROPERTY.match(detail):
+        location.append(required.group(1))
+    return location
 
 
 def _operation_id(request: ConnexionRequest) -> str | None:
@@ -121,7 +126,9 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
             body = {"error": detail}
     elif validation and operation_id in _VALIDATION_AS_422:
         status, mimetype = 422, "application/json"
-        body = {"detail": [{"loc": _location(exc, detail), "msg": detail, "type": "value_error"}]}
+        body = {
+            "detail": [{"loc": _location(exc, detail, request.method), "msg": detail, "type": "value_error"}]
+        }
     else:
         mimetype = "application/problem+json"
         body = {

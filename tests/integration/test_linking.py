@@ -1,0 +1,372 @@
+"""Linking through each of the four callback faces against the real test authorization server."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+import pytest
+
+from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
+from support.projects import Project
+
+
+def _callback_path(redirect: str) -> str:
+    parts = urlsplit(redirect)
+    return f"{parts.path}?{parts.query}"
+
+
+def test_aci_callback_links_the_account_without_showing_a_token(
+    api: httpx.Client, project: Project, make_app
+):
+    app = make_app(project)
+    authorization_url = start_link(api, app, owner="user-42")
+    query = query_of(authorization_url)
+    assert query["response_type"] == "code"
+    assert query["code_challenge_method"] == "S256"
+    assert query["redirect_uri"] == app.redirect_uri
+
+    redirect = consent(app, authorization_url)
+    response = api.get(_callback_path(redirect))
+
+    assert response.status_code == 200, response.text
+    account = response.json()
+    assert account["app_name"] == app.app_name
+    assert account["linked_account_owner_id"] == "user-42"
+    assert account["project_id"] == project.id
+    assert account["security_scheme"] == "oauth2"
+    assert account["enabled"] is True
+    assert "token" not in response.text.lower()
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert app.provider.token_requests(app.client.client_id) == 1
+    listed = api.get("/v1/linked-accounts", params={"app_name": app.app_name}, headers=project.headers).json()
+    assert [item["id"] for item in listed["items"]] == [account["id"]]
+
+
+def test_aci_callback_redirects_to_the_stored_post_link_url(api: httpx.Client, project: Project, make_app):
+    app = make_app(project, allowed_redirect_urls=["https://app.example/linked"])
+    authorization_url = start_link(
+        api, app, after_oauth2_link_redirect_url="https://app.example/linked/done?x=1"
+    )
+
+    response = api.get(_callback_path(consent(app, authorization_url)))
+
+    assert response.status_code == 302
+    assert response.headers["location"] == "https://app.example/linked/done?x=1"
+    assert api.get("/v1/linked-accounts", headers=project.headers).json()["items"]
+
+
+def test_a_replayed_callback_is_refused_without_a_second_token_request(
+    api: httpx.Client, project: Project, make_app
+):
+    app = make_app(project)
+    callback = _callback_path(consent(app, start_link(api, app)))
+    assert api.get(callback).status_code == 200
+
+    replay = api.get(callback)
+
+    assert replay.status_code == 400
+    assert replay.headers["content-type"] == "application/problem+json"
+    assert replay.json()["code"] == "invalid_state"
+    assert app.provider.token_requests(app.client.client_id) == 1
+
+
+def test_a_denied_consent_is_reported_and_uses_up_the_state(api: httpx.Client, project: Project, make_app):
+    app = make_app(project)
+    redirect = consent(app, start_link(api, app), allow=False)
+    assert query_of(redirect)["error"] == "access_denied"
+
+    denied = api.get(_callback_path(redirect))
+    forged = api.get(
+        "/v1/linked-accounts/oauth2/callback",
+        params={"state": query_of(redirect)["state"], "code": "made-up", "iss": app.provider.issuer},
+    )
+
+    assert denied.status_code == 400
+    assert denied.json()["code"] == "access_denied"
+    assert forged.status_code == 400
+    assert forged.json()["code"] == "invalid_state"
+    assert app.provider.token_requests(app.client.client_id) == 0
+    assert api.get("/v1/linked-accounts", headers=project.headers).json()["items"] == []
+
+
+@pytest.mark.parametrize("iss", ["http://127.0.0.1:1/other-issuer", None])
+def test_an_issuer_mismatch_is_refused_before_any_token_request(
+    api: httpx.Client, project: Project, make_app, iss: str | None
+):
+    app = make_app(project)
+    query = query_of(consent(app, start_link(api, app)))
+    params = {"code": query["code"], "state": query["state"]}
+    if iss is not None:
+        params["iss"] = iss
+
+    response = api.get("/v1/linked-accounts/oauth2/callback", params=params)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "issuer_mismatch"
+    assert app.provider.token_requests(app.client.client_id) == 0
+
+
+def test_langsmith_callback_finishes_a_bridged_link(api: httpx.Client, project: Project, make_app):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    query = query_of(consent(app, start_link(api, app, owner="ls-user")))
+
+    response = api.post(
+        f"/v2/auth/callback/{app.app_name}",
+        json={"code": query["code"], "state": query["state"], "iss": query["iss"]},
+        headers={"Authorization": f"Bearer {project.api_key}", "X-Tenant-Id": project.id},
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["linked_account_owner_id"] == "ls-user"
+    assert response.json()["app_name"] == app.app_name
+
+
+def test_langsmith_callback_refuses_another_app_without_using_up_the_state(
+    api: httpx.Client, project: Project, make_app
+):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    other = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    query = query_of(consent(app, start_link(api, app)))
+    body = {"code": query["code"], "state": query["state"], "iss": query["iss"]}
+
+    wrong = api.post(f"/v2/auth/callback/{other.app_name}", json=body, headers=project.headers)
+    right = api.post(f"/v2/auth/callback/{app.app_name}", json=body, headers=project.headers)
+
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "invalid_state"
+    assert right.status_code == 200
+
+
+def test_langsmith_callback_validation_errors_use_its_own_shape(api: httpx.Client, project: Project):
+    response = api.post("/v2/auth/callback/any", json={"state": "x"}, headers=project.headers)
+
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail[0]["loc"][0] == "body"
+    assert {"loc", "msg", "type"} <= set(detail[0])
+
+
+def test_langsmith_callback_refuses_a_tenant_id_of_another_project(
+    api: httpx.Client, project: Project, other_project: Project
+):
+    response = api.post(
+        "/v2/auth/callback/any",
+        json={"code": "c", "state": "s"},
+        headers={**project.headers, "X-Tenant-Id": other_project.id},
+    )
+    tenant_alone = api.post(
+        "/v2/auth/callback/any", json={"code": "c", "state": "s"}, headers={"X-Tenant-Id": project.id}
+    )
+
+    assert response.status_code == 401
+    assert tenant_alone.status_code == 401
+
+
+@pytest.mark.parametrize("as_url", [False, True])
+def test_peaka_callback_takes_the_query_string_or_the_whole_url(
+    api: httpx.Client, project: Project, make_app, as_url: bool
+):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    redirect = consent(app, start_link(api, app, owner="peaka-user"))
+    query_parameters = redirect if as_url else urlsplit(redirect).query + "&param1=value1"
+
+    response = api.post(
+        f"/connections/{project.id}/oauth2",
+        json={"queryParameters": query_parameters},
+        headers={"Authorization": f"Bearer {project.api_key}"},
+    )
+
+    assert response.status_code == 200, response.text
+    connection = response.json()
+    assert connection["name"] == "peaka-user"
+    assert connection["type"] == app.app_name
+    assert connection["url"] == FRONTEND_CALLBACK
+    account = api.get(f"/v1/linked-accounts/{connection['id']}", headers=project.headers)
+    assert account.status_code == 200
+
+
+def test_peaka_callback_of_another_project_is_not_found(
+    api: httpx.Client, project: Project, other_project: Project, make_app
+):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    redirect = consent(app, start_link(api, app))
+
+    response = api.post(
+        f"/connections/{project.id}/oauth2",
+        json={"queryParameters": urlsplit(redirect).query},
+        headers=other_project.headers,
+    )
+
+    assert response.status_code == 404
+    assert app.provider.token_requests(app.client.client_id) == 0
+
+
+def test_quiva_callback_answers_the_tokens_to_the_caller(api: httpx.Client, project: Project, make_app):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    first = query_of(consent(app, start_link(api, app, owner="q-user")))
+    second = query_of(consent(app, start_link(api, app, owner="q-user")))
+
+    response = api.get(
+        "/hub/integrations/oauth-callback",
+        params={"code": first["code"], "state": first["state"], "iss": first["iss"]},
+        headers=project.headers,
+    )
+    again = api.get(
+        "/hub/integrations/oauth-callback",
+        params={"code": second["code"], "state": second["state"], "iss": second["iss"]},
+        headers={"Authorization": f"Bearer {project.api_key}"},
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    tokens = response.json()
+    assert tokens["access_token"] and tokens["refresh_token"]
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["expires_in"] > 0
+    assert tokens["sequence"] == 1
+    assert tokens["subject"] == f"linkvault.oauth.{project.id}.{app.app_name}.q-user"
+    # Linking the same owner again updates the one account: new credentials, next sequence number.
+    assert again.status_code == 200
+    assert again.json()["sequence"] == 2
+    assert again.json()["access_token"] != tokens["access_token"]
+    accounts = api.get(
+        "/v1/linked-accounts", params={"linked_account_owner_id": "q-user"}, headers=project.headers
+    )
+    assert len(accounts.json()["items"]) == 1
+
+
+def test_quiva_callback_errors_use_its_own_shape(
+    api: httpx.Client, project: Project, other_project: Project, make_app
+):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    query = query_of(consent(app, start_link(api, app)))
+    params = {"code": query["code"], "state": query["state"], "iss": query["iss"]}
+
+    unauthenticated = api.get("/hub/integrations/oauth-callback", params=params)
+    foreign = api.get("/hub/integrations/oauth-callback", params=params, headers=other_project.headers)
+    missing_code = api.get(
+        "/hub/integrations/oauth-callback", params={"state": query["state"]}, headers=project.headers
+    )
+    own = api.get("/hub/integrations/oauth-callback", params=params, headers=project.headers)
+
+    assert unauthenticated.status_code == 401
+    assert set(unauthenticated.json()) == {"error"}
+    assert foreign.status_code == 400
+    assert foreign.json() == {"error": "invalid_state"}
+    assert missing_code.status_code == 400
+    assert set(missing_code.json()) == {"error"}
+    # Neither the unauthenticated nor the foreign call used the state up.
+    assert own.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("knobs", "status", "code"),
+    [
+        ({"fail_status": 400, "fail_body": '{"error":"invalid_grant"}'}, 400, "invalid_grant"),
+        ({"fail_status": 503, "fail_body": "<html><body>down</body></html>"}, 502, "provider_error"),
+        ({"response_patch": {"access_token": None}}, 502, "provider_error"),
+        ({"response_patch": {"token_type": "MAC"}}, 502, "provider_error"),
+        ({"delay_seconds": 5}, 504, "provider_timeout"),
+    ],
+)
+def test_a_failing_token_endpoint_creates_no_account(
+    api: httpx.Client, project: Project, make_app, knobs: dict, status: int, code: str
+):
+    app = make_app(project)
+    callback = _callback_path(consent(app, start_link(api, app)))
+    app.provider.set_knobs(app.client.client_id, **knobs)
+
+    response = api.get(callback)
+
+    assert response.status_code == status, response.text
+    assert response.json()["code"] == code
+    assert "<html>" not in response.text
+    assert app.provider.token_requests(app.client.client_id) == 1
+    assert api.get("/v1/linked-accounts", headers=project.headers).json()["items"] == []
+    # The state is used up by the failed attempt.
+    app.provider.reset_knobs(app.client.client_id)
+    assert api.get(callback).json()["code"] == "invalid_state"
+
+
+def test_client_secret_post_is_used_when_configured(api: httpx.Client, project: Project, make_app):
+    app = make_app(project, token_endpoint_auth_method="client_secret_post")
+
+    response = api.get(_callback_path(consent(app, start_link(api, app))))
+
+    # The test provider refuses a client that authenticates with another method than it registered.
+    assert response.status_code == 200, response.text
+
+
+def test_unknown_and_malformed_states_are_refused(api: httpx.Client):
+    for state in ["", "short", "A" * 43, "x" * 5000]:
+        response = api.get("/v1/linked-accounts/oauth2/callback", params={"state": state, "code": "c"})
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_state"
+    assert api.get("/v1/linked-accounts/oauth2/callback").status_code == 400
+
+
+def test_start_refuses_a_post_link_url_outside_the_allow_list(api: httpx.Client, project: Project, make_app):
+    app = make_app(project, allowed_redirect_urls=["https://app.example/linked"])
+
+    response = api.get(
+        "/v1/linked-accounts/oauth2",
+        params={
+            "app_name": app.app_name,
+            "linked_account_owner_id": "u",
+            "after_oauth2_link_redirect_url": "https://app.example.evil.com/linked",
+        },
+        headers=project.headers,
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "after_oauth2_link_redirect_url"]
+
+
+def test_start_validation_errors_use_the_aci_shape(api: httpx.Client, project: Project):
+    response = api.get(
+        "/v1/linked-accounts/oauth2", params={"linked_account_owner_id": "u"}, headers=project.headers
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "app_name"]
+
+
+def test_start_of_an_unknown_app_is_not_found(api: httpx.Client, project: Project):
+    response = api.get(
+        "/v1/linked-accounts/oauth2",
+        params={"app_name": "nope", "linked_account_owner_id": "u"},
+        headers=project.headers,
+    )
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_authorization_url_carries_configured_parameters_and_no_secret(
+    api: httpx.Client, project: Project, make_app
+):
+    app = make_app(project, authorize_params={"prompt": "consent", "access_type": "offline"})
+
+    url = start_link(api, app)
+    other_url = start_link(api, app)
+
+    query = query_of(url)
+    assert query["access_type"] == "offline"
+    assert query["scope"] == "openid offline_access profile"
+    assert query["client_id"] == app.client.client_id
+    assert app.client.client_secret not in url
+    assert query["state"] != query_of(other_url)["state"]
+    assert query["code_challenge"] != query_of(other_url)["code_challenge"]
+
+
+def test_callback_ignores_extra_provider_parameters(api: httpx.Client, project: Project, make_app):
+    app = make_app(project)
+    redirect = consent(app, start_link(api, app))
+
+    response = api.get(
+        _callback_path(redirect) + "&" + urlencode({"session_state": "abc", "hd": "example.com"})
+    )
+
+    assert response.status_code == 200, response.text
