@@ -1,0 +1,152 @@
+"""App configurations: discovery, validation, secrets kept back, and isolation between projects."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from support.flows import consent, start_link
+from support.oidc import OidcProvider
+from support.projects import Project
+
+
+def _create(api: httpx.Client, project: Project, **fields) -> httpx.Response:
+    body = {"app_name": "github", "client_id": "cid", **fields}
+    return api.post("/v1/app-configurations", json=body, headers=project.headers)
+
+
+def test_an_issuer_fills_the_endpoints_from_discovery(
+    api: httpx.Client, project: Project, oidc_provider: OidcProvider, linkvault_server
+):
+    response = _create(api, project, issuer=oidc_provider.issuer, client_secret="s3cret-value")
+
+    assert response.status_code == 201, response.text
+    app = response.json()
+    assert app["authorize_url"] == oidc_provider.metadata["authorization_endpoint"]
+    assert app["token_url"] == oidc_provider.metadata["token_endpoint"]
+    assert app["authorization_response_iss_parameter_supported"] is True
+    assert app["has_client_secret"] is True
+    assert app["redirect_uri"] == f"{linkvault_server.base_url}/v1/linked-accounts/oauth2/callback"
+    assert "s3cret-value" not in response.text
+    fetched = api.get("/v1/app-configurations/github", headers=project.headers)
+    assert fetched.json() == app
+    assert "s3cret-value" not in fetched.text
+
+
+def test_explicit_endpoints_are_accepted(api: httpx.Client, project: Project):
+    response = _create(
+        api,
+        project,
+        authorize_url="https://provider.example/authorize",
+        token_url="https://provider.example/token",
+        scopes=["repo", "user"],
+        authorize_params={"access_type": "offline"},
+        allowed_redirect_urls=["https://app.example/done"],
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["issuer"] is None
+    assert response.json()["has_client_secret"] is False
+    assert response.json()["scopes"] == ["repo", "user"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"authorize_url": "http://provider.example/authorize", "token_url": "https://provider.example/token"},
+        {"authorize_url": "https://provider.example/authorize", "token_url": "http://10.0.0.1/token"},
+        {
+            "authorize_url": "https://user:pw@provider.example/a",
+            "token_url": "https://provider.example/token",
+        },
+        {"authorize_url": "https://provider.example/authorize"},
+        {},
+        {"issuer": "http://provider.example"},
+        {
+            "authorize_url": "https://provider.example/authorize",
+            "token_url": "https://provider.example/token",
+            "redirect_uri": "http://app.example/callback",
+        },
+        {
+            "authorize_url": "https://provider.example/authorize",
+            "token_url": "https://provider.example/token",
+            "authorize_params": {"redirect_uri": "https://evil.example"},
+        },
+        {
+            "authorize_url": "https://provider.example/authorize",
+            "token_url": "https://provider.example/token",
+            "allowed_redirect_urls": ["javascript:alert(1)"],
+        },
+    ],
+)
+def test_unsafe_or_incomplete_configurations_are_refused(api: httpx.Client, project: Project, fields: dict):
+    response = _create(api, project, **fields)
+
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert api.get("/v1/app-configurations", headers=project.headers).json() == []
+
+
+def test_an_unreachable_issuer_is_a_bad_gateway(api: httpx.Client, project: Project):
+    response = _create(api, project, issuer="http://127.0.0.1:9")
+
+    assert response.status_code == 502
+
+
+def test_app_names_are_unique_in_a_project_only(api: httpx.Client, project: Project, other_project: Project):
+    endpoints = {"authorize_url": "https://p.example/a", "token_url": "https://p.example/t"}
+
+    assert _create(api, project, **endpoints).status_code == 201
+    assert _create(api, project, **endpoints).status_code == 409
+    assert _create(api, other_project, **endpoints).status_code == 201
+
+
+def test_update_changes_only_the_given_fields(api: httpx.Client, project: Project):
+    _create(
+        api, project, authorize_url="https://p.example/a", token_url="https://p.example/t", client_secret="x"
+    )
+
+    updated = api.patch(
+        "/v1/app-configurations/github",
+        json={"scopes": ["read"], "client_secret": None},
+        headers=project.headers,
+    )
+
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["scopes"] == ["read"]
+    assert updated.json()["has_client_secret"] is False
+    assert updated.json()["authorize_url"] == "https://p.example/a"
+
+
+def test_another_project_sees_nothing_and_changes_nothing(
+    api: httpx.Client, project: Project, other_project: Project
+):
+    _create(api, project, authorize_url="https://p.example/a", token_url="https://p.example/t")
+    other = other_project.headers
+
+    assert api.get("/v1/app-configurations/github", headers=other).status_code == 404
+    assert api.patch("/v1/app-configurations/github", json={"scopes": []}, headers=other).status_code == 404
+    assert api.delete("/v1/app-configurations/github", headers=other).status_code == 404
+    assert api.get("/v1/app-configurations", headers=other).json() == []
+    start = api.get(
+        "/v1/linked-accounts/oauth2",
+        params={"app_name": "github", "linked_account_owner_id": "u"},
+        headers=other,
+    )
+    assert start.status_code == 404
+    assert api.get("/v1/app-configurations/github", headers=project.headers).json()["scopes"] == []
+
+
+def test_an_app_with_linked_accounts_cannot_be_deleted(api: httpx.Client, project: Project, make_app):
+    app = make_app(project)
+    redirect = consent(app, start_link(api, app))
+    account = api.get(redirect.replace(app.redirect_uri, "/v1/linked-accounts/oauth2/callback")).json()
+
+    refused = api.delete(f"/v1/app-configurations/{app.app_name}", headers=project.headers)
+    api.delete(f"/v1/linked-accounts/{account['id']}", headers=project.headers)
+    deleted = api.delete(f"/v1/app-configurations/{app.app_name}", headers=project.headers)
+
+    assert refused.status_code == 409
+    assert deleted.status_code == 204
+    assert api.get(f"/v1/app-configurations/{app.app_name}", headers=project.headers).status_code == 404
+    assert api.get(f"/v1/linked-accounts/{account['id']}", headers=project.headers).status_code == 404
