@@ -10,6 +10,7 @@ from typing import Any
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
 from connexion.utils import get_function_from_name
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -91,7 +92,8 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
         yield
         await services.aclose()
 
-    app = AsyncApp(__name__, lifespan=lifespan)
+    # No Swagger UI: it would load scripts from a CDN, and the spec is served at /openapi.json.
+    app = AsyncApp(__name__, lifespan=lifespan, swagger_ui_options=SwaggerUIOptions(swagger_ui=False))
     app.add_api(
         SPEC_PATH,
         resolver=SpecResolver(),

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from linkvault import redaction
 from linkvault.engine import projects
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import LinkvaultError
@@ -75,6 +76,7 @@ def _serve(settings: Settings, host: str, port: int, log_level: str) -> None:
     if "public_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
     asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0)))
+    redaction.install()
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
 
 

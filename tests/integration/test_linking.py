@@ -370,3 +370,16 @@ def test_callback_ignores_extra_provider_parameters(api: httpx.Client, project: 
     )
 
     assert response.status_code == 200, response.text
+
+
+def test_the_server_log_shows_no_code_or_state(api: httpx.Client, project: Project, make_app, linkvault_server):
+    app = make_app(project)
+    redirect = consent(app, start_link(api, app))
+    query = query_of(redirect)
+
+    assert api.get(_callback_path(redirect)).status_code == 200
+
+    log = linkvault_server.log_text()
+    assert "/v1/linked-accounts/oauth2/callback?code=[redacted]&state=[redacted]" in log
+    assert query["code"] not in log
+    assert query["state"] not in log

@@ -25,6 +25,7 @@ _GRANT_ERRORS = {
     "invalid_scope",
 }
 _ERROR_CODE = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}")
+_MAX_EXPIRES_IN = 100 * 365 * 86_400  # seconds
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,11 @@ def parse_token_response(response: http.ProviderResponse) -> TokenSet:
 
 
 def _expires_in(value: object) -> int | None:
-    # Some providers send the number as a string.
-    if isinstance(value, bool):
+    # Some providers send the number as a string (ASCII digits only: "²".isdigit() is true).
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if isinstance(value, int | float) and value >= 0:
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
+    # NaN and infinity fail this test; a longer lifetime is no real expiry and would overflow the
+    # datetime it is added to.
+    return int(value) if 0 <= value <= _MAX_EXPIRES_IN else None

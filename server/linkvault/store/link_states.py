@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from linkvault.store.models import LinkState
 
-__all__ = ["add_link_state", "consume_link_state", "delete_expired_link_states"]
+__all__ = ["add_link_state", "consume_link_state"]
 
 
 async def add_link_state(session: AsyncSession, *, link_state: LinkState) -> LinkState:
@@ -44,8 +44,3 @@ async def consume_link_state(
         update(LinkState).where(*conditions).values(consumed_at=now).returning(LinkState)
     )
     return result.scalar_one_or_none()
-
-
-async def delete_expired_link_states(session: AsyncSession, *, before: datetime) -> int:
-    result = await session.execute(delete(LinkState).where(col(LinkState.expires_at) < before))
-    return int(result.rowcount)  # type: ignore[attr-defined]
