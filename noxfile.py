@@ -64,7 +64,18 @@ def sdk_check(session: nox.Session) -> None:
         generated = Path(tmp) / "sdk"
         _generate_sdk(session, generated)
         session.run(
-            "diff", "-r", "-u", "-x", "__pycache__", "-x", "*.egg-info", str(generated), "sdk", external=True
+            "diff",
+            "-r",
+            "-u",
+            "-x",
+            "__pycache__",
+            "-x",
+            "*.egg-info",
+            "-x",
+            ".pdm-build",
+            str(generated),
+            "sdk",
+            external=True,
         )
 
 

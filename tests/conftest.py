@@ -12,14 +12,14 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.fernet import Fernet
-from support.databases import fresh_database
-from support.oidc import OidcProvider, RegisteredClient, oidc_provider, other_oidc_provider  # noqa: F401
-from support.projects import Project, create_project
-from support.server import RunningServer, start_server
 
 from linkvault.engine.services import open_services
 from linkvault.settings import Settings
 from linkvault.store.migrate import upgrade
+from support.databases import fresh_database
+from support.oidc import OidcProvider, RegisteredClient, oidc_provider, other_oidc_provider  # noqa: F401
+from support.projects import Project, create_project
+from support.server import RunningServer, start_server
 
 
 @pytest.fixture(scope="session")
