@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,10 +16,14 @@ from linkvault.errors import InvalidInput, NotFound
 
 __all__ = ["oauth_2_callback"]
 
+# A whole URL starts with a scheme; a query string may hold "://" in a value (e.g. iss=https://...).
+_URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
 
 def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
     """Accept the raw query string or a whole redirect URL; a repeated parameter is ambiguous."""
-    query = urlsplit(query_parameters).query if "://" in query_parameters else query_parameters.lstrip("?")
+    is_url = _URL_START.match(query_parameters) is not None
+    query = urlsplit(query_parameters).query if is_url else query_parameters.lstrip("?")
     parsed = parse_qs(query, keep_blank_values=True)
     if any(len(parsed.get(name, [])) > 1 for name in ("code", "state", "error", "iss")):
         raise InvalidInput("queryParameters repeats a parameter", location=("body", "queryParameters"))
