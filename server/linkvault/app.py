@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import yaml  # type: ignore[import-untyped]  # PyYAML comes with Connexion, without type stubs
 from connexion import AsyncApp
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
 from connexion.utils import get_function_from_name
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkvault.api.context import services_var
@@ -84,6 +89,36 @@ class _RequestScope:
         return bounded_receive
 
 
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@functools.cache
+def _resource_methods() -> list[tuple[re.Pattern[str], str]]:
+    """Each path of the spec, as a pattern, with its ``Allow`` value (HEAD is served with GET)."""
+    paths: dict[str, dict[str, Any]] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))["paths"]
+    resources = []
+    for path, item in paths.items():
+        methods = {method.upper() for method in item if method in _HTTP_METHODS}
+        if "GET" in methods:
+            methods.add("HEAD")
+        pattern = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)))
+        resources.append((pattern, ", ".join(sorted(methods))))
+    return resources
+
+
+def _method_not_allowed(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """RFC 9110 §15.5.6: a 405 lists every method of the resource in ``Allow``.
+
+    Connexion routes each operation on its own, so the 405 Starlette raises names only the methods of
+    the path's first operation."""
+    if isinstance(exc, HTTPException):
+        for pattern, allow in _resource_methods():
+            if pattern.fullmatch(request.url.path):
+                exc.headers = {**(exc.headers or {}), "Allow": allow}
+                break
+    return render_error(request, exc)
+
+
 def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     services = services or open_services(settings)
 
@@ -103,6 +138,7 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     )
     for exception_class in ERROR_HANDLERS:
         app.add_error_handler(exception_class, render_error)
+    app.add_error_handler(405, _method_not_allowed)
     app.add_middleware(_RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)
     asgi_app: ASGIApp = app
     return asgi_app

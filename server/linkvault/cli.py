@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from linkvault import redaction
-from linkvault.engine import projects
+from linkvault.engine import keys, projects
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import LinkvaultError
 from linkvault.settings import Settings
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="keys_command", required=True
     )
     encryption.add_parser("generate", help="print a new encryption key for LINKVAULT_ENCRYPTION_KEYS")
+    encryption.add_parser("rotate", help="re-encrypt every stored secret under the first key")
     return parser
 
 
@@ -75,7 +76,7 @@ def _serve(settings: Settings, host: str, port: int, log_level: str) -> None:
 
     if "public_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
-    asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0)))
+    asyncio.run(_with_services(settings, keys.verify_keys))
     redaction.install()
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
 
@@ -103,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "api-keys":
             asyncio.run(_with_services(settings, lambda s: projects.revoke_api_key(s, key_id=args.key_id)))
             print(f"revoked {args.key_id}")
+        elif args.command == "keys" and args.keys_command == "rotate":
+            report = asyncio.run(_with_services(settings, keys.rotate_keys))
+            for table, count in report.rows.items():
+                print(f"{table}: {count} rows re-encrypted")
         elif args.command == "keys":
             print(generate_key())
     except LinkvaultError as exc:

@@ -117,6 +117,8 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
         headers["Referrer-Policy"] = "no-referrer"
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, HTTPException) and exc.headers:
+        headers.update(exc.headers)  # e.g. the Allow of a 405
 
     validation = isinstance(exc, BadRequestProblem | errors.InvalidInput)
     body: dict[str, Any]

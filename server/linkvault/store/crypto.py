@@ -7,6 +7,7 @@ re-encrypting (``linkvault keys rotate``).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -46,7 +47,7 @@ class Cipher:
     def decrypt(self, ciphertext: str) -> str:
         try:
             return self._fernet.decrypt(ciphertext.encode("ascii")).decode("utf-8")
-        except InvalidToken as exc:
+        except (InvalidToken, UnicodeError) as exc:
             raise DecryptionError(
                 "a stored secret cannot be decrypted with the configured encryption keys"
             ) from exc
@@ -55,7 +56,7 @@ class Cipher:
         """Re-encrypt under the first key."""
         try:
             return self._fernet.rotate(ciphertext.encode("ascii")).decode("ascii")
-        except InvalidToken as exc:
+        except (InvalidToken, UnicodeError) as exc:
             raise DecryptionError(
                 "a stored secret cannot be decrypted with the configured encryption keys"
             ) from exc
@@ -68,12 +69,16 @@ def load_key_file(path: Path) -> str:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = generate_key()
-    # O_EXCL: two processes starting at once must not write two different keys.
+    # Written whole to a private temporary file, then linked into place: a process starting at the
+    # same moment sees either no key file or a complete one, and only one key ever wins.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".linkvault-key-")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as file:
-        file.write(key + "\n")
-    return key
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(generate_key() + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+    return path.read_text(encoding="ascii").strip()

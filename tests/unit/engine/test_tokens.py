@@ -1,0 +1,280 @@
+"""The token request (RFC 6749 §4.1.3, §2.3.1) and how its answer is read (§5.1, §5.2)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from urllib.parse import parse_qs, unquote_plus
+
+import httpx
+import pytest
+
+from linkvault.engine.tokens import ClientCredentials, TokenSet, exchange_code
+from linkvault.errors import ProviderTimeout, ProviderUnavailable, TokenRequestRejected
+
+pytestmark = pytest.mark.anyio
+
+TOKEN_URL = "https://as.example/token"
+REDIRECT_URI = "https://app.example/callback?tenant=a&x=1"
+CODE = "SplxlOBeZQQYbYS6WxSbIA+/= &"
+VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+SECRET = "s3:cr+t%2F value"
+BASIC = ClientCredentials(client_id="client:1", client_secret=SECRET, auth_method="client_secret_basic")
+POST = ClientCredentials(client_id="client:1", client_secret=SECRET, auth_method="client_secret_post")
+GOOD = {"access_token": "at-123", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-456"}
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+async def _exchange(handler: Handler, client: ClientCredentials = BASIC) -> TokenSet:
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http_client:
+        return await exchange_code(
+            http_client,
+            token_url=TOKEN_URL,
+            client=client,
+            code=CODE,
+            redirect_uri=REDIRECT_URI,
+            code_verifier=VERIFIER,
+        )
+
+
+def _answer(status: int, body: Any, content_type: str = "application/json") -> Handler:
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return lambda request: httpx.Response(status, content=content, headers={"Content-Type": content_type})
+
+
+class _Recorder:
+    def __init__(self, body: Any = GOOD) -> None:
+        self.requests: list[httpx.Request] = []
+        self.body = body
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return httpx.Response(200, json=self.body)
+
+    @property
+    def form(self) -> dict[str, list[str]]:
+        (request,) = self.requests
+        assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+        return parse_qs(request.content.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+
+
+# The request
+
+
+async def test_token_request_carries_the_authorization_code_grant() -> None:
+    recorder = _Recorder()
+    await _exchange(recorder)
+    (request,) = recorder.requests
+    assert request.method == "POST"
+    assert str(request.url) == TOKEN_URL
+    form = recorder.form
+    assert form["grant_type"] == ["authorization_code"]
+    assert form["code"] == [CODE]
+    assert form["redirect_uri"] == [REDIRECT_URI]
+    assert form["code_verifier"] == [VERIFIER]
+
+
+async def test_client_secret_basic_form_encodes_id_and_secret_before_base64() -> None:
+    recorder = _Recorder()
+    await _exchange(recorder, BASIC)
+    (request,) = recorder.requests
+    scheme, _, encoded = request.headers["authorization"].partition(" ")
+    assert scheme == "Basic"
+    pair = base64.b64decode(encoded).decode("ascii")
+    # RFC 6749 §2.3.1: ':' '+' and '%' are escaped, so the one raw ':' separates id from secret.
+    assert pair.count(":") == 1
+    assert "+" not in pair
+    user, _, password = pair.partition(":")
+    assert user == "client%3A1"
+    assert unquote_plus(user) == BASIC.client_id
+    assert unquote_plus(password) == SECRET
+    assert "client_secret" not in recorder.form
+    assert "client_id" not in recorder.form
+
+
+async def test_client_secret_post_sends_credentials_in_the_body_only() -> None:
+    recorder = _Recorder()
+    await _exchange(recorder, POST)
+    (request,) = recorder.requests
+    assert "authorization" not in request.headers
+    form = recorder.form
+    assert form["client_id"] == [POST.client_id]
+    assert form["client_secret"] == [SECRET]
+    assert form["code_verifier"] == [VERIFIER]
+
+
+async def test_public_client_sends_its_id_and_no_secret() -> None:
+    recorder = _Recorder()
+    await _exchange(recorder, ClientCredentials("public", None, "client_secret_basic"))
+    (request,) = recorder.requests
+    assert "authorization" not in request.headers
+    assert recorder.form["client_id"] == ["public"]
+    assert "client_secret" not in recorder.form
+
+
+async def test_credentials_and_tokens_are_hidden_from_repr() -> None:
+    token_set = await _exchange(_Recorder())
+    assert SECRET not in repr(BASIC)
+    assert "at-123" not in repr(token_set) and "rt-456" not in repr(token_set)
+
+
+# The response
+
+
+async def test_a_good_response_is_read() -> None:
+    token_set = await _exchange(_answer(200, {**GOOD, "scope": "openid profile"}))
+    assert token_set.access_token == "at-123"
+    assert token_set.refresh_token == "rt-456"
+    assert token_set.token_type == "Bearer"
+    assert token_set.expires_in == 3600
+    assert token_set.scope == "openid profile"
+
+
+async def test_token_type_is_case_insensitive() -> None:
+    token_set = await _exchange(_answer(200, {**GOOD, "token_type": "bearer"}))
+    assert token_set.token_type == "Bearer"
+
+
+async def test_optional_members_may_be_missing() -> None:
+    token_set = await _exchange(_answer(200, {"access_token": "at", "token_type": "Bearer"}))
+    assert token_set.refresh_token is None
+    assert token_set.expires_in is None
+    assert token_set.scope is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (3600, 3600),
+        ("3600", 3600),
+        (59.9, 59),
+        (0, 0),
+        (315_360_000, 315_360_000),  # ten years
+        (-1, None),
+        ("-1", None),
+        ("soon", None),
+        (True, None),
+        (None, None),
+    ],
+)
+async def test_expires_in_is_read_as_seconds(value: object, expected: int | None) -> None:
+    token_set = await _exchange(_answer(200, {**GOOD, "expires_in": value}))
+    assert token_set.expires_in == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Infinity", "-Infinity", "NaN", "1e300", str(10**30), '"' + "9" * 5000 + '"', '"²"'],
+)
+async def test_unusable_expires_in_is_ignored_not_a_crash(raw: str) -> None:
+    body = b'{"access_token": "at", "token_type": "Bearer", "expires_in": ' + raw.encode() + b"}"
+    token_set = await _exchange(_answer(200, body))
+    assert token_set.access_token == "at"
+    assert token_set.expires_in is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"token_type": "Bearer"}, id="no-access-token"),
+        pytest.param({"access_token": "", "token_type": "Bearer"}, id="empty-access-token"),
+        pytest.param({"access_token": 42, "token_type": "Bearer"}, id="access-token-not-a-string"),
+        pytest.param({"access_token": "at"}, id="no-token-type"),
+        pytest.param({"access_token": "at", "token_type": "mac"}, id="mac-token"),
+        pytest.param({"access_token": "at", "token_type": "DPoP"}, id="dpop-token"),
+        pytest.param(["at"], id="not-an-object"),
+    ],
+)
+async def test_a_response_outside_the_protocol_is_refused(body: Any) -> None:
+    with pytest.raises(ProviderUnavailable):
+        await _exchange(_answer(200, body))
+
+
+async def test_a_200_html_page_is_refused() -> None:
+    with pytest.raises(ProviderUnavailable):
+        await _exchange(_answer(200, b"<html>welcome</html>", "text/html"))
+
+
+async def test_a_5xx_html_page_is_a_provider_failure_and_its_text_is_not_repeated() -> None:
+    page = b"<html><body>Internal error for access_token=leaked</body></html>"
+    with pytest.raises(ProviderUnavailable) as caught:
+        await _exchange(_answer(502, page, "text/html"))
+    assert "502" in caught.value.message
+    assert "leaked" not in caught.value.message and "<html>" not in caught.value.message
+
+
+@pytest.mark.parametrize("status", [400, 401])
+async def test_invalid_grant_is_a_refused_link(status: int) -> None:
+    body = {"error": "invalid_grant", "error_description": "code already used"}
+    with pytest.raises(TokenRequestRejected) as caught:
+        await _exchange(_answer(status, body))
+    assert caught.value.code == "invalid_grant"
+    assert "already used" not in caught.value.message
+
+
+async def test_invalid_client_is_a_provider_failure_not_a_refused_link() -> None:
+    with pytest.raises(ProviderUnavailable) as caught:
+        await _exchange(_answer(401, {"error": "invalid_client"}))
+    assert not isinstance(caught.value, TokenRequestRejected)
+    assert "invalid_client" in caught.value.message
+
+
+async def test_a_grant_error_on_a_5xx_is_a_provider_failure() -> None:
+    with pytest.raises(ProviderUnavailable):
+        await _exchange(_answer(500, {"error": "invalid_grant"}))
+
+
+async def test_an_unprintable_error_code_is_not_repeated() -> None:
+    with pytest.raises(ProviderUnavailable) as caught:
+        await _exchange(_answer(400, {"error": 'x"\\' + "y" * 100}))
+    assert "yyyy" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "exception",
+    [httpx.ConnectTimeout, httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout],
+)
+async def test_timeouts_become_provider_timeout(exception: type[httpx.TimeoutException]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exception("too slow", request=request)
+
+    with pytest.raises(ProviderTimeout) as caught:
+        await _exchange(handler)
+    assert isinstance(caught.value.__cause__, exception)
+
+
+@pytest.mark.parametrize("exception", [httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError])
+async def test_transport_errors_become_provider_unavailable(exception: type[httpx.TransportError]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exception("connection refused", request=request)
+
+    with pytest.raises(ProviderUnavailable) as caught:
+        await _exchange(handler)
+    assert not isinstance(caught.value, ProviderTimeout)
+    assert isinstance(caught.value.__cause__, exception)
+
+
+async def test_an_oversize_response_is_refused() -> None:
+    body = json.dumps({**GOOD, "padding": "x" * 1_100_000}).encode()
+    with pytest.raises(ProviderUnavailable, match="too large"):
+        await _exchange(_answer(200, body))
+
+
+async def test_an_endless_response_is_cut_off_early() -> None:
+    chunks_sent = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal chunks_sent
+        while chunks_sent < 10_000:  # 640 MiB: a bound only so that a regression cannot hang
+            chunks_sent += 1
+            yield b"x" * 65_536
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=endless())
+
+    with pytest.raises(ProviderUnavailable, match="too large"):
+        await _exchange(handler)
+    assert chunks_sent <= 20

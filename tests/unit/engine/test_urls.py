@@ -1,0 +1,124 @@
+"""Which URLs linkvault talks to (provider endpoints) and sends users to (after-link redirects)."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkvault.engine.urls import MAX_URL_LENGTH, check_after_link_redirect, check_endpoint_url
+from linkvault.errors import InvalidInput
+
+_LOCATION = ("query", "after_oauth2_link_redirect_url")
+ALLOWED = ["https://allowed.example/app", "http://127.0.0.1:3000/cb"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://as.example/token",
+        "https://as.example:8443/oauth/token?tenant=a",
+        "http://127.0.0.1:9000/token",
+        "http://127.5.6.7/token",
+        "http://[::1]:8080/token",
+        "http://localhost/token",
+        "http://LOCALHOST:1/token",
+    ],
+)
+def test_endpoint_url_accepted(url: str) -> None:
+    assert check_endpoint_url(url, what="token_url") == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("http://as.example/token", id="http-not-loopback"),
+        pytest.param("http://0.0.0.0/token", id="http-unspecified-address"),
+        pytest.param("http://128.0.0.1/token", id="http-outside-127/8"),
+        pytest.param("http://[::2]/token", id="http-ipv6-not-loopback"),
+        pytest.param("http://localhost.evil.example/token", id="http-localhost-prefix"),
+        pytest.param("https://user:pw@as.example/token", id="userinfo"),
+        pytest.param("https://user@as.example/token", id="user"),
+        pytest.param("https://@as.example/token", id="empty-userinfo"),
+        pytest.param("https://as.example/token#frag", id="fragment"),
+        pytest.param("https://as.example/token#", id="empty-fragment"),
+        pytest.param("ftp://as.example/token", id="ftp"),
+        pytest.param("javascript:alert(1)", id="javascript"),
+        pytest.param("as.example/token", id="relative"),
+        pytest.param("//as.example/token", id="scheme-relative"),
+        pytest.param("https:///token", id="no-host"),
+        pytest.param("https://as.example:0/token", id="port-0"),
+        pytest.param("https://as.example:99999/token", id="port-out-of-range"),
+        pytest.param("https://as.example/to ken", id="space"),
+        pytest.param("https://as.example\\@evil.example/", id="backslash"),
+        pytest.param("https://as.example/" + "a" * (MAX_URL_LENGTH), id="too-long"),
+    ],
+)
+def test_endpoint_url_refused(url: str) -> None:
+    with pytest.raises(InvalidInput):
+        check_endpoint_url(url, what="token_url")
+
+
+def test_refusal_names_the_field_and_location() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        check_endpoint_url("http://as.example/token", what="token_url", location=("body", "token_url"))
+    assert caught.value.location == ("body", "token_url")
+    assert "token_url" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://allowed.example/app/done?x=1",
+        "https://allowed.example/app",
+        "https://allowed.example/app/",
+        "https://ALLOWED.example/app/done",
+        "https://allowed.example:443/app/done",
+        "http://127.0.0.1:3000/cb",
+        "http://127.0.0.1:3000/cb/deeper?state=ui",
+    ],
+)
+def test_after_link_redirect_accepted(url: str) -> None:
+    assert check_after_link_redirect(url, allowed=ALLOWED, location=_LOCATION) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("javascript:alert(1)", id="javascript"),
+        pytest.param("data:text/html,x", id="data"),
+        pytest.param("//evil.example", id="scheme-relative"),
+        pytest.param("https://allowed.example.evil.com", id="suffix-host"),
+        pytest.param("https://allowed.example.evil.com/app", id="suffix-host-with-path"),
+        pytest.param("https://allowed.example@evil.com", id="userinfo"),
+        pytest.param("https://allowed.example@evil.com/app", id="userinfo-with-path"),
+        pytest.param("https:/\\evil.com", id="backslash"),
+        pytest.param("https://allowed.example/app/../evil", id="dot-dot"),
+        pytest.param("https://allowed.example/app/%2e%2e/evil", id="encoded-dot-dot"),
+        pytest.param("https://allowed.example/app%2F..%2Fevil", id="encoded-slash"),
+        pytest.param("http://allowed.example/app", id="http-not-loopback"),
+        pytest.param("https://allowed.example/app/" + "a" * 3000, id="3000-chars"),
+        pytest.param("https://allowed.example/apple", id="path-prefix-not-segment"),
+        pytest.param("https://allowed.example/", id="above-the-path"),
+        pytest.param("https://allowed.example:8443/app", id="other-port"),
+        pytest.param("https://evil.example/app", id="other-host"),
+        pytest.param("http://127.0.0.1:3001/cb", id="loopback-other-port"),
+        pytest.param("http://localhost:3000/cb", id="loopback-other-name"),
+        pytest.param("https://allowed.example/app\n.evil.com", id="newline"),
+        pytest.param("/app/done", id="relative"),
+    ],
+)
+def test_after_link_redirect_refused(url: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        check_after_link_redirect(url, allowed=ALLOWED, location=_LOCATION)
+    assert caught.value.location == _LOCATION
+
+
+def test_after_link_redirect_refused_when_nothing_is_allowed() -> None:
+    with pytest.raises(InvalidInput):
+        check_after_link_redirect("https://allowed.example/app", allowed=[], location=_LOCATION)
+
+
+def test_loopback_redirect_refused_unless_listed() -> None:
+    with pytest.raises(InvalidInput):
+        check_after_link_redirect(
+            "http://127.0.0.1:3000/cb", allowed=["https://allowed.example/app"], location=_LOCATION
+        )
