@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]  # PyYAML comes with Connexion, without type stubs
 from connexion import AsyncApp
-from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
@@ -93,30 +92,38 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 
 
 @functools.cache
-def _resource_methods() -> list[tuple[re.Pattern[str], str]]:
-    """Each path of the spec, as a pattern, with its ``Allow`` value (HEAD is served with GET)."""
+def _resources() -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """Each path of the spec as a pattern, with its methods (HEAD is served with GET); concrete paths
+    first, since they match before templated ones (OpenAPI 3.0.3 "Paths Object")."""
     paths: dict[str, dict[str, Any]] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))["paths"]
     resources = []
-    for path, item in paths.items():
-        methods = {method.upper() for method in item if method in _HTTP_METHODS}
+    for path in sorted(paths, key=lambda path: "{" in path):
+        methods = {method.upper() for method in paths[path] if method in _HTTP_METHODS}
         if "GET" in methods:
             methods.add("HEAD")
         pattern = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)))
-        resources.append((pattern, ", ".join(sorted(methods))))
+        resources.append((pattern, frozenset(methods)))
     return resources
 
 
-def _method_not_allowed(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """RFC 9110 §15.5.6: a 405 lists every method of the resource in ``Allow``.
+class _MethodNotAllowed:
+    """405 with the resource's methods in ``Allow`` (RFC 9110 §15.5.6), decided by the spec's paths.
 
-    Connexion routes each operation on its own, so the 405 Starlette raises names only the methods of
-    the path's first operation."""
-    if isinstance(exc, HTTPException):
-        for pattern, allow in _resource_methods():
-            if pattern.fullmatch(request.url.path):
-                exc.headers = {**(exc.headers or {}), "Allow": allow}
-                break
-    return render_error(request, exc)
+    Connexion gives every operation its own route, so Starlette's own 405 lists the methods of one
+    operation only, and a method a concrete path lacks is routed to a templated path that has it
+    (``DELETE /v1/linked-accounts/oauth2`` reached ``delete_linked_account``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for pattern, methods in _resources():
+                if pattern.fullmatch(scope["path"]):
+                    if scope["method"] not in methods:
+                        raise HTTPException(405, headers={"Allow": ", ".join(sorted(methods))})
+                    break
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
@@ -138,7 +145,7 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     )
     for exception_class in ERROR_HANDLERS:
         app.add_error_handler(exception_class, render_error)
-    app.add_error_handler(405, _method_not_allowed)
     app.add_middleware(_RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)
+    app.add_middleware(_MethodNotAllowed, MiddlewarePosition.BEFORE_ROUTING)
     asgi_app: ASGIApp = app
     return asgi_app

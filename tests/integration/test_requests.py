@@ -95,3 +95,49 @@ def test_the_key_is_accepted_as_either_header_in_any_case(api: httpx.Client, pro
         api.get("/v1/app-configurations", headers={"Authorization": f"Bearer {project.api_key}"}).status_code
         == 200
     )
+
+
+def test_deeply_nested_json_is_a_client_error(api: httpx.Client, project: Project):
+    deep = b"[" * 200_000 + b"]" * 200_000
+
+    response = api.post(
+        "/v1/app-configurations",
+        content=deep,
+        headers={**project.headers, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "the request body is nested too deeply"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        (
+            "POST",
+            "/v1/app-configurations",
+            {
+                "json": {
+                    "app_name": "nul",
+                    "client_id": "a\x00b",
+                    "authorize_url": "https://p.example/a",
+                    "token_url": "https://p.example/t",
+                }
+            },
+        ),
+        ("GET", "/v1/app-configurations/a%00b", {}),
+        ("GET", "/v1/linked-accounts", {"params": {"app_name": "a\x00b"}}),
+        (
+            "GET",
+            "/v1/linked-accounts/oauth2",
+            {"params": {"app_name": "a\x00b", "linked_account_owner_id": "u"}},
+        ),
+    ],
+)
+def test_nul_characters_are_a_client_error_on_every_database(
+    api: httpx.Client, project: Project, method: str, path: str, kwargs: dict
+):
+    response = api.request(method, path, headers=project.headers, **kwargs)
+
+    assert 400 <= response.status_code < 500, response.text
+    assert api.get("/v1/app-configurations", headers=project.headers).json() == []

@@ -103,6 +103,8 @@ provider.on('server_error', (ctx, err) => {
 const knobs = new Map();
 /** client_id -> { grant_type -> count } */
 const tokenRequests = new Map();
+/** client_id -> the form and auth scheme of its latest token request, for tests of what the client sent */
+const lastTokenRequests = new Map();
 
 const KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch'];
 
@@ -132,8 +134,8 @@ function jsonResponse(ctx, status, body) {
 }
 
 async function controlEndpoint(ctx) {
-  // /__test__/clients/<client_id>/knobs | /__test__/clients/<client_id>/token-requests
-  const match = /^\/__test__\/clients\/([^/]+)\/(knobs|token-requests)$/.exec(ctx.path);
+  // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request
+  const match = /^\/__test__\/clients\/([^/]+)\/(knobs|token-requests|last-token-request)$/.exec(ctx.path);
   if (!match) {
     jsonResponse(ctx, 404, { error: 'unknown test control endpoint' });
     return;
@@ -143,6 +145,10 @@ async function controlEndpoint(ctx) {
 
   if (resource === 'token-requests' && ctx.method === 'GET') {
     jsonResponse(ctx, 200, Object.fromEntries(tokenRequests.get(clientId) ?? []));
+    return;
+  }
+  if (resource === 'last-token-request' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, lastTokenRequests.get(clientId) ?? {});
     return;
   }
   if (resource === 'knobs' && ctx.method === 'GET') {
@@ -190,6 +196,10 @@ async function tokenEndpointKnobs(ctx, next) {
   const counts = tokenRequests.get(clientId) ?? new Map();
   counts.set(grantType, (counts.get(grantType) ?? 0) + 1);
   tokenRequests.set(clientId, counts);
+  lastTokenRequests.set(clientId, {
+    form: Object.fromEntries(Object.entries(form).map(([key, value]) => [key, single(value)])),
+    authorization_scheme: (ctx.get('authorization') || '').split(' ')[0],
+  });
 
   const clientKnobs = knobs.get(clientId) ?? {};
   if (clientKnobs.delay_seconds) {

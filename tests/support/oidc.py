@@ -101,6 +101,14 @@ class OidcProvider:
         _raise_for_status(response, "reading token request counts")
         return int(response.json().get(grant_type, 0))
 
+    def last_token_request(self, client_id: str) -> dict[str, Any]:
+        """The form fields (``form``) and the Authorization scheme (``authorization_scheme``) of the
+        client's latest token request."""
+        response = self._http.get(self._control_url(client_id, "last-token-request"))
+        _raise_for_status(response, "reading the last token request")
+        result: dict[str, Any] = response.json()
+        return result
+
     def set_knobs(
         self,
         client_id: str,

@@ -83,6 +83,8 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
         return 413, "body_too_large", "the request body is too large"
     if isinstance(exc, UnicodeDecodeError):
         return 400, "invalid_request", "the request body is not valid UTF-8"
+    if isinstance(exc, RecursionError):
+        return 400, "invalid_request", "the request body is nested too deeply"
     return 500, None, "the server failed; see its log"
 
 
@@ -156,5 +158,6 @@ ERROR_HANDLERS: list[type[Exception]] = [
     HTTPException,
     BodyTooLarge,
     UnicodeDecodeError,
+    RecursionError,
     Exception,
 ]
