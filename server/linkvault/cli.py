@@ -83,7 +83,9 @@ def _serve(settings: Settings, host: str, port: int, log_level: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # --log-level applies to every logger (linkvault, Connexion, httpx, SQLAlchemy), not only uvicorn's.
+    level = getattr(args, "log_level", "info").upper()
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings()
         if args.command == "serve":
