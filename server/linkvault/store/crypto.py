@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -45,21 +47,23 @@ class Cipher:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
 
     def decrypt(self, ciphertext: str) -> str:
-        try:
+        with _undecryptable_is_an_error():
             return self._fernet.decrypt(ciphertext.encode("ascii")).decode("utf-8")
-        except (InvalidToken, UnicodeError) as exc:
-            raise DecryptionError(
-                "a stored secret cannot be decrypted with the configured encryption keys"
-            ) from exc
 
     def rotate(self, ciphertext: str) -> str:
         """Re-encrypt under the first key."""
-        try:
+        with _undecryptable_is_an_error():
             return self._fernet.rotate(ciphertext.encode("ascii")).decode("ascii")
-        except (InvalidToken, UnicodeError) as exc:
-            raise DecryptionError(
-                "a stored secret cannot be decrypted with the configured encryption keys"
-            ) from exc
+
+
+@contextmanager
+def _undecryptable_is_an_error() -> Iterator[None]:
+    try:
+        yield
+    except (InvalidToken, UnicodeError) as exc:
+        raise DecryptionError(
+            "a stored secret cannot be decrypted with the configured encryption keys"
+        ) from exc
 
 
 def load_key_file(path: Path) -> str:
