@@ -18,6 +18,12 @@ T = TypeVar("T", bound="AppConfigurationCreate")
 @_attrs_define
 class AppConfigurationCreate:
     """
+    Example:
+        {'app_name': 'github', 'authorize_url': 'https://github.com/login/oauth/authorize', 'token_url':
+            'https://github.com/login/oauth/access_token', 'client_id': 'Iv1.8a61f9b3a7aba766', 'client_secret': 'example-
+            client-secret', 'scopes': ['repo', 'read:user'], 'allowed_redirect_urls':
+            ['https://app.example.com/settings/integrations']}
+
     Attributes:
         app_name (str):
         client_id (str):

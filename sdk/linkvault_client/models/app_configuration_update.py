@@ -18,6 +18,9 @@ T = TypeVar("T", bound="AppConfigurationUpdate")
 @_attrs_define
 class AppConfigurationUpdate:
     """
+    Example:
+        {'scopes': ['repo', 'read:user', 'read:org'], 'authorize_params': {'allow_signup': 'false'}}
+
     Attributes:
         issuer (str | Unset):
         authorize_url (str | Unset):

@@ -101,7 +101,11 @@ def sync_detailed(
     fills the endpoints) or both `authorize_url` and `token_url`.
 
     Args:
-        body (AppConfigurationCreate):
+        body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
+            'https://github.com/login/oauth/authorize', 'token_url':
+            'https://github.com/login/oauth/access_token', 'client_id': 'Iv1.8a61f9b3a7aba766',
+            'client_secret': 'example-client-secret', 'scopes': ['repo', 'read:user'],
+            'allowed_redirect_urls': ['https://app.example.com/settings/integrations']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,7 +137,11 @@ def sync(
     fills the endpoints) or both `authorize_url` and `token_url`.
 
     Args:
-        body (AppConfigurationCreate):
+        body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
+            'https://github.com/login/oauth/authorize', 'token_url':
+            'https://github.com/login/oauth/access_token', 'client_id': 'Iv1.8a61f9b3a7aba766',
+            'client_secret': 'example-client-secret', 'scopes': ['repo', 'read:user'],
+            'allowed_redirect_urls': ['https://app.example.com/settings/integrations']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,7 +168,11 @@ async def asyncio_detailed(
     fills the endpoints) or both `authorize_url` and `token_url`.
 
     Args:
-        body (AppConfigurationCreate):
+        body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
+            'https://github.com/login/oauth/authorize', 'token_url':
+            'https://github.com/login/oauth/access_token', 'client_id': 'Iv1.8a61f9b3a7aba766',
+            'client_secret': 'example-client-secret', 'scopes': ['repo', 'read:user'],
+            'allowed_redirect_urls': ['https://app.example.com/settings/integrations']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,7 +202,11 @@ async def asyncio(
     fills the endpoints) or both `authorize_url` and `token_url`.
 
     Args:
-        body (AppConfigurationCreate):
+        body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
+            'https://github.com/login/oauth/authorize', 'token_url':
+            'https://github.com/login/oauth/access_token', 'client_id': 'Iv1.8a61f9b3a7aba766',
+            'client_secret': 'example-client-secret', 'scopes': ['repo', 'read:user'],
+            'allowed_redirect_urls': ['https://app.example.com/settings/integrations']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

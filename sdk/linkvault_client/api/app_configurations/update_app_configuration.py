@@ -107,7 +107,8 @@ def sync_detailed(
 
     Args:
         app_name (str):
-        body (AppConfigurationUpdate):
+        body (AppConfigurationUpdate):  Example: {'scopes': ['repo', 'read:user', 'read:org'],
+            'authorize_params': {'allow_signup': 'false'}}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,7 +143,8 @@ def sync(
 
     Args:
         app_name (str):
-        body (AppConfigurationUpdate):
+        body (AppConfigurationUpdate):  Example: {'scopes': ['repo', 'read:user', 'read:org'],
+            'authorize_params': {'allow_signup': 'false'}}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,7 +174,8 @@ async def asyncio_detailed(
 
     Args:
         app_name (str):
-        body (AppConfigurationUpdate):
+        body (AppConfigurationUpdate):  Example: {'scopes': ['repo', 'read:user', 'read:org'],
+            'authorize_params': {'allow_signup': 'false'}}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -205,7 +208,8 @@ async def asyncio(
 
     Args:
         app_name (str):
-        body (AppConfigurationUpdate):
+        body (AppConfigurationUpdate):  Example: {'scopes': ['repo', 'read:user', 'read:org'],
+            'authorize_params': {'allow_signup': 'false'}}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
