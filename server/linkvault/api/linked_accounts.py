@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from linkvault.api.callbacks import refuse_repeated_parameters
 from linkvault.api.context import current_services
 from linkvault.api.representations import NO_STORE, json_response, linked_account_public
 from linkvault.api.security import project_id_of
@@ -48,6 +49,7 @@ async def linked_accounts_linked_accounts_oauth2_callback(
     iss: str | None = None,
 ) -> Response:
     # No key: the state authenticates this call, so nothing secret may be answered here.
+    refuse_repeated_parameters()
     finished = await linking.finish_link(
         current_services(), linking.CallbackParameters(state=state, code=code, error=error, iss=iss)
     )

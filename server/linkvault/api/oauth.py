@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from linkvault.api.callbacks import refuse_repeated_parameters
 from linkvault.api.context import current_services
 from linkvault.api.representations import NO_STORE, json_response, oauth_connection
 from linkvault.api.security import project_id_of
@@ -22,6 +23,7 @@ async def integrations_oauth_callback(
     error_description: str | None = None,
     iss: str | None = None,
 ) -> Response:
+    refuse_repeated_parameters()
     finished = await linking.finish_link(
         current_services(),
         linking.CallbackParameters(state=state, code=code, error=error, iss=iss),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,9 +62,20 @@ async def _send(client: httpx.AsyncClient, request: httpx.Request) -> ProviderRe
     except httpx.TimeoutException as exc:
         raise ProviderTimeout(f"{where}: no answer in time") from exc
     except httpx.HTTPError as exc:
-        raise ProviderUnavailable(f"{where}: {type(exc).__name__}") from exc
+        raise ProviderUnavailable(f"{where}: {_reason(exc)}") from exc
     return ProviderResponse(
         status_code=response.status_code,
         content_type=response.headers.get("content-type", ""),
         body=bytes(body),
     )
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    """What went wrong, for the operator: a refused certificate says so (it is fixed by trusting a CA,
+    e.g. with SSL_CERT_FILE), anything else is named by its httpx class."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the TLS certificate could not be verified ({cause.verify_message})"
+        cause = cause.__cause__ or cause.__context__
+    return type(exc).__name__

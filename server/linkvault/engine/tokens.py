@@ -26,6 +26,9 @@ _GRANT_ERRORS = {
 }
 _ERROR_CODE = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}")
 _MAX_EXPIRES_IN = 100 * 365 * 86_400  # seconds
+# JSON can spell a lone surrogate ("\ud800"), so a bridged face can be handed a code holding one;
+# UTF-8 cannot encode it, so no provider issued it and it cannot be sent.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ async def exchange_code(
     redirect_uri: str,
     code_verifier: str,
 ) -> TokenSet:
+    if _LONE_SURROGATE.search(code):
+        raise TokenRequestRejected("the authorization code is not valid text", code="invalid_grant")
     form = prepare_token_request(
         "authorization_code", code=code, redirect_uri=redirect_uri, code_verifier=code_verifier
     )
