@@ -31,3 +31,6 @@ class RedactCallbackSecrets(logging.Filter):
 def install() -> None:
     """Attach the filter to uvicorn's access logger (its handlers are set up by uvicorn.run)."""
     logging.getLogger("uvicorn.access").addFilter(RedactCallbackSecrets())
+    # Connexion logs each refused request body at INFO, quoting the refused value (which may be a
+    # mistyped secret); the 400 answer already says what was wrong, without the long values.
+    logging.getLogger("connexion.validators.json").setLevel(logging.WARNING)

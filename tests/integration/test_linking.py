@@ -372,7 +372,9 @@ def test_callback_ignores_extra_provider_parameters(api: httpx.Client, project: 
     assert response.status_code == 200, response.text
 
 
-def test_the_server_log_shows_no_code_or_state(api: httpx.Client, project: Project, make_app, linkvault_server):
+def test_the_server_log_shows_no_code_or_state(
+    api: httpx.Client, project: Project, make_app, linkvault_server
+):
     app = make_app(project)
     redirect = consent(app, start_link(api, app))
     query = query_of(redirect)

@@ -141,3 +141,24 @@ def test_nul_characters_are_a_client_error_on_every_database(
 
     assert 400 <= response.status_code < 500, response.text
     assert api.get("/v1/app-configurations", headers=project.headers).json() == []
+
+
+def test_a_refused_long_value_is_not_repeated_back(api: httpx.Client, project: Project, linkvault_server):
+    secret = "s3cr3t-" + "x" * 5000
+
+    response = api.post(
+        "/v1/app-configurations",
+        json={
+            "app_name": "long",
+            "client_id": "c",
+            "client_secret": secret,
+            "authorize_url": "https://p.example/a",
+            "token_url": "https://p.example/t",
+        },
+        headers=project.headers,
+    )
+
+    assert response.status_code == 400
+    assert "s3cr3t" not in response.text
+    assert "a value of 5007 characters" in response.json()["detail"]
+    assert "s3cr3t" not in linkvault_server.log_text()

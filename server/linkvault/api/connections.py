@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from starlette.responses import Response
 
+from linkvault.api.callbacks import callback_parameters
 from linkvault.api.context import current_services
 from linkvault.api.representations import NO_STORE, connection, json_response
 from linkvault.api.security import project_id_of
@@ -21,20 +22,11 @@ _URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
-    """Accept the raw query string or a whole redirect URL; a repeated parameter is ambiguous."""
+    """Accept the raw query string or a whole redirect URL."""
     is_url = _URL_START.match(query_parameters) is not None
     query = urlsplit(query_parameters).query if is_url else query_parameters.lstrip("?")
     parsed = parse_qs(query, keep_blank_values=True)
-    if any(len(parsed.get(name, [])) > 1 for name in ("code", "state", "error", "iss")):
-        raise InvalidInput("queryParameters repeats a parameter", location=("body", "queryParameters"))
-
-    def one(name: str) -> str | None:
-        values = parsed.get(name)
-        return values[0] if values else None
-
-    return linking.CallbackParameters(
-        state=one("state"), code=one("code"), error=one("error"), iss=one("iss")
-    )
+    return callback_parameters(lambda name: parsed.get(name, []), location="body")
 
 
 async def oauth_2_callback(project_id: str, body: dict[str, Any], token_info: dict[str, Any]) -> Response:

@@ -48,7 +48,14 @@ _TITLES = {
 }
 _MISSING_PARAMETER = re.compile(r"Missing (\w+) parameter '([^']*)'")
 _BODY_PATH = re.compile(r" - '([^']*)'$")
+# Connexion's validation messages quote the value they refuse; a long one (a pasted secret, a huge
+# string) is not repeated back or into logs of the answer.
+_LONG_QUOTED_VALUE = re.compile(r"'[^']{65,}'")
 _REQUIRED_PROPERTY = re.compile(r"'([^']*)' is a required property")
+
+
+def _elide(match: re.Match[str]) -> str:
+    return f"<a value of {len(match.group(0)) - 2} characters>"
 
 
 class BodyTooLarge(Exception):
@@ -74,7 +81,7 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
     if isinstance(exc, Unauthorized):
         return 401, "unauthorized", "a valid API key is required"
     if isinstance(exc, BadRequestProblem):
-        return 400, "invalid_request", str(exc.detail)
+        return 400, "invalid_request", _LONG_QUOTED_VALUE.sub(_elide, str(exc.detail))
     if isinstance(exc, ProblemException):
         return exc.status, None, str(exc.detail or exc.title or "")
     if isinstance(exc, HTTPException):

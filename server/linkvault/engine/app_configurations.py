@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from linkvault.engine.discovery import discover
 from linkvault.engine.services import Services
+from linkvault.engine.text import is_valid_text
 from linkvault.engine.urls import check_endpoint_url
 from linkvault.errors import Conflict, InvalidInput, NotFound
 from linkvault.store import app_configurations as store
@@ -32,9 +32,6 @@ _RESERVED_PARAMS = {
     "code_challenge_method", "request", "request_uri",
 }  # fmt: skip
 _URL_FIELDS = ("authorize_url", "token_url", "revocation_url", "redirect_uri")
-# JSON can spell a lone surrogate ("\ud800"); UTF-8 cannot encode one, so a value holding one could
-# be stored in a JSON column but never sent to a provider.
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 async def create_app_configuration(
@@ -86,7 +83,7 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
     """Validate ``fields`` against ``app`` and return the column values to write; with ``issuer``,
     discovery fills the endpoints."""
     for name, value in fields.items():
-        if not _is_unicode(value):
+        if not is_valid_text(value):
             raise InvalidInput(f"{name} is not valid Unicode text", location=("body", name))
     for name in _URL_FIELDS:
         if fields.get(name) is not None:
@@ -144,16 +141,6 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
         secret = fields["client_secret"]
         changes["client_secret_encrypted"] = services.cipher.encrypt(secret) if secret else None
     return changes
-
-
-def _is_unicode(value: Any) -> bool:
-    if isinstance(value, str):
-        return _LONE_SURROGATE.search(value) is None
-    if isinstance(value, dict):
-        return all(_is_unicode(key) and _is_unicode(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_is_unicode(item) for item in value)
-    return True
 
 
 async def get_app_configuration(

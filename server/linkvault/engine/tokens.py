@@ -11,6 +11,7 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
 from linkvault.engine import http
+from linkvault.engine.text import is_valid_text
 from linkvault.errors import ProviderUnavailable, TokenRequestRejected
 
 __all__ = ["ClientCredentials", "TokenSet", "exchange_code"]
@@ -24,11 +25,10 @@ _GRANT_ERRORS = {
     "unsupported_grant_type",
     "invalid_scope",
 }
-_ERROR_CODE = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}")
+# RFC 6749 §5.2 allows nearly any printable character in an error code; only the usual word-like
+# codes are named in our answers, so that no markup a provider sends is ever shown.
+_ERROR_CODE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _MAX_EXPIRES_IN = 100 * 365 * 86_400  # seconds
-# JSON can spell a lone surrogate ("\ud800"), so a bridged face can be handed a code holding one;
-# UTF-8 cannot encode it, so no provider issued it and it cannot be sent.
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,8 @@ async def exchange_code(
     redirect_uri: str,
     code_verifier: str,
 ) -> TokenSet:
-    if _LONE_SURROGATE.search(code):
+    # A bridged face can be handed a code that is not text; no provider issued it and it cannot be sent.
+    if not is_valid_text(code):
         raise TokenRequestRejected("the authorization code is not valid text", code="invalid_grant")
     form = prepare_token_request(
         "authorization_code", code=code, redirect_uri=redirect_uri, code_verifier=code_verifier
@@ -97,6 +98,8 @@ def parse_token_response(response: http.ProviderResponse) -> TokenSet:
         raise ProviderUnavailable("the token endpoint's answer is not a Bearer token")
     refresh_token = document.get("refresh_token")
     scope = document.get("scope")
+    if not is_valid_text([access_token, refresh_token, scope]):
+        raise ProviderUnavailable("the token endpoint's answer holds invalid text")
     return TokenSet(
         access_token=access_token,
         refresh_token=refresh_token if isinstance(refresh_token, str) and refresh_token else None,

@@ -10,6 +10,7 @@ import ipaddress
 import re
 from urllib.parse import SplitResult, urlsplit
 
+from linkvault.engine.text import is_valid_text
 from linkvault.errors import InvalidInput
 
 __all__ = ["MAX_URL_LENGTH", "check_after_link_redirect", "check_endpoint_url", "is_loopback_host"]
@@ -32,7 +33,7 @@ def is_loopback_host(host: str) -> bool:
 def _parse(url: str, *, what: str, location: tuple[str, ...]) -> SplitResult:
     if len(url) > MAX_URL_LENGTH:
         raise InvalidInput(f"{what} is longer than {MAX_URL_LENGTH} characters", location=location)
-    if _UNSAFE.search(url):
+    if _UNSAFE.search(url) or not is_valid_text(url):
         raise InvalidInput(
             f"{what} contains whitespace, control characters or backslashes", location=location
         )

@@ -186,6 +186,10 @@ async def test_unusable_expires_in_is_ignored_not_a_crash(raw: str) -> None:
         pytest.param({"access_token": "at", "token_type": "mac"}, id="mac-token"),
         pytest.param({"access_token": "at", "token_type": "DPoP"}, id="dpop-token"),
         pytest.param(["at"], id="not-an-object"),
+        pytest.param({"access_token": "at\ud800", "token_type": "Bearer"}, id="lone-surrogate-in-token"),
+        pytest.param(
+            {"access_token": "at", "refresh_token": "r\x00t", "token_type": "Bearer"}, id="nul-in-refresh"
+        ),
     ],
 )
 async def test_a_response_outside_the_protocol_is_refused(body: Any) -> None:
@@ -225,6 +229,13 @@ async def test_invalid_client_is_a_provider_failure_not_a_refused_link() -> None
 async def test_a_grant_error_on_a_5xx_is_a_provider_failure() -> None:
     with pytest.raises(ProviderUnavailable):
         await _exchange(_answer(500, {"error": "invalid_grant"}))
+
+
+async def test_an_error_code_with_markup_is_not_repeated() -> None:
+    with pytest.raises(ProviderUnavailable) as caught:
+        await _exchange(_answer(400, {"error": "<script>alert(1)</script>"}))
+    assert "script" not in caught.value.message
+    assert "no OAuth error" in caught.value.message
 
 
 async def test_an_unprintable_error_code_is_not_repeated() -> None:
