@@ -165,7 +165,7 @@ def short_lived_server(
         database_url=migrated.database_url,
         encryption_keys=encryption_key,
         log_path=tmp_path_factory.mktemp("short-lived") / "linkvault.log",
-        extra_env={"LINKVAULT_STATE_TTL_SECONDS": "2"},
+        extra_env={"LINKVAULT_STATE_TTL_SECONDS": "3"},
     )
     yield server
     server.stop()
@@ -195,7 +195,7 @@ def test_an_expired_state_is_refused_by_every_face(
         assert created.status_code == 201, created.text
         # Each face gets its own link; one more is finished in time, to show the setup works.
         started = {face: start_link(api, app, owner=face) for face in FACES}
-        expiry = time.monotonic() + 2
+        expiry = time.monotonic() + 3
         pending = {face: query_of(consent(app, url)) for face, url in started.items()}
         in_time = query_of(consent(app, start_link(api, app, owner="in-time")))
         assert deliver(api, "aci", app_name=app.app_name, project=project, params=in_time).status == 200
