@@ -97,12 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             created = asyncio.run(
                 _with_services(settings, lambda s: projects.create_project(s, name=args.name))
             )
-            _print_key(created, as_json=args.json, label="project")
+            _print_key(created, as_json={"id": str(created.project_id)} if args.json else None)
         elif args.command == "api-keys" and args.api_keys_command == "create":
             created = asyncio.run(
                 _with_services(settings, lambda s: projects.create_api_key(s, project_id=args.project_id))
             )
-            _print_key(created, as_json=args.json, label="api key")
+            body = {"id": str(created.key_id), "project_id": str(created.project_id)}
+            _print_key(created, as_json=body if args.json else None)
         elif args.command == "api-keys":
             asyncio.run(_with_services(settings, lambda s: projects.revoke_api_key(s, key_id=args.key_id)))
             print(f"revoked {args.key_id}")
@@ -118,16 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _print_key(created: projects.NewApiKey, *, as_json: bool, label: str) -> None:
-    if as_json:
-        body = {"id": str(created.project_id), "api_key": created.api_key}
-        if label == "api key":
-            body = {
-                "id": str(created.key_id),
-                "project_id": str(created.project_id),
-                "api_key": created.api_key,
-            }
-        print(json.dumps(body))
+def _print_key(created: projects.NewApiKey, *, as_json: dict[str, str] | None) -> None:
+    """Show a new key once: as the given JSON body, or as text for a person."""
+    if as_json is not None:
+        print(json.dumps({**as_json, "api_key": created.api_key}))
         return
     print(f"project id: {created.project_id}")
     print(f"key id:     {created.key_id}")

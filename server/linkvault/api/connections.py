@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from linkvault.api.callbacks import callback_parameters
 from linkvault.api.context import current_services
-from linkvault.api.representations import NO_STORE, connection, json_response
+from linkvault.api.representations import CALLBACK_HEADERS, connection, json_response
 from linkvault.api.security import project_id_of
 from linkvault.engine import linking
 from linkvault.errors import InvalidInput, NotFound
@@ -39,4 +39,4 @@ async def oauth_2_callback(project_id: str, body: dict[str, Any], token_info: di
     finished = await linking.finish_link(
         current_services(), _callback_parameters(query_parameters), project_id=caller_project_id
     )
-    return json_response(connection(finished), headers={**NO_STORE, "Referrer-Policy": "no-referrer"})
+    return json_response(connection(finished), headers=CALLBACK_HEADERS)

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from linkvault.api.callbacks import refuse_repeated_parameters
 from linkvault.api.context import current_services
-from linkvault.api.representations import NO_STORE, json_response, linked_account_public
+from linkvault.api.representations import CALLBACK_HEADERS, NO_STORE, json_response, linked_account_public
 from linkvault.api.security import project_id_of
 from linkvault.engine import linked_accounts, linking
 from linkvault.errors import NotFound
@@ -21,8 +21,6 @@ __all__ = [
     "linked_accounts_linked_accounts_oauth2_callback",
     "list_linked_accounts",
 ]
-
-_CALLBACK_HEADERS = {**NO_STORE, "Referrer-Policy": "no-referrer"}
 
 
 async def linked_accounts_link_oauth2_account(
@@ -55,9 +53,9 @@ async def linked_accounts_linked_accounts_oauth2_callback(
     )
     if finished.after_redirect_url is not None:
         return Response(
-            status_code=302, headers={"Location": finished.after_redirect_url, **_CALLBACK_HEADERS}
+            status_code=302, headers={"Location": finished.after_redirect_url, **CALLBACK_HEADERS}
         )
-    return json_response(linked_account_public(finished.account), headers=_CALLBACK_HEADERS)
+    return json_response(linked_account_public(finished.account), headers=CALLBACK_HEADERS)
 
 
 async def list_linked_accounts(

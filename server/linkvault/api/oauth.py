@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from linkvault.api.callbacks import refuse_repeated_parameters
 from linkvault.api.context import current_services
-from linkvault.api.representations import NO_STORE, json_response, oauth_connection
+from linkvault.api.representations import CALLBACK_HEADERS, json_response, oauth_connection
 from linkvault.api.security import project_id_of
 from linkvault.engine import linking
 
@@ -29,4 +29,4 @@ async def integrations_oauth_callback(
         linking.CallbackParameters(state=state, code=code, error=error, iss=iss),
         project_id=project_id_of(token_info),
     )
-    return json_response(oauth_connection(finished), headers={**NO_STORE, "Referrer-Policy": "no-referrer"})
+    return json_response(oauth_connection(finished), headers=CALLBACK_HEADERS)

@@ -17,6 +17,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from linkvault import errors
+from linkvault.api.representations import CALLBACK_HEADERS
 
 __all__ = ["ERROR_HANDLERS", "BodyTooLarge", "render_error"]
 
@@ -122,8 +123,7 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     operation_id = _operation_id(request)
     headers: dict[str, str] = {}
     if operation_id in _CALLBACKS:
-        headers["Cache-Control"] = "no-store"
-        headers["Referrer-Policy"] = "no-referrer"
+        headers.update(CALLBACK_HEADERS)
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, HTTPException) and exc.headers:

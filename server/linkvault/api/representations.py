@@ -12,6 +12,7 @@ from linkvault.engine.linking import FinishedLink
 from linkvault.store.models import AppConfiguration, LinkedAccount
 
 __all__ = [
+    "CALLBACK_HEADERS",
     "NO_STORE",
     "app_configuration",
     "connection",
@@ -22,6 +23,9 @@ __all__ = [
 
 # RFC 6749 §5.1: responses with tokens must not be cached.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# Every answer of a callback face, errors included: the page the user lands on must not leak its URL
+# (code, state) through the Referer header, nor be cached (RFC 9700 §4.2.4).
+CALLBACK_HEADERS = {**NO_STORE, "Referrer-Policy": "no-referrer"}
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
