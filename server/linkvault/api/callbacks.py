@@ -14,7 +14,7 @@ from connexion import request
 from linkvault.engine import linking
 from linkvault.errors import InvalidInput
 
-__all__ = ["callback_parameters", "refuse_repeated_parameters"]
+__all__ = ["callback_parameters", "query_callback_parameters"]
 
 _RESPONSE_PARAMETERS = ("code", "state", "error", "iss")
 
@@ -34,6 +34,6 @@ def callback_parameters(getlist: Callable[[str], list[str]], *, location: str) -
     )
 
 
-def refuse_repeated_parameters() -> None:
-    """Refuse the current request when its query repeats an authorization response parameter."""
-    callback_parameters(request.query_params.getlist, location="query")
+def query_callback_parameters() -> linking.CallbackParameters:
+    """The response parameters of the current request's query, each present at most once."""
+    return callback_parameters(request.query_params.getlist, location="query")

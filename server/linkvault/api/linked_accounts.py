@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from linkvault.api.callbacks import refuse_repeated_parameters
+from linkvault.api.callbacks import query_callback_parameters
 from linkvault.api.context import current_services
 from linkvault.api.representations import CALLBACK_HEADERS, NO_STORE, json_response, linked_account_public
 from linkvault.api.security import project_id_of
@@ -46,11 +46,9 @@ async def linked_accounts_linked_accounts_oauth2_callback(
     error_description: str | None = None,
     iss: str | None = None,
 ) -> Response:
-    # No key: the state authenticates this call, so nothing secret may be answered here.
-    refuse_repeated_parameters()
-    finished = await linking.finish_link(
-        current_services(), linking.CallbackParameters(state=state, code=code, error=error, iss=iss)
-    )
+    # No key: the state authenticates this call, so nothing secret may be answered here. The
+    # parameters Connexion validated are read again from the query, where repeats can be seen.
+    finished = await linking.finish_link(current_services(), query_callback_parameters())
     if finished.after_redirect_url is not None:
         return Response(
             status_code=302, headers={"Location": finished.after_redirect_url, **CALLBACK_HEADERS}

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from linkvault.api.callbacks import refuse_repeated_parameters
+from linkvault.api.callbacks import query_callback_parameters
 from linkvault.api.context import current_services
 from linkvault.api.representations import CALLBACK_HEADERS, json_response, oauth_connection
 from linkvault.api.security import project_id_of
@@ -23,10 +23,8 @@ async def integrations_oauth_callback(
     error_description: str | None = None,
     iss: str | None = None,
 ) -> Response:
-    refuse_repeated_parameters()
+    # The parameters Connexion validated are read again from the query, where repeats can be seen.
     finished = await linking.finish_link(
-        current_services(),
-        linking.CallbackParameters(state=state, code=code, error=error, iss=iss),
-        project_id=project_id_of(token_info),
+        current_services(), query_callback_parameters(), project_id=project_id_of(token_info)
     )
     return json_response(oauth_connection(finished), headers=CALLBACK_HEADERS)
