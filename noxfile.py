@@ -88,6 +88,36 @@ def tests(session: nox.Session, database: str) -> None:
     session.run("pytest", *session.posargs, env=env)
 
 
+_AUTOGENERATE = """
+import asyncio, sys, tempfile
+from pathlib import Path
+from linkvault.store.database import create_engine
+from linkvault.store.migrate import autogenerate_revision
+
+async def main():
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = create_engine(f"sqlite+aiosqlite:///{Path(scratch) / 'scratch.db'}")
+        try:
+            print(await autogenerate_revision(engine, message=sys.argv[1]))
+        finally:
+            await engine.dispose()
+
+asyncio.run(main())
+"""
+
+
+@nox.session
+def migration(session: nox.Session) -> None:
+    """Write a new migration from the models: `nox -s migration -- "add linked account status"`.
+
+    It is generated against a scratch SQLite database at the newest shipped revision; read it, then
+    the migrations-equal-models test on both databases keeps it honest."""
+    if len(session.posargs) != 1:
+        session.error('give the migration\'s message: nox -s migration -- "what it changes"')
+    _install_project(session)
+    session.run("python", "-c", _AUTOGENERATE, session.posargs[0])
+
+
 @nox.session
 def contract(session: nox.Session) -> None:
     """The Schemathesis suite; set LINKVAULT_CONTRACT_URL and LINKVAULT_CONTRACT_API_KEY to test another server."""

@@ -43,7 +43,7 @@ def migrated(settings: Settings) -> Settings:
     async def migrate() -> None:
         services = open_services(settings)
         try:
-            await upgrade(services.engine)
+            await upgrade(services.db_engine)
         finally:
             await services.aclose()
 

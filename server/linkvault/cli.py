@@ -12,12 +12,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from linkvault import redaction
-from linkvault.engine import keys, projects
+from linkvault.engine import api_keys, encryption_keys, projects
 from linkvault.engine.services import Services, open_services
-from linkvault.errors import LinkvaultError
+from linkvault.errors import ConfigurationError, LinkvaultError
 from linkvault.settings import Settings
 from linkvault.store.crypto import generate_key
-from linkvault.store.migrate import upgrade
+from linkvault.store.migrate import is_current, upgrade
 
 __all__ = ["main"]
 
@@ -60,10 +60,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _with_services(settings: Settings, work: Callable[[Services], Awaitable[Any]]) -> Any:
+async def _with_services(
+    settings: Settings, work: Callable[[Services], Awaitable[Any]], *, migrate: bool = False
+) -> Any:
+    """Run ``work`` on open services. Only ``serve`` and ``db upgrade`` migrate (``migrate=True``);
+    every other command refuses a database whose schema is behind instead of changing it."""
     services = open_services(settings)
     try:
-        await upgrade(services.engine)
+        if migrate:
+            await upgrade(services.db_engine)
+        elif not await is_current(services.db_engine):
+            raise ConfigurationError("the database schema is not current; run `linkvault db upgrade` first")
         return await work(services)
     finally:
         await services.aclose()
@@ -76,7 +83,7 @@ def _serve(settings: Settings, host: str, port: int, log_level: str) -> None:
 
     if "public_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
-    asyncio.run(_with_services(settings, keys.verify_keys))
+    asyncio.run(_with_services(settings, encryption_keys.verify_keys, migrate=True))
     redaction.install()
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
 
@@ -91,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             _serve(settings, args.host, args.port, args.log_level)
         elif args.command == "db":
-            asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0)))
+            asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0), migrate=True))
             print("database is up to date")
         elif args.command == "projects":
             created = asyncio.run(
@@ -100,15 +107,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_key(created, as_json={"id": str(created.project_id)} if args.json else None)
         elif args.command == "api-keys" and args.api_keys_command == "create":
             created = asyncio.run(
-                _with_services(settings, lambda s: projects.create_api_key(s, project_id=args.project_id))
+                _with_services(settings, lambda s: api_keys.create_api_key(s, project_id=args.project_id))
             )
             body = {"id": str(created.key_id), "project_id": str(created.project_id)}
             _print_key(created, as_json=body if args.json else None)
         elif args.command == "api-keys":
-            asyncio.run(_with_services(settings, lambda s: projects.revoke_api_key(s, key_id=args.key_id)))
+            asyncio.run(_with_services(settings, lambda s: api_keys.revoke_api_key(s, key_id=args.key_id)))
             print(f"revoked {args.key_id}")
         elif args.command == "keys" and args.keys_command == "rotate":
-            report = asyncio.run(_with_services(settings, keys.rotate_keys))
+            report = asyncio.run(_with_services(settings, encryption_keys.rotate_keys))
             for table, count in report.rows.items():
                 print(f"{table}: {count} rows re-encrypted")
         elif args.command == "keys":
@@ -119,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _print_key(created: projects.NewApiKey, *, as_json: dict[str, str] | None) -> None:
+def _print_key(created: api_keys.NewApiKey, *, as_json: dict[str, str] | None) -> None:
     """Show a new key once: as the given JSON body, or as text for a person."""
     if as_json is not None:
         print(json.dumps({**as_json, "api_key": created.api_key}))

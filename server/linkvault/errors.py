@@ -1,11 +1,13 @@
-"""linkvault's domain errors; HTTP status codes are chosen only in ``linkvault.api.problems``.
+"""linkvault's domain errors; HTTP status codes are chosen only in ``linkvault.api._problems``.
+
+Each class names its stable machine-readable ``code`` (the ``code`` member of the RFC 9457 problem).
 
 LinkvaultError
 ├── ConfigurationError        settings that cannot work (no encryption key, bad URL)
 ├── DecryptionError           a stored secret does not open with the configured keys
 ├── NotFound                  no such resource in the caller's project
 ├── Conflict                  the change clashes with what exists
-├── InvalidInput              a value the caller sent is unacceptable (``location`` names it)
+├── InvalidInput              a value the caller sent is unacceptable (``field`` names it)
 ├── LinkError                 a link cannot be finished (``code`` says why)
 │   ├── InvalidState          unknown, expired, used, foreign or malformed state
 │   ├── IssuerMismatch        RFC 9207 ``iss`` missing or not the expected issuer
@@ -39,6 +41,8 @@ __all__ = [
 class LinkvaultError(Exception):
     """Base class of every error linkvault raises on purpose."""
 
+    code = "error"
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -47,25 +51,39 @@ class LinkvaultError(Exception):
 class ConfigurationError(LinkvaultError):
     """The settings cannot work."""
 
+    code = "configuration_error"
+
 
 class DecryptionError(LinkvaultError):
     """A stored secret cannot be decrypted with the configured keys."""
+
+    code = "decryption_failed"
 
 
 class NotFound(LinkvaultError):
     """No such resource in the caller's project."""
 
+    code = "not_found"
+
 
 class Conflict(LinkvaultError):
     """The change clashes with existing data."""
 
+    code = "conflict"
+
 
 class InvalidInput(LinkvaultError):
-    """A value the caller sent is unacceptable."""
+    """A value the caller sent is unacceptable.
 
-    def __init__(self, message: str, *, location: tuple[str, ...] = ("body",)) -> None:
+    ``field`` names it as the engine knows it: a tuple of the parameter or body member name and the
+    path inside it (``("allowed_redirect_urls", "2")``), or ``()`` when no one field is to blame. Where
+    that field sits in the HTTP request is the API layer's business."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str, *, field: tuple[str, ...] = ()) -> None:
         super().__init__(message)
-        self.location = location
+        self.field = field
 
 
 class LinkError(LinkvaultError):
@@ -105,6 +123,8 @@ class TokenRequestRejected(LinkError):
 class ProviderError(LinkvaultError):
     """The provider failed us."""
 
+    code = "provider_error"
+
 
 class ProviderUnavailable(ProviderError):
     """The provider is unreachable or answered outside the protocol."""
@@ -112,3 +132,5 @@ class ProviderUnavailable(ProviderError):
 
 class ProviderTimeout(ProviderError):
     """The provider did not answer in time."""
+
+    code = "provider_timeout"

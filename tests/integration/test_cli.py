@@ -91,3 +91,16 @@ def test_a_server_database_without_encryption_keys_is_refused(tmp_path: Path):
 
     assert result.returncode == 1
     assert "LINKVAULT_ENCRYPTION_KEYS is required" in result.stderr
+
+
+def test_commands_other_than_serve_and_upgrade_leave_a_stale_schema_alone(tmp_path: Path):
+    env = {name: value for name, value in os.environ.items() if not name.startswith("LINKVAULT_")}
+
+    created = _linkvault("projects", "create", "acme", env=env, cwd=tmp_path)
+
+    assert created.returncode == 1
+    assert "linkvault db upgrade" in created.stderr
+    assert "Traceback" not in created.stderr
+    upgraded = _linkvault("db", "upgrade", env=env, cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert _linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0

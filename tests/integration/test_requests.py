@@ -162,3 +162,20 @@ def test_a_refused_long_value_is_not_repeated_back(api: httpx.Client, project: P
     assert "s3cr3t" not in response.text
     assert "a value of 5007 characters" in response.json()["detail"]
     assert "s3cr3t" not in linkvault_server.log_text()
+
+
+def test_a_nul_in_a_query_parameter_is_reported_at_that_parameter(api: httpx.Client, project: Project):
+    start = api.get(
+        "/v1/linked-accounts/oauth2",
+        params={"app_name": "a\x00b", "linked_account_owner_id": "o"},
+        headers=project.headers,
+    )
+    listed = api.get(
+        "/v1/linked-accounts", params={"linked_account_owner_id": "\x00"}, headers=project.headers
+    )
+
+    assert start.status_code == 422
+    assert start.json()["detail"][0]["loc"] == ["query", "app_name"]
+    assert listed.status_code == 400
+    assert listed.json()["code"] == "invalid_request"
+    assert "linked_account_owner_id" in listed.json()["detail"]

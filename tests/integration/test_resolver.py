@@ -16,7 +16,7 @@ from connexion.operations import OpenAPIOperation
 from connexion.spec import Specification
 
 import linkvault_client.api
-from linkvault.api.naming import handler_path, python_identifier
+from linkvault.api._naming import handler_path, python_identifier
 from linkvault.app import SPEC_PATH, SpecResolver
 
 SDK_CONFIG = Path(__file__).resolve().parents[2] / "openapi" / "sdk-config.yaml"

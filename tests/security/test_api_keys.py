@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from linkvault.engine import projects
+from linkvault.engine import api_keys
 from linkvault.engine.services import open_services
 from linkvault.settings import Settings
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
@@ -44,8 +44,8 @@ def _revoked_key(settings: Settings, project_id: str) -> str:
     async def create_and_revoke() -> str:
         services = open_services(settings)
         try:
-            created = await projects.create_api_key(services, project_id=uuid.UUID(project_id))
-            await projects.revoke_api_key(services, key_id=created.key_id)
+            created = await api_keys.create_api_key(services, project_id=uuid.UUID(project_id))
+            await api_keys.revoke_api_key(services, key_id=created.key_id)
         finally:
             await services.aclose()
         return created.api_key

@@ -15,11 +15,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from linkvault.engine.keys import ENCRYPTED_COLUMNS
 from linkvault.engine.services import open_services
 from linkvault.errors import DecryptionError
 from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher
+from linkvault.store.encrypted_columns import ENCRYPTED_COLUMNS
 from linkvault.store.migrate import upgrade
 from support.databases import fresh_database
 from support.flows import consent, start_link
@@ -41,7 +41,7 @@ def own_database(tmp_path: Path) -> Iterator[str]:
 async def _migrate(settings: Settings) -> None:
     services = open_services(settings)
     try:
-        await upgrade(services.engine)
+        await upgrade(services.db_engine)
     finally:
         await services.aclose()
 

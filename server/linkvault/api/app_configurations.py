@@ -6,9 +6,9 @@ from typing import Any
 
 from starlette.responses import Response
 
-from linkvault.api.context import current_services
-from linkvault.api.representations import app_configuration, json_response
-from linkvault.api.security import project_id_of
+from linkvault.api._context import current_services
+from linkvault.api._representations import app_configuration, json_response
+from linkvault.api._security import project_id_of
 from linkvault.engine import app_configurations
 from linkvault.engine.linking import redirect_uri_of
 from linkvault.store.models import AppConfiguration

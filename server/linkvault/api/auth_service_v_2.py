@@ -8,9 +8,9 @@ from connexion import request
 from connexion.exceptions import Unauthorized
 from starlette.responses import Response
 
-from linkvault.api.context import current_services
-from linkvault.api.representations import CALLBACK_HEADERS, json_response, linked_account_public
-from linkvault.api.security import project_id_of
+from linkvault.api._context import current_services
+from linkvault.api._representations import json_response, linked_account_public
+from linkvault.api._security import project_id_of
 from linkvault.engine import linking
 
 __all__ = ["oauth_callback_v2_auth_callback_provider_id_post"]
@@ -29,4 +29,4 @@ async def oauth_callback_v2_auth_callback_provider_id_post(
         project_id=project_id,
         app_name=provider_id,
     )
-    return json_response(linked_account_public(finished.account), headers=CALLBACK_HEADERS)
+    return json_response(linked_account_public(finished.account))

@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from starlette.responses import Response
 
-from linkvault.api.callbacks import callback_parameters
-from linkvault.api.context import current_services
-from linkvault.api.representations import CALLBACK_HEADERS, connection, json_response
-from linkvault.api.security import project_id_of
+from linkvault.api._callbacks import callback_parameters
+from linkvault.api._context import current_services
+from linkvault.api._representations import connection, json_response
+from linkvault.api._security import project_id_of
 from linkvault.engine import linking
 from linkvault.errors import InvalidInput, NotFound
 
@@ -26,7 +26,7 @@ def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
     is_url = _URL_START.match(query_parameters) is not None
     query = urlsplit(query_parameters).query if is_url else query_parameters.lstrip("?")
     parsed = parse_qs(query, keep_blank_values=True)
-    return callback_parameters(lambda name: parsed.get(name, []), location="body")
+    return callback_parameters(lambda name: parsed.get(name, []))
 
 
 async def oauth_2_callback(project_id: str, body: dict[str, Any], token_info: dict[str, Any]) -> Response:
@@ -35,8 +35,8 @@ async def oauth_2_callback(project_id: str, body: dict[str, Any], token_info: di
         raise NotFound("no such project")
     query_parameters = body.get("queryParameters")
     if not isinstance(query_parameters, str):
-        raise InvalidInput("queryParameters is required", location=("body", "queryParameters"))
+        raise InvalidInput("queryParameters is required", field=("queryParameters",))
     finished = await linking.finish_link(
         current_services(), _callback_parameters(query_parameters), project_id=caller_project_id
     )
-    return json_response(connection(finished), headers=CALLBACK_HEADERS)
+    return json_response(connection(finished))

@@ -7,10 +7,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from linkvault.api.callbacks import query_callback_parameters
-from linkvault.api.context import current_services
-from linkvault.api.representations import CALLBACK_HEADERS, NO_STORE, json_response, linked_account_public
-from linkvault.api.security import project_id_of
+from linkvault.api._callbacks import query_callback_parameters
+from linkvault.api._context import current_services
+from linkvault.api._representations import NO_STORE, json_response, linked_account_public
+from linkvault.api._security import project_id_of
 from linkvault.engine import linked_accounts, linking
 from linkvault.errors import NotFound
 
@@ -50,10 +50,8 @@ async def linked_accounts_linked_accounts_oauth2_callback(
     # parameters Connexion validated are read again from the query, where repeats can be seen.
     finished = await linking.finish_link(current_services(), query_callback_parameters())
     if finished.after_redirect_url is not None:
-        return Response(
-            status_code=302, headers={"Location": finished.after_redirect_url, **CALLBACK_HEADERS}
-        )
-    return json_response(linked_account_public(finished.account), headers=CALLBACK_HEADERS)
+        return Response(status_code=302, headers={"Location": finished.after_redirect_url})
+    return json_response(linked_account_public(finished.account))
 
 
 async def list_linked_accounts(

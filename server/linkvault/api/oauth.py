@@ -6,10 +6,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from linkvault.api.callbacks import query_callback_parameters
-from linkvault.api.context import current_services
-from linkvault.api.representations import CALLBACK_HEADERS, json_response, oauth_connection
-from linkvault.api.security import project_id_of
+from linkvault.api._callbacks import query_callback_parameters
+from linkvault.api._context import current_services
+from linkvault.api._representations import NO_STORE, json_response, oauth_connection
+from linkvault.api._security import project_id_of
 from linkvault.engine import linking
 
 __all__ = ["integrations_oauth_callback"]
@@ -27,4 +27,4 @@ async def integrations_oauth_callback(
     finished = await linking.finish_link(
         current_services(), query_callback_parameters(), project_id=project_id_of(token_info)
     )
-    return json_response(oauth_connection(finished), headers=CALLBACK_HEADERS)
+    return json_response(oauth_connection(finished), headers=NO_STORE)

@@ -5,16 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from linkvault.engine.discovery import discover
 from linkvault.engine.services import Services
-from linkvault.engine.text import is_valid_text
 from linkvault.engine.urls import check_endpoint_url
 from linkvault.errors import Conflict, InvalidInput, NotFound
 from linkvault.store import app_configurations as store
 from linkvault.store.models import AppConfiguration
-from linkvault.store.types import utc_now
+from linkvault.text import invalid_text_path
 
 __all__ = [
     "AUTH_METHODS",
@@ -47,13 +44,8 @@ async def create_app_configuration(
     )
     for name, value in (await _changes(services, app, fields)).items():
         setattr(app, name, value)
-    try:
-        async with services.sessions.begin() as session:
-            if await store.get_app_configuration(session, project_id=project_id, app_name=app.app_name):
-                raise Conflict("an app configuration with this app_name exists")
-            return await store.add_app_configuration(session, app=app)
-    except IntegrityError as exc:
-        raise Conflict("an app configuration with this app_name exists") from exc
+    async with services.sessions.begin() as session:
+        return await store.add_app_configuration(session, app=app)
 
 
 async def update_app_configuration(
@@ -72,31 +64,27 @@ async def update_app_configuration(
         )
         if app is None:
             raise NotFound("no such app configuration")
-        for name, value in changes.items():
-            setattr(app, name, value)
-        app.updated_at = utc_now()
-        await session.flush()
-        return app
+        return await store.update_app_configuration(session, app=app, changes=changes)
 
 
 async def _changes(services: Services, app: AppConfiguration, fields: dict[str, Any]) -> dict[str, Any]:
     """Validate ``fields`` against ``app`` and return the column values to write; with ``issuer``,
     discovery fills the endpoints."""
     for name, value in fields.items():
-        if not is_valid_text(value):
-            raise InvalidInput(f"{name} is not valid Unicode text", location=("body", name))
+        if (where := invalid_text_path(value)) is not None:
+            raise InvalidInput(f"{name} is not valid Unicode text", field=(name, *where))
     for name in _URL_FIELDS:
         if fields.get(name) is not None:
-            check_endpoint_url(fields[name], what=name, location=("body", name))
+            check_endpoint_url(fields[name], what=name, field=(name,))
     for index, url in enumerate(fields.get("allowed_redirect_urls") or []):
         check_endpoint_url(
-            url, what="allowed_redirect_urls entry", location=("body", "allowed_redirect_urls", str(index))
+            url, what="allowed_redirect_urls entry", field=("allowed_redirect_urls", str(index))
         )
     reserved = _RESERVED_PARAMS.intersection(fields.get("authorize_params") or {})
     if reserved:
         raise InvalidInput(
             f"authorize_params must not set {', '.join(sorted(reserved))}",
-            location=("body", "authorize_params"),
+            field=("authorize_params",),
         )
     changes: dict[str, Any] = {
         name: fields[name]
@@ -113,9 +101,7 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
     }
     if fields.get("issuer") is not None:
         if fields.get("authorize_url") is not None or fields.get("token_url") is not None:
-            raise InvalidInput(
-                "give either issuer or authorize_url and token_url", location=("body", "issuer")
-            )
+            raise InvalidInput("give either issuer or authorize_url and token_url", field=("issuer",))
         metadata = await discover(services.http, fields["issuer"])
         changes.update(
             issuer=metadata.issuer,
@@ -132,11 +118,9 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
         # Explicit endpoints replace discovered ones; the issuer they came from no longer applies.
         changes.update(issuer=None, authorization_response_iss_parameter_supported=False)
     if not changes.get("authorize_url", app.authorize_url) or not changes.get("token_url", app.token_url):
-        raise InvalidInput("give either issuer or both authorize_url and token_url", location=("body",))
+        raise InvalidInput("give either issuer or both authorize_url and token_url", field=())
     if changes.get("token_endpoint_auth_method", app.token_endpoint_auth_method) not in AUTH_METHODS:
-        raise InvalidInput(
-            "unsupported token_endpoint_auth_method", location=("body", "token_endpoint_auth_method")
-        )
+        raise InvalidInput("unsupported token_endpoint_auth_method", field=("token_endpoint_auth_method",))
     if "client_secret" in fields:
         secret = fields["client_secret"]
         changes["client_secret_encrypted"] = services.cipher.encrypt(secret) if secret else None

@@ -34,34 +34,34 @@ def metadata_urls(issuer: str) -> list[str]:
 
 
 async def discover(client: httpx.AsyncClient, issuer: str) -> ProviderMetadata:
-    location = ("body", "issuer")
-    check_endpoint_url(issuer, what="issuer", location=location)
+    field = ("issuer",)
+    check_endpoint_url(issuer, what="issuer", field=field)
     if urlsplit(issuer).query:
-        raise InvalidInput("issuer must not have a query", location=location)
+        raise InvalidInput("issuer must not have a query", field=field)
     for url in metadata_urls(issuer):
         response = await http.get(client, url)
         if response.status_code == 200:
             return _parse(response.json(), issuer)
         if response.status_code >= 500:
             raise ProviderUnavailable(f"metadata at {url}: HTTP {response.status_code}")
-    raise InvalidInput("no authorization server metadata was found for this issuer", location=location)
+    raise InvalidInput("no authorization server metadata was found for this issuer", field=field)
 
 
 def _parse(document: object, issuer: str) -> ProviderMetadata:
-    location = ("body", "issuer")
+    field = ("issuer",)
     if not isinstance(document, dict):
-        raise InvalidInput("the issuer's metadata is not a JSON object", location=location)
+        raise InvalidInput("the issuer's metadata is not a JSON object", field=field)
     # RFC 8414 §3.3: the metadata must name exactly the issuer it was fetched for (mix-up defence).
     if document.get("issuer") != issuer:
-        raise InvalidInput("the metadata names another issuer", location=location)
+        raise InvalidInput("the metadata names another issuer", field=field)
 
     def endpoint(name: str, *, required: bool) -> str | None:
         value = document.get(name)
         if value is None and not required:
             return None
         if not isinstance(value, str):
-            raise InvalidInput(f"the issuer's metadata has no valid {name}", location=location)
-        return check_endpoint_url(value, what=name, location=location)
+            raise InvalidInput(f"the issuer's metadata has no valid {name}", field=field)
+        return check_endpoint_url(value, what=name, field=field)
 
     authorization_endpoint = endpoint("authorization_endpoint", required=True)
     token_endpoint = endpoint("token_endpoint", required=True)

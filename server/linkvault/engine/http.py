@@ -11,10 +11,17 @@ import httpx
 
 from linkvault.errors import ProviderTimeout, ProviderUnavailable
 
-__all__ = ["ProviderResponse", "get", "post_form"]
+__all__ = ["ProviderResponse", "get", "new_client", "post_form"]
 
 # A provider's answer larger than this is not a token response or metadata document.
 _MAX_RESPONSE_BYTES = 1_048_576
+
+
+def new_client(*, timeout_seconds: float) -> httpx.AsyncClient:
+    """The outbound client for every provider call (discovery, token, revocation)."""
+    # trust_env keeps SSL_CERT_FILE and the proxy variables working; redirects are never followed,
+    # since a provider endpoint that redirects is misconfigured or hostile.
+    return httpx.AsyncClient(timeout=timeout_seconds, follow_redirects=False, trust_env=True)
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         created_at, account_id = raw.split("|")
         position = datetime.fromisoformat(created_at), uuid.UUID(account_id)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            "the cursor is not one this server gave out", location=("query", "cursor")
-        ) from exc
+        raise InvalidInput("the cursor is not one this server gave out", field=("cursor",)) from exc
     if position[0].tzinfo is None:
-        raise InvalidInput("the cursor is not one this server gave out", location=("query", "cursor"))
+        raise InvalidInput("the cursor is not one this server gave out", field=("cursor",))
     return position
 
 

@@ -10,20 +10,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
-from sqlalchemy.exc import IntegrityError
 
 from linkvault.engine import pkce, tokens
 from linkvault.engine import state as states
 from linkvault.engine.services import Services
 from linkvault.engine.urls import check_after_link_redirect
-from linkvault.errors import InvalidInput, InvalidState, IssuerMismatch, NotFound, ProviderDenied
+from linkvault.errors import Conflict, InvalidInput, InvalidState, IssuerMismatch, NotFound, ProviderDenied
+from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 from linkvault.store.types import utc_now
 
 __all__ = ["CallbackParameters", "FinishedLink", "finish_link", "redirect_uri_of", "start_link"]
 
-_MAX_OWNER_ID_LENGTH = 255
 # RFC 6749 §4.1.2.1 and OpenID Connect Core §3.1.2.6 error codes; any other value is reported as
 # "provider_error" so that provider text is never reflected.
 _PROVIDER_ERRORS = {
@@ -46,10 +45,10 @@ async def start_link(
     after_redirect_url: str | None,
 ) -> str:
     """Store a new state and return the provider's authorization URL (RFC 6749 §4.1.1, RFC 7636 §4.3)."""
-    if not owner_id or len(owner_id) > _MAX_OWNER_ID_LENGTH:
+    if not owner_id or len(owner_id) > MAX_OWNER_ID_LENGTH:
         raise InvalidInput(
-            f"linked_account_owner_id must have 1 to {_MAX_OWNER_ID_LENGTH} characters",
-            location=("query", "linked_account_owner_id"),
+            f"linked_account_owner_id must have 1 to {MAX_OWNER_ID_LENGTH} characters",
+            field=("linked_account_owner_id",),
         )
     state = states.new_state()
     verifier = pkce.new_code_verifier()
@@ -63,7 +62,7 @@ async def start_link(
             check_after_link_redirect(
                 after_redirect_url,
                 allowed=app.allowed_redirect_urls,
-                location=("query", "after_oauth2_link_redirect_url"),
+                field=("after_oauth2_link_redirect_url",),
             )
         redirect_uri = redirect_uri_of(services, app)
         now = utc_now()
@@ -142,10 +141,12 @@ async def finish_link(
         code = callback.error if callback.error in _PROVIDER_ERRORS else "provider_error"
         raise ProviderDenied(f"the provider refused the authorization ({code})", code=code)
     if not callback.code:
-        raise InvalidInput("the callback carries no code", location=("query", "code"))
+        raise InvalidInput("the callback carries no code", field=("code",))
 
     async with services.sessions() as session:
-        app = await session.get(AppConfiguration, link.app_configuration_id)
+        app = await app_configurations.get_app_configuration_by_id(
+            session, app_configuration_id=link.app_configuration_id
+        )
     if app is None:
         raise InvalidState("the app configuration of this state was deleted")
     client_secret = (
@@ -220,7 +221,7 @@ async def _save_account(services: Services, link: LinkState, token_set: tokens.T
                 account.sequence += 1
                 account.updated_at = now
                 return await linked_accounts.save_linked_account(session, account=account)
-        except IntegrityError:
+        except Conflict:
             if attempt == 1:
                 raise
     raise AssertionError("unreachable")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from linkvault.engine.http import new_client
 from linkvault.errors import ConfigurationError
 from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher, load_key_file
@@ -17,15 +18,19 @@ __all__ = ["Services", "load_cipher", "open_services"]
 
 @dataclass(frozen=True)
 class Services:
+    """What one process shares between requests: ``db_engine`` is SQLAlchemy's connection pool,
+    ``sessions`` opens sessions on it, ``cipher`` encrypts secrets at rest and ``http`` is the one
+    outbound client (its pool is kept across provider calls)."""
+
     settings: Settings
-    engine: AsyncEngine
+    db_engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     cipher: Cipher
     http: httpx.AsyncClient
 
     async def aclose(self) -> None:
         await self.http.aclose()
-        await self.engine.dispose()
+        await self.db_engine.dispose()
 
 
 def load_cipher(settings: Settings) -> Cipher:
@@ -42,14 +47,15 @@ def load_cipher(settings: Settings) -> Cipher:
 
 
 def open_services(settings: Settings) -> Services:
+    """Open the database pool, the cipher and the outbound HTTP client; close them with ``aclose``.
+
+    Raises ConfigurationError when no usable encryption key is configured."""
     cipher = load_cipher(settings)
-    engine = create_engine(settings.database_url)
+    db_engine = create_engine(settings.database_url)
     return Services(
         settings=settings,
-        engine=engine,
-        sessions=create_sessionmaker(engine),
+        db_engine=db_engine,
+        sessions=create_sessionmaker(db_engine),
         cipher=cipher,
-        # trust_env keeps SSL_CERT_FILE and the proxy variables working; redirects are never
-        # followed, since a token endpoint that redirects is misconfigured or hostile.
-        http=httpx.AsyncClient(timeout=settings.http_timeout_seconds, follow_redirects=False, trust_env=True),
+        http=new_client(timeout_seconds=settings.http_timeout_seconds),
     )

@@ -11,10 +11,16 @@ import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
 from linkvault.engine import http
-from linkvault.engine.text import is_valid_text
 from linkvault.errors import ProviderUnavailable, TokenRequestRejected
+from linkvault.text import is_valid_text
 
-__all__ = ["ClientCredentials", "TokenSet", "exchange_code"]
+__all__ = [
+    "ClientCredentials",
+    "TokenSet",
+    "client_authentication",
+    "exchange_code",
+    "parse_token_response",
+]
 
 # RFC 6749 §5.2 error codes that mean "this grant will not work"; anything else from the token
 # endpoint (invalid_client, unknown codes, 5xx) is the provider's or our configuration's failure.
@@ -47,8 +53,9 @@ class TokenSet:
     scope: str | None
 
 
-def _client_authentication(client: ClientCredentials, form: str) -> tuple[str, dict[str, str]]:
-    """RFC 6749 §2.3.1. Authlib's client_secret_basic skips the form-encoding the RFC asks for
+def client_authentication(client: ClientCredentials, form: str) -> tuple[str, dict[str, str]]:
+    """The form and headers of a request to the token or revocation endpoint, with the client's
+    authentication added (RFC 6749 §2.3.1). Authlib's client_secret_basic skips the form-encoding the RFC asks for
     before base64, which breaks secrets with reserved characters, so this is written out here."""
     if client.client_secret is None:
         return form + "&client_id=" + quote(client.client_id, safe=""), {}
@@ -74,7 +81,7 @@ async def exchange_code(
     form = prepare_token_request(
         "authorization_code", code=code, redirect_uri=redirect_uri, code_verifier=code_verifier
     )
-    body, headers = _client_authentication(client, form)
+    body, headers = client_authentication(client, form)
     response = await http.post_form(http_client, token_url, body=body, headers=headers)
     return parse_token_response(response)
 
@@ -84,7 +91,7 @@ def parse_token_response(response: http.ProviderResponse) -> TokenSet:
     if response.status_code != 200:
         error = document.get("error") if isinstance(document, dict) else None
         if response.status_code in (400, 401) and isinstance(error, str) and error in _GRANT_ERRORS:
-            raise TokenRequestRejected(f"the provider refused the authorization code ({error})", code=error)
+            raise TokenRequestRejected(f"the provider refused the grant ({error})", code=error)
         shown = error if isinstance(error, str) and _ERROR_CODE.fullmatch(error) else "no OAuth error"
         raise ProviderUnavailable(f"the token endpoint answered HTTP {response.status_code} ({shown})")
     if not isinstance(document, dict):

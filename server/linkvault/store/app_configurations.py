@@ -3,26 +3,56 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from linkvault.errors import Conflict
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+from linkvault.store.types import utc_now
 
 __all__ = [
     "add_app_configuration",
     "count_linked_accounts",
     "delete_app_configuration",
     "get_app_configuration",
+    "get_app_configuration_by_id",
     "list_app_configurations",
+    "update_app_configuration",
 ]
 
 
 async def add_app_configuration(session: AsyncSession, *, app: AppConfiguration) -> AppConfiguration:
+    """Insert ``app``. Raises Conflict when the project has an app of that name (also when a
+    concurrent insert won the race to the unique constraint)."""
+    if await get_app_configuration(session, project_id=app.project_id, app_name=app.app_name):
+        raise Conflict("an app configuration with this app_name exists")
     session.add(app)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("an app configuration with this app_name exists") from exc
+    return app
+
+
+async def update_app_configuration(
+    session: AsyncSession, *, app: AppConfiguration, changes: dict[str, Any]
+) -> AppConfiguration:
+    """Write ``changes`` (column name to value) to ``app`` and stamp ``updated_at``."""
+    for name, value in changes.items():
+        setattr(app, name, value)
+    app.updated_at = utc_now()
     await session.flush()
     return app
+
+
+async def get_app_configuration_by_id(
+    session: AsyncSession, *, app_configuration_id: uuid.UUID
+) -> AppConfiguration | None:
+    return await session.get(AppConfiguration, app_configuration_id)
 
 
 async def get_app_configuration(

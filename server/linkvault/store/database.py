@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from linkvault.errors import InvalidInput
+from linkvault.text import is_valid_text
 
 __all__ = ["create_engine", "create_sessionmaker", "sqlite_path"]
 
@@ -28,29 +29,20 @@ def create_engine(database_url: str) -> AsyncEngine:
     if url.get_backend_name() == "postgresql":
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
-    event.listen(engine.sync_engine, "before_cursor_execute", _refuse_nul_characters)
+    event.listen(engine.sync_engine, "before_cursor_execute", _refuse_invalid_text)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
 
 
-def _contains_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(item) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(_contains_nul(item) for item in value)
-    return False
-
-
-def _refuse_nul_characters(
+def _refuse_invalid_text(
     _connection: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, _executemany: bool
 ) -> None:
     # PostgreSQL text cannot hold NUL and SQLite truncates at it in places; refusing it here, for
-    # every statement, keeps both databases alike and turns it into a client error, not a 500.
-    if _contains_nul(parameters):
-        raise InvalidInput("text must not contain NUL characters", location=("body",))
+    # every statement, keeps both databases alike and turns a value that slipped past the request's
+    # checks into a client error, not a 500.
+    if not is_valid_text(parameters):
+        raise InvalidInput("text must not contain NUL characters or lone surrogates")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -6,9 +6,11 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from linkvault.errors import Conflict
 from linkvault.store.models import LinkedAccount
 
 __all__ = [
@@ -44,8 +46,13 @@ async def find_linked_account(
 
 
 async def save_linked_account(session: AsyncSession, *, account: LinkedAccount) -> LinkedAccount:
+    """Insert or update ``account``. Raises Conflict when a concurrent insert of the same
+    (project, app, owner) won the race to the unique constraint."""
     session.add(account)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("the linked account was created concurrently") from exc
     return account
 
 

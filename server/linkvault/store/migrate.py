@@ -1,13 +1,15 @@
-"""Apply the Alembic migrations shipped in ``linkvault.store:migrations``."""
+"""Apply the Alembic migrations shipped in ``linkvault.store:migrations``, and tell whether any are due."""
 
 from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["alembic_config", "upgrade"]
+__all__ = ["alembic_config", "autogenerate_revision", "is_current", "upgrade"]
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -17,9 +19,44 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
+    """Apply every migration up to ``revision`` in one transaction."""
+
     def _upgrade(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 
-    async with engine.begin() as connection:
+    async with db_engine.begin() as connection:
         await connection.run_sync(_upgrade)
+
+
+async def is_current(db_engine: AsyncEngine) -> bool:
+    """True when the database is at the newest revision this package ships."""
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+    def _current(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    async with db_engine.connect() as connection:
+        return await connection.run_sync(_current) == heads
+
+
+async def autogenerate_revision(db_engine: AsyncEngine, *, message: str) -> str:
+    """Write a new migration into the package: the difference between the models and the schema of
+    ``db_engine`` once every shipped migration is applied (a scratch database, for authors).
+
+    Revisions are numbered (``0002``, ``0003``, ...). Returns the new file's path."""
+    await upgrade(db_engine)
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    rev_id = f"{int(head or 0) + 1:04d}"
+
+    def _revision(connection: Connection) -> str:
+        revision = command.revision(
+            alembic_config(connection), message=message, autogenerate=True, rev_id=rev_id
+        )
+        assert revision is not None and not isinstance(revision, list)
+        return str(revision.path)
+
+    async with db_engine.begin() as connection:
+        path = await connection.run_sync(_revision)
+    return path

@@ -9,6 +9,14 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from linkvault.limits import (
+    MAX_APP_NAME_LENGTH,
+    MAX_CLIENT_ID_LENGTH,
+    MAX_OWNER_ID_LENGTH,
+    MAX_PROJECT_NAME_LENGTH,
+    MAX_SCOPE_LENGTH,
+    MAX_URL_LENGTH,
+)
 from linkvault.store.types import UtcDateTime, utc_now
 
 __all__ = ["ApiKey", "AppConfiguration", "LinkState", "LinkedAccount", "Project"]
@@ -26,7 +34,7 @@ class Project(SQLModel, table=True):
     __tablename__ = "projects"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=MAX_PROJECT_NAME_LENGTH)
     created_at: datetime = _timestamp()
 
 
@@ -47,18 +55,18 @@ class AppConfiguration(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     project_id: uuid.UUID = _owner("projects")
-    app_name: str = Field(max_length=100)
-    issuer: str | None = Field(default=None, max_length=2048)
+    app_name: str = Field(max_length=MAX_APP_NAME_LENGTH)
+    issuer: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
     authorization_response_iss_parameter_supported: bool = False
-    authorize_url: str = Field(max_length=2048)
-    token_url: str = Field(max_length=2048)
-    revocation_url: str | None = Field(default=None, max_length=2048)
-    client_id: str = Field(max_length=1024)
+    authorize_url: str = Field(max_length=MAX_URL_LENGTH)
+    token_url: str = Field(max_length=MAX_URL_LENGTH)
+    revocation_url: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
+    client_id: str = Field(max_length=MAX_CLIENT_ID_LENGTH)
     client_secret_encrypted: str | None = None
     scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     token_endpoint_auth_method: str = Field(max_length=40)
     authorize_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    redirect_uri: str | None = Field(default=None, max_length=2048)
+    redirect_uri: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
     allowed_redirect_urls: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
@@ -73,12 +81,12 @@ class LinkState(SQLModel, table=True):
     state_hash: str = Field(max_length=64, unique=True)
     project_id: uuid.UUID = _owner("projects")
     app_configuration_id: uuid.UUID = _owner("app_configurations")
-    app_name: str = Field(max_length=100)
-    linked_account_owner_id: str = Field(max_length=255)
-    redirect_uri: str = Field(max_length=2048)
-    expected_issuer: str | None = Field(default=None, max_length=2048)
+    app_name: str = Field(max_length=MAX_APP_NAME_LENGTH)
+    linked_account_owner_id: str = Field(max_length=MAX_OWNER_ID_LENGTH)
+    redirect_uri: str = Field(max_length=MAX_URL_LENGTH)
+    expected_issuer: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
     issuer_required: bool = False
-    after_redirect_url: str | None = Field(default=None, max_length=2048)
+    after_redirect_url: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
     code_verifier_encrypted: str
     expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
     consumed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -95,13 +103,13 @@ class LinkedAccount(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     project_id: uuid.UUID = _owner("projects")
     app_configuration_id: uuid.UUID = _owner("app_configurations")
-    app_name: str = Field(max_length=100)
-    linked_account_owner_id: str = Field(max_length=255)
+    app_name: str = Field(max_length=MAX_APP_NAME_LENGTH)
+    linked_account_owner_id: str = Field(max_length=MAX_OWNER_ID_LENGTH)
     enabled: bool = True
     access_token_encrypted: str
     refresh_token_encrypted: str | None = None
     token_type: str = Field(max_length=40)
-    scope: str | None = Field(default=None, max_length=4096)
+    scope: str | None = Field(default=None, max_length=MAX_SCOPE_LENGTH)
     expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     # Counts credential writes, so a reader can tell newer credentials from older ones.
     sequence: int = 0

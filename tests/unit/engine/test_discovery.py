@@ -120,7 +120,7 @@ async def test_no_metadata_at_either_url_is_the_callers_error() -> None:
     provider = _Provider({})
     with pytest.raises(InvalidInput) as caught:
         await _discover(provider)
-    assert caught.value.location == ("body", "issuer")
+    assert caught.value.field == ("issuer",)
     assert provider.requested == [RFC8414_URL, OIDC_URL]
 
 

@@ -7,7 +7,7 @@ import pytest
 from linkvault.engine.urls import MAX_URL_LENGTH, check_after_link_redirect, check_endpoint_url
 from linkvault.errors import InvalidInput
 
-_LOCATION = ("query", "after_oauth2_link_redirect_url")
+_FIELD = ("after_oauth2_link_redirect_url",)
 ALLOWED = ["https://allowed.example/app", "http://127.0.0.1:3000/cb"]
 
 
@@ -59,8 +59,8 @@ def test_endpoint_url_refused(url: str) -> None:
 
 def test_refusal_names_the_field_and_location() -> None:
     with pytest.raises(InvalidInput) as caught:
-        check_endpoint_url("http://as.example/token", what="token_url", location=("body", "token_url"))
-    assert caught.value.location == ("body", "token_url")
+        check_endpoint_url("http://as.example/token", what="token_url", field=("token_url",))
+    assert caught.value.field == ("token_url",)
     assert "token_url" in caught.value.message
 
 
@@ -77,7 +77,7 @@ def test_refusal_names_the_field_and_location() -> None:
     ],
 )
 def test_after_link_redirect_accepted(url: str) -> None:
-    assert check_after_link_redirect(url, allowed=ALLOWED, location=_LOCATION) == url
+    assert check_after_link_redirect(url, allowed=ALLOWED, field=_FIELD) == url
 
 
 @pytest.mark.parametrize(
@@ -108,17 +108,17 @@ def test_after_link_redirect_accepted(url: str) -> None:
 )
 def test_after_link_redirect_refused(url: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        check_after_link_redirect(url, allowed=ALLOWED, location=_LOCATION)
-    assert caught.value.location == _LOCATION
+        check_after_link_redirect(url, allowed=ALLOWED, field=_FIELD)
+    assert caught.value.field == _FIELD
 
 
 def test_after_link_redirect_refused_when_nothing_is_allowed() -> None:
     with pytest.raises(InvalidInput):
-        check_after_link_redirect("https://allowed.example/app", allowed=[], location=_LOCATION)
+        check_after_link_redirect("https://allowed.example/app", allowed=[], field=_FIELD)
 
 
 def test_loopback_redirect_refused_unless_listed() -> None:
     with pytest.raises(InvalidInput):
         check_after_link_redirect(
-            "http://127.0.0.1:3000/cb", allowed=["https://allowed.example/app"], location=_LOCATION
+            "http://127.0.0.1:3000/cb", allowed=["https://allowed.example/app"], field=_FIELD
         )

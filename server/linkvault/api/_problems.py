@@ -1,8 +1,9 @@
 """The only place where errors become HTTP responses.
 
-Errors are RFC 9457 problem details, except where a seed operation declares its own shape:
-validation errors of the ACI start and LangSmith callback are 422 ``HTTPValidationError``, and every
-error of the quiva.ai callback is ``{"error": "..."}``.
+Errors are RFC 9457 problem details, except where the spec's ``x-linkvault-errors`` names a seed's own
+shape for the operation: ``http-validation-error`` (request validation errors are 422
+``HTTPValidationError``) or ``error-object`` (every error is ``{"error": "..."}``). The ``code`` member
+is the domain error's own ``code``; the status of each error class is chosen here and nowhere else.
 """
 
 from __future__ import annotations
@@ -17,22 +18,22 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from linkvault import errors
-from linkvault.api.representations import CALLBACK_HEADERS
+from linkvault.api._spec import OperationRules, operation_rules
+from linkvault.api._validation import RequestProblem
 
 __all__ = ["ERROR_HANDLERS", "BodyTooLarge", "render_error"]
 
 logger = logging.getLogger(__name__)
 
-_VALIDATION_AS_422 = {
-    "linked-accounts-link_oauth2_account",
-    "oauth_callback_v2_auth_callback__provider_id__post",
-}
-_ERROR_OBJECT = {"integrationsOauthCallback"}
-_CALLBACKS = {
-    "linked-accounts-linked_accounts_oauth2_callback",
-    "oauth_callback_v2_auth_callback__provider_id__post",
-    "oauth2Callback",
-    "integrationsOauthCallback",
+# Each domain error's status; a subclass takes its nearest listed ancestor's (see _status_of).
+_STATUS: dict[type[errors.LinkvaultError], int] = {
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.InvalidInput: 400,
+    errors.LinkError: 400,
+    errors.ProviderError: 502,
+    errors.ProviderTimeout: 504,
+    errors.DecryptionError: 500,
 }
 _TITLES = {
     400: "Bad Request",
@@ -47,12 +48,9 @@ _TITLES = {
     502: "Bad Gateway",
     504: "Gateway Timeout",
 }
-_MISSING_PARAMETER = re.compile(r"Missing (\w+) parameter '([^']*)'")
-_BODY_PATH = re.compile(r" - '([^']*)'$")
 # Connexion's validation messages quote the value they refuse; a long one (a pasted secret, a huge
 # string) is not repeated back or into logs of the answer.
 _LONG_QUOTED_VALUE = re.compile(r"'[^']{65,}'")
-_REQUIRED_PROPERTY = re.compile(r"'([^']*)' is a required property")
 
 
 def _elide(match: re.Match[str]) -> str:
@@ -63,22 +61,18 @@ class BodyTooLarge(Exception):
     """The request body exceeds LINKVAULT_MAX_BODY_BYTES."""
 
 
+def _status_of(exc: errors.LinkvaultError) -> int | None:
+    for cls in type(exc).__mro__:
+        if cls in _STATUS:
+            return _STATUS[cls]
+    return None
+
+
 def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
     """(status, machine-readable code, detail safe to show) of an exception."""
-    if isinstance(exc, errors.NotFound):
-        return 404, "not_found", exc.message
-    if isinstance(exc, errors.Conflict):
-        return 409, "conflict", exc.message
-    if isinstance(exc, errors.InvalidInput):
-        return 400, "invalid_input", exc.message
-    if isinstance(exc, errors.LinkError):
-        return 400, exc.code, exc.message
-    if isinstance(exc, errors.ProviderTimeout):
-        return 504, "provider_timeout", exc.message
-    if isinstance(exc, errors.ProviderError):
-        return 502, "provider_error", exc.message
-    if isinstance(exc, errors.DecryptionError):
-        return 500, "decryption_failed", exc.message
+    status = _status_of(exc) if isinstance(exc, errors.LinkvaultError) else None
+    if isinstance(exc, errors.LinkvaultError) and status is not None:
+        return status, exc.code, exc.message
     if isinstance(exc, Unauthorized):
         return 401, "unauthorized", "a valid API key is required"
     if isinstance(exc, BadRequestProblem):
@@ -96,34 +90,28 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
     return 500, None, "the server failed; see its log"
 
 
-def _location(exc: Exception, detail: str, method: str) -> list[str]:
-    """FastAPI-style ``loc`` of a validation error, read from Connexion's message."""
-    if isinstance(exc, errors.InvalidInput):
+def _location(exc: Exception, rules: OperationRules) -> list[str | int]:
+    """FastAPI's ``loc`` of a validation error: the validator's own path, or the field the engine
+    named, placed where the operation's spec puts that parameter (the body when it is no parameter)."""
+    if isinstance(exc, RequestProblem):
         return list(exc.location)
-    if missing := _MISSING_PARAMETER.search(detail):
-        return [missing.group(1), missing.group(2)]
-    location = ["body"] if method in ("POST", "PUT", "PATCH") else ["query"]
-    if path := _BODY_PATH.search(detail):
-        location = ["body", *path.group(1).split(".")]
-    if required := _REQUIRED_PROPERTY.match(detail):
-        location.append(required.group(1))
-    return location
+    field = exc.field if isinstance(exc, errors.InvalidInput) else ()
+    if field and field[0] in rules.parameters:
+        return [rules.parameters[field[0]], *field]
+    return ["body", *field]
 
 
-def _operation_id(request: ConnexionRequest) -> str | None:
+def _rules(request: ConnexionRequest) -> OperationRules:
     routing: dict[str, Any] = request.scope.get("extensions", {}).get("connexion_routing", {})
-    operation_id = routing.get("operation_id")
-    return operation_id if isinstance(operation_id, str) else None
+    return operation_rules().get(routing.get("operation_id") or "", OperationRules())
 
 
 def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     status, code, detail = _status_code_and_reason(exc)
     if status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-    operation_id = _operation_id(request)
+    rules = _rules(request)
     headers: dict[str, str] = {}
-    if operation_id in _CALLBACKS:
-        headers.update(CALLBACK_HEADERS)
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, HTTPException) and exc.headers:
@@ -131,15 +119,11 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
 
     validation = isinstance(exc, BadRequestProblem | errors.InvalidInput)
     body: dict[str, Any]
-    if operation_id in _ERROR_OBJECT:
-        mimetype, body = "application/json", {"error": code or detail}
-        if validation:
-            body = {"error": detail}
-    elif validation and operation_id in _VALIDATION_AS_422:
+    if rules.errors == "error-object":
+        mimetype, body = "application/json", {"error": detail if validation else code or detail}
+    elif validation and rules.errors == "http-validation-error":
         status, mimetype = 422, "application/json"
-        body = {
-            "detail": [{"loc": _location(exc, detail, request.method), "msg": detail, "type": "value_error"}]
-        }
+        body = {"detail": [{"loc": _location(exc, rules), "msg": detail, "type": "value_error"}]}
     else:
         mimetype = "application/problem+json"
         body = {

@@ -23,8 +23,9 @@ __all__ = [
 
 # RFC 6749 §5.1: responses with tokens must not be cached.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-# Every answer of a callback face, errors included: the page the user lands on must not leak its URL
-# (code, state) through the Referer header, nor be cached (RFC 9700 §4.2.4).
+# Every answer of a callback face, errors included (added by ``linkvault.middleware.CallbackHeaders``):
+# the page the user lands on must not leak its URL (code, state) through the Referer header, nor be
+# cached (RFC 9700 §4.2.4).
 CALLBACK_HEADERS = {**NO_STORE, "Referrer-Policy": "no-referrer"}
 
 

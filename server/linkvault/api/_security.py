@@ -8,8 +8,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from linkvault.api.context import current_services
-from linkvault.engine.projects import authenticate
+from linkvault.api._context import current_services
+from linkvault.engine.api_keys import authenticate
 
 __all__ = ["api_key_info", "bearer_info", "project_id_of", "tenant_info"]
 

@@ -19,11 +19,11 @@ __all__ = ["callback_parameters", "query_callback_parameters"]
 _RESPONSE_PARAMETERS = ("code", "state", "error", "iss")
 
 
-def callback_parameters(getlist: Callable[[str], list[str]], *, location: str) -> linking.CallbackParameters:
+def callback_parameters(getlist: Callable[[str], list[str]]) -> linking.CallbackParameters:
     """The response parameters, each present at most once; ``getlist`` gives all values of a name."""
     for name in _RESPONSE_PARAMETERS:
         if len(getlist(name)) > 1:
-            raise InvalidInput(f"the callback repeats the {name} parameter", location=(location, name))
+            raise InvalidInput(f"the callback repeats the {name} parameter", field=(name,))
 
     def one(name: str) -> str | None:
         values = getlist(name)
@@ -36,4 +36,4 @@ def callback_parameters(getlist: Callable[[str], list[str]], *, location: str) -
 
 def query_callback_parameters() -> linking.CallbackParameters:
     """The response parameters of the current request's query, each present at most once."""
-    return callback_parameters(request.query_params.getlist, location="query")
+    return callback_parameters(request.query_params.getlist)

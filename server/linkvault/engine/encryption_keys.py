@@ -1,4 +1,4 @@
-"""Encryption key checks and rotation.
+"""Encryption keys: the start-up check and rotation (the keys themselves are ``store.crypto.Cipher``).
 
 Rotation without downtime: run every server with ``LINKVAULT_ENCRYPTION_KEYS=new,old`` (they encrypt
 under the new key and still read the old), run ``linkvault keys rotate``, then drop the old key.
@@ -9,34 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import SQLModel, col, select
-
 from linkvault.engine.services import Services
 from linkvault.errors import ConfigurationError, DecryptionError
-from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+from linkvault.store.encrypted_columns import ENCRYPTED_COLUMNS, lock_batch, sample_ciphertext
 
-__all__ = ["ENCRYPTED_COLUMNS", "RotationReport", "rotate_keys", "verify_keys"]
-
-# Every column that holds a secret encrypted with the configured keys.
-ENCRYPTED_COLUMNS: list[tuple[type[SQLModel], tuple[str, ...]]] = [
-    (AppConfiguration, ("client_secret_encrypted",)),
-    (LinkState, ("code_verifier_encrypted",)),
-    (LinkedAccount, ("access_token_encrypted", "refresh_token_encrypted")),
-]
+__all__ = ["RotationReport", "rotate_keys", "verify_keys"]
 
 
 @dataclass(frozen=True)
 class RotationReport:
+    """Rows re-encrypted, by table name."""
+
     rows: dict[str, int]
 
 
 async def verify_keys(services: Services) -> None:
     """Fail closed at start when the keys cannot open a stored secret (a removed or mistyped key),
-    instead of failing on some later callback."""
+    instead of failing on some later callback. Raises ConfigurationError."""
     async with services.sessions() as session:
         for model, columns in ENCRYPTED_COLUMNS:
-            column = getattr(model, columns[0])
-            sample = (await session.execute(select(column).where(col(column).is_not(None)).limit(1))).scalar()
+            sample = await sample_ciphertext(session, model=model, column=columns[0])
             if sample is None:
                 continue
             try:
@@ -58,10 +50,7 @@ async def rotate_keys(services: Services, *, batch_size: int = 200) -> RotationR
         last_id: Any = None
         while True:
             async with services.sessions.begin() as session:
-                query = select(model).order_by(col(model.id)).limit(batch_size).with_for_update()  # type: ignore[attr-defined]
-                if last_id is not None:
-                    query = query.where(col(model.id) > last_id)  # type: ignore[attr-defined]
-                batch = list((await session.execute(query)).scalars())
+                batch = await lock_batch(session, model=model, after_id=last_id, limit=batch_size)
                 for row in batch:
                     for name in columns:
                         value = getattr(row, name)
@@ -70,6 +59,6 @@ async def rotate_keys(services: Services, *, batch_size: int = 200) -> RotationR
             if not batch:
                 break
             count += len(batch)
-            last_id = batch[-1].id  # type: ignore[attr-defined]
+            last_id = batch[-1].id
         rows[str(model.__tablename__)] = count
     return RotationReport(rows=rows)

@@ -1,0 +1,113 @@
+"""What the spec says about each operation beyond routing, read once per process.
+
+The spec is the one place that says which operations are callback faces and which error shape each
+operation answers in (the ``x-linkvault-callback`` and ``x-linkvault-errors`` vendor extensions), and
+where each parameter sits (``in: query``, ``in: path``); the error rendering and the middleware read
+these rules from here instead of keeping lists of their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+__all__ = [
+    "SPEC_PATH",
+    "ErrorShape",
+    "OperationRules",
+    "Resource",
+    "operation_rules",
+    "resources",
+]
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+ErrorShape = Literal["problem", "http-validation-error", "error-object"]
+_ERROR_SHAPES: tuple[ErrorShape, ...] = ("problem", "http-validation-error", "error-object")
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class OperationRules:
+    """One operation's rules.
+
+    ``callback``: a callback face, whose every answer carries the callback headers.
+    ``errors``: ``problem`` (RFC 9457), ``http-validation-error`` (request validation errors are 422
+    ``HTTPValidationError``, the seeds' FastAPI shape) or ``error-object`` (``{"error": ...}``).
+    ``parameters``: each parameter's name mapped to where it sits (``query``, ``path``, ``header``).
+    """
+
+    callback: bool = False
+    errors: ErrorShape = "problem"
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One path of the spec as a pattern, with the methods it serves (HEAD with GET)."""
+
+    pattern: re.Pattern[str]
+    methods: frozenset[str]
+
+
+@functools.cache
+def _document() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    return document
+
+
+def _resolve(document: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """A parameter object, following one local ``$ref`` (``#/components/parameters/...``)."""
+    reference = item.get("$ref")
+    if not isinstance(reference, str):
+        return item
+    node: Any = document
+    for part in reference.removeprefix("#/").split("/"):
+        node = node[part]
+    assert isinstance(node, dict)
+    return node
+
+
+@functools.cache
+def operation_rules() -> dict[str, OperationRules]:
+    """The rules of every operation, by operationId.
+
+    Raises ValueError at start when an ``x-linkvault-errors`` value is not one of the known shapes,
+    so a typo in the spec cannot silently change an answer's shape."""
+    document = _document()
+    rules: dict[str, OperationRules] = {}
+    for item in document["paths"].values():
+        shared = [_resolve(document, parameter) for parameter in item.get("parameters", [])]
+        for method, operation in item.items():
+            if method not in _HTTP_METHODS:
+                continue
+            errors = operation.get("x-linkvault-errors", "problem")
+            if errors not in _ERROR_SHAPES:
+                raise ValueError(f"{operation['operationId']}: unknown x-linkvault-errors {errors!r}")
+            parameters = shared + [_resolve(document, p) for p in operation.get("parameters", [])]
+            rules[operation["operationId"]] = OperationRules(
+                callback=operation.get("x-linkvault-callback") is True,
+                errors=errors,
+                parameters={parameter["name"]: parameter["in"] for parameter in parameters},
+            )
+    return rules
+
+
+@functools.cache
+def resources() -> tuple[Resource, ...]:
+    """Every path of the spec, concrete paths first, since they match before templated ones
+    (OpenAPI 3.0.3 "Paths Object")."""
+    paths: dict[str, dict[str, Any]] = _document()["paths"]
+    found = []
+    for path in sorted(paths, key=lambda path: "{" in path):
+        methods = {method.upper() for method in paths[path] if method in _HTTP_METHODS}
+        if "GET" in methods:
+            methods.add("HEAD")
+        pattern = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)))
+        found.append(Resource(pattern=pattern, methods=frozenset(methods)))
+    return tuple(found)

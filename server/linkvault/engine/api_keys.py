@@ -1,0 +1,64 @@
+"""API keys: random, shown once, and stored only as SHA-256 hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from linkvault.engine.services import Services
+from linkvault.errors import NotFound
+from linkvault.store import api_keys as store
+from linkvault.store.projects import get_project
+
+__all__ = ["NewApiKey", "add_api_key", "authenticate", "create_api_key", "revoke_api_key"]
+
+_KEY_PREFIX = "lvk_"
+_MAX_KEY_LENGTH = 256
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    """A key just made: the only moment its plaintext exists outside the caller's hands."""
+
+    project_id: uuid.UUID
+    key_id: uuid.UUID
+    api_key: str = field(repr=False)
+
+
+def _hash_key(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
+
+
+async def add_api_key(session: AsyncSession, *, project_id: uuid.UUID) -> NewApiKey:
+    """Add a new key (``lvk_`` and 256 random bits) to a project inside the caller's transaction."""
+    api_key = _KEY_PREFIX + secrets.token_urlsafe(32)
+    key = await store.add_api_key(session, project_id=project_id, key_hash=_hash_key(api_key))
+    return NewApiKey(project_id=project_id, key_id=key.id, api_key=api_key)
+
+
+async def create_api_key(services: Services, *, project_id: uuid.UUID) -> NewApiKey:
+    """Add a key to an existing project. Raises NotFound for an unknown project."""
+    async with services.sessions.begin() as session:
+        if await get_project(session, project_id=project_id) is None:
+            raise NotFound("no such project")
+        return await add_api_key(session, project_id=project_id)
+
+
+async def revoke_api_key(services: Services, *, key_id: uuid.UUID) -> None:
+    """Revoke a key at once. Raises NotFound when no active key has this id."""
+    async with services.sessions.begin() as session:
+        if not await store.revoke_api_key(session, key_id=key_id):
+            raise NotFound("no such active API key")
+
+
+async def authenticate(services: Services, *, api_key: str) -> uuid.UUID | None:
+    """The project of an active key, or None. The lookup is by hash, so its timing tells nothing
+    about the key; an oversized value is refused before hashing."""
+    if not api_key or len(api_key) > _MAX_KEY_LENGTH:
+        return None
+    async with services.sessions() as session:
+        return await store.find_project_id_by_key_hash(session, key_hash=_hash_key(api_key))

@@ -1,0 +1,123 @@
+"""The ASGI middleware around the Connexion application, one concern each."""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from linkvault.api._context import services_var
+from linkvault.api._problems import BodyTooLarge
+from linkvault.api._representations import CALLBACK_HEADERS
+from linkvault.api._spec import operation_rules, resources
+from linkvault.engine.services import Services
+
+__all__ = ["BodyLimit", "CallbackHeaders", "MethodNotAllowed", "RequestScope"]
+
+
+class RequestScope:
+    """Makes the services reachable from handlers and security functions for one request.
+
+    It also gives every scope an ``extensions`` key; uvicorn's scope has none, and Connexion records
+    the operation there, where the error rendering and ``CallbackHeaders`` read it."""
+
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope.setdefault("extensions", {})
+        token = services_var.set(self.services)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            services_var.reset(token)
+
+
+class BodyLimit:
+    """Refuses request bodies over ``max_body_bytes`` (``BodyTooLarge``, rendered as 413): at once
+    when ``Content-Length`` says so, else as soon as the bytes received pass the limit, so a body is
+    never read whole into memory first."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, self._bounded(scope, receive), send)
+
+    def _bounded(self, scope: Scope, receive: Receive) -> Receive:
+        limit = self.max_body_bytes
+        too_large = any(
+            name == b"content-length" and (not value.isdigit() or int(value) > limit)
+            for name, value in scope.get("headers", [])
+        )
+        received = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal received
+            if too_large:
+                raise BodyTooLarge()
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge()
+            return message
+
+        return bounded_receive
+
+
+class CallbackHeaders:
+    """Every answer of an operation the spec marks ``x-linkvault-callback``, errors included, carries
+    the callback headers: the page the user lands on must not leak its URL (code, state) through the
+    Referer header, nor be cached (RFC 9700 §4.2.4)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.rules = operation_rules()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                # Routing has recorded the operation by the time the answer starts.
+                routing = scope.get("extensions", {}).get("connexion_routing", {})
+                rules = self.rules.get(routing.get("operation_id") or "")
+                if rules is not None and rules.callback:
+                    headers = MutableHeaders(raw=list(message.get("headers", [])))
+                    headers.update(CALLBACK_HEADERS)
+                    message["headers"] = headers.raw
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class MethodNotAllowed:
+    """405 with the resource's methods in ``Allow`` (RFC 9110 §15.5.6), decided by the spec's paths.
+
+    Connexion gives every operation its own route, so Starlette's own 405 lists the methods of one
+    operation only, and a method a concrete path lacks is routed to a templated path that has it
+    (``DELETE /v1/linked-accounts/oauth2`` reached ``delete_linked_account``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.resources = resources()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for resource in self.resources:
+                if resource.pattern.fullmatch(scope["path"]):
+                    if scope["method"] not in resource.methods:
+                        raise HTTPException(405, headers={"Allow": ", ".join(sorted(resource.methods))})
+                    break
+        await self.app(scope, receive, send)

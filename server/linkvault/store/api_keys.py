@@ -1,0 +1,39 @@
+"""API keys of projects, stored only as hashes."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from linkvault.store.models import ApiKey
+from linkvault.store.types import utc_now
+
+__all__ = ["add_api_key", "find_project_id_by_key_hash", "revoke_api_key"]
+
+
+async def add_api_key(session: AsyncSession, *, project_id: uuid.UUID, key_hash: str) -> ApiKey:
+    api_key = ApiKey(project_id=project_id, key_hash=key_hash)
+    session.add(api_key)
+    await session.flush()
+    return api_key
+
+
+async def find_project_id_by_key_hash(session: AsyncSession, *, key_hash: str) -> uuid.UUID | None:
+    """The project of the active (unrevoked) key with this hash, or None."""
+    result = await session.execute(
+        select(ApiKey.project_id).where(ApiKey.key_hash == key_hash, col(ApiKey.revoked_at).is_(None))
+    )
+    return result.scalar_one_or_none()
+
+
+async def revoke_api_key(session: AsyncSession, *, key_id: uuid.UUID) -> bool:
+    """Revoke an active key; False when there is no such active key."""
+    result = await session.execute(
+        update(ApiKey)
+        .where(col(ApiKey.id) == key_id, col(ApiKey.revoked_at).is_(None))
+        .values(revoked_at=utc_now())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

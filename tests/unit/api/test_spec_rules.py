@@ -1,0 +1,73 @@
+"""The rules the server reads from the spec: callback faces, error shapes and shared limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkvault import limits
+from linkvault.api._spec import _document, operation_rules
+
+CALLBACK_FACES = {
+    "linked-accounts-linked_accounts_oauth2_callback",
+    "oauth_callback_v2_auth_callback__provider_id__post",
+    "oauth2Callback",
+    "integrationsOauthCallback",
+}
+
+
+def test_the_callback_faces_are_the_four_the_spec_marks() -> None:
+    rules = operation_rules()
+
+    assert {operation for operation, rule in rules.items() if rule.callback} == CALLBACK_FACES
+
+
+def test_the_seed_error_shapes_come_from_the_spec() -> None:
+    shapes = {
+        operation: rule.errors for operation, rule in operation_rules().items() if rule.errors != "problem"
+    }
+
+    assert shapes == {
+        "linked-accounts-link_oauth2_account": "http-validation-error",
+        "oauth_callback_v2_auth_callback__provider_id__post": "http-validation-error",
+        "integrationsOauthCallback": "error-object",
+    }
+
+
+def test_parameters_are_known_with_their_location() -> None:
+    start = operation_rules()["linked-accounts-link_oauth2_account"]
+
+    assert start.parameters == {
+        "app_name": "query",
+        "linked_account_owner_id": "query",
+        "after_oauth2_link_redirect_url": "query",
+    }
+    assert operation_rules()["get_linked_account"].parameters == {"linked_account_id": "path"}
+
+
+def _schema(name: str) -> dict:
+    schema: dict = _document()["components"]["schemas"][name]
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("schema", "field", "limit"),
+    [
+        ("AppConfigurationCreate", "app_name", limits.MAX_APP_NAME_LENGTH),
+        ("AppConfigurationCreate", "client_id", limits.MAX_CLIENT_ID_LENGTH),
+        ("AppConfigurationCreate", "issuer", limits.MAX_URL_LENGTH),
+        ("AppConfigurationCreate", "authorize_url", limits.MAX_URL_LENGTH),
+        ("AppConfigurationCreate", "token_url", limits.MAX_URL_LENGTH),
+        ("AppConfigurationCreate", "revocation_url", limits.MAX_URL_LENGTH),
+        ("AppConfigurationCreate", "redirect_uri", limits.MAX_URL_LENGTH),
+        ("AppConfigurationUpdate", "client_id", limits.MAX_CLIENT_ID_LENGTH),
+        ("AppConfigurationUpdate", "redirect_uri", limits.MAX_URL_LENGTH),
+    ],
+)
+def test_the_spec_states_the_limits_the_server_enforces(schema: str, field: str, limit: int) -> None:
+    assert _schema(schema)["properties"][field]["maxLength"] == limit
+
+
+def test_allowed_redirect_urls_are_held_to_the_url_limit_in_the_spec() -> None:
+    items = _schema("AppConfigurationCreate")["properties"]["allowed_redirect_urls"]["items"]
+
+    assert items["maxLength"] == limits.MAX_URL_LENGTH
