@@ -19,7 +19,6 @@ from linkvault.errors import Conflict, InvalidInput, InvalidState, IssuerMismatc
 from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
-from linkvault.store.types import utc_now
 
 __all__ = ["CallbackParameters", "FinishedLink", "finish_link", "redirect_uri_of", "start_link"]
 
@@ -65,7 +64,7 @@ async def start_link(
                 field=("after_oauth2_link_redirect_url",),
             )
         redirect_uri = redirect_uri_of(services, app)
-        now = utc_now()
+        now = services.clock()
         await link_states.add_link_state(
             session,
             link_state=LinkState(
@@ -131,7 +130,7 @@ async def finish_link(
     state_hash = states.hash_state(callback.state)
     async with services.sessions.begin() as session:
         link = await link_states.consume_link_state(
-            session, state_hash=state_hash, now=utc_now(), project_id=project_id, app_name=app_name
+            session, state_hash=state_hash, now=services.clock(), project_id=project_id, app_name=app_name
         )
     if link is None:
         raise InvalidState("the state is unknown, expired or already used")
@@ -194,7 +193,7 @@ async def _save_account(services: Services, link: LinkState, token_set: tokens.T
                     app_name=link.app_name,
                     owner_id=link.linked_account_owner_id,
                 )
-                now = utc_now()
+                now = services.clock()
                 if account is None:
                     account = LinkedAccount(
                         project_id=link.project_id,

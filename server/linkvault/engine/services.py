@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,6 +14,7 @@ from linkvault.errors import ConfigurationError
 from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher, load_key_file
 from linkvault.store.database import create_engine, create_sessionmaker, sqlite_path
+from linkvault.store.types import utc_now
 
 __all__ = ["Services", "load_cipher", "open_services"]
 
@@ -20,13 +23,15 @@ __all__ = ["Services", "load_cipher", "open_services"]
 class Services:
     """What one process shares between requests: ``db_engine`` is SQLAlchemy's connection pool,
     ``sessions`` opens sessions on it, ``cipher`` encrypts secrets at rest and ``http`` is the one
-    outbound client (its pool is kept across provider calls)."""
+    outbound client (its pool is kept across provider calls). ``clock`` is the time every expiry is
+    judged by (an aware UTC datetime); tests inject their own instead of sleeping through a TTL."""
 
     settings: Settings
     db_engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     cipher: Cipher
     http: httpx.AsyncClient
+    clock: Callable[[], datetime] = field(default=utc_now)
 
     async def aclose(self) -> None:
         await self.http.aclose()
