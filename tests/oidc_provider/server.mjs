@@ -99,14 +99,14 @@ provider.on('server_error', (ctx, err) => {
 // Test knobs
 // ---------------------------------------------------------------------------
 
-/** client_id -> { delay_seconds, fail_status, fail_body, fail_content_type, response_patch } */
+/** client_id -> { delay_seconds, fail_status, fail_body, fail_content_type, response_patch, only_grant_type } */
 const knobs = new Map();
 /** client_id -> { grant_type -> count } */
 const tokenRequests = new Map();
 /** client_id -> the form and auth scheme of its latest token request, for tests of what the client sent */
 const lastTokenRequests = new Map();
 
-const KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch'];
+const KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch', 'only_grant_type'];
 
 async function readRawBody(req) {
   const chunks = [];
@@ -201,7 +201,11 @@ async function tokenEndpointKnobs(ctx, next) {
     authorization_scheme: (ctx.get('authorization') || '').split(' ')[0],
   });
 
-  const clientKnobs = knobs.get(clientId) ?? {};
+  // only_grant_type lets a test link normally and then break only, say, the
+  // refresh: the knobs stay set but other grants pass through untouched.
+  const allKnobs = knobs.get(clientId) ?? {};
+  const applies = allKnobs.only_grant_type === undefined || allKnobs.only_grant_type === grantType;
+  const clientKnobs = applies ? allKnobs : {};
   if (clientKnobs.delay_seconds) {
     await sleep(clientKnobs.delay_seconds * 1000);
   }

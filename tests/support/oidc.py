@@ -120,6 +120,7 @@ class OidcProvider:
         fail_body: str | None = None,
         fail_content_type: str | None = None,
         response_patch: dict[str, Any] | None = None,
+        only_grant_type: str | None = None,
     ) -> None:
         """Replace this client's token endpoint knobs (knobs not given are cleared).
 
@@ -129,6 +130,9 @@ class OidcProvider:
             JSON, else text/html.
         response_patch: shallow-merged into a successful token response; a None
             value removes the key.
+        only_grant_type: apply the knobs above only to token requests with this
+            grant_type (e.g. "refresh_token"); others are answered normally. By
+            default they apply to every token request of the client.
         """
         knobs = {
             "delay_seconds": delay_seconds,
@@ -136,6 +140,7 @@ class OidcProvider:
             "fail_body": fail_body,
             "fail_content_type": fail_content_type,
             "response_patch": response_patch,
+            "only_grant_type": only_grant_type,
         }
         response = self._http.put(
             self._control_url(client_id, "knobs"),
