@@ -15,6 +15,9 @@ import * as querystring from 'node:querystring';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import Provider from 'oidc-provider';
+// Not part of oidc-provider's public API, but the package is pinned and has no
+// "exports" map: per-client rotation falls back to the library's own default.
+import { defaults as providerDefaults } from 'oidc-provider/lib/helpers/defaults.js';
 
 const PORT = Number.parseInt(process.env.PORT ?? '', 10);
 const ISSUER = process.env.ISSUER;
@@ -51,6 +54,13 @@ async function findAccount(_ctx, id) {
   };
 }
 
+// Per-client overrides of the provider's configuration, set through
+// /__test__/clients/<client_id>/config. Declared before the provider because its
+// configuration functions read it.
+/** client_id -> { rotate_refresh_tokens, access_token_ttl_seconds } */
+const clientConfigs = new Map();
+const ACCESS_TOKEN_TTL_SECONDS = 3600;
+
 const provider = new Provider(ISSUER, {
   findAccount,
   jwks: { keys: [signingKey] },
@@ -75,13 +85,22 @@ const provider = new Provider(ISSUER, {
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
   // Refresh tokens must not die with the (throwaway) browser session of authorize().
   expiresWithSession: async () => false,
+  // Unless a test chose for its client, oidc-provider's default: a confidential
+  // client's refresh token is rotated only after 70% of its 14-day lifetime, so
+  // in practice a refresh answers with the same refresh token.
+  rotateRefreshToken: (ctx) => {
+    const chosen = clientConfigs.get(ctx.oidc.client.clientId)?.rotate_refresh_tokens;
+    return chosen ?? providerDefaults.rotateRefreshToken(ctx);
+  },
   features: {
     devInteractions: { enabled: true },
     registration: { enabled: true },
     revocation: { enabled: true },
   },
   ttl: {
-    AccessToken: 3600,
+    // A short lifetime per client lets a test see expires_in drive a refresh.
+    AccessToken: (_ctx, token, client) =>
+      clientConfigs.get(client?.clientId ?? token.clientId)?.access_token_ttl_seconds ?? ACCESS_TOKEN_TTL_SECONDS,
     AuthorizationCode: 600,
     IdToken: 3600,
     Interaction: 3600,
@@ -133,9 +152,31 @@ function jsonResponse(ctx, status, body) {
   ctx.body = body;
 }
 
+const CONFIG_CHECKS = {
+  rotate_refresh_tokens: (value) => typeof value === 'boolean',
+  access_token_ttl_seconds: (value) => Number.isInteger(value) && value > 0,
+};
+
+async function readJsonObject(ctx, keys) {
+  let body;
+  try {
+    body = JSON.parse((await readRawBody(ctx.req)).toString('utf8') || '{}');
+  } catch (err) {
+    jsonResponse(ctx, 400, { error: `invalid JSON: ${err.message}` });
+    return undefined;
+  }
+  const unknown = Object.keys(body ?? {}).filter((key) => !keys.includes(key));
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || unknown.length) {
+    jsonResponse(ctx, 400, { error: `expected an object with keys ${keys.join(', ')}`, unknown });
+    return undefined;
+  }
+  // PUT replaces: keys not mentioned (or null) are cleared.
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+}
+
 async function controlEndpoint(ctx) {
-  // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request
-  const match = /^\/__test__\/clients\/([^/]+)\/(knobs|token-requests|last-token-request)$/.exec(ctx.path);
+  // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request | .../config
+  const match = /^\/__test__\/clients\/([^/]+)\/(knobs|token-requests|last-token-request|config)$/.exec(ctx.path);
   if (!match) {
     jsonResponse(ctx, 404, { error: 'unknown test control endpoint' });
     return;
@@ -161,21 +202,27 @@ async function controlEndpoint(ctx) {
     return;
   }
   if (resource === 'knobs' && ctx.method === 'PUT') {
-    let body;
-    try {
-      body = JSON.parse((await readRawBody(ctx.req)).toString('utf8') || '{}');
-    } catch (err) {
-      jsonResponse(ctx, 400, { error: `invalid JSON: ${err.message}` });
-      return;
-    }
-    const unknown = Object.keys(body ?? {}).filter((key) => !KNOB_KEYS.includes(key));
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || unknown.length) {
-      jsonResponse(ctx, 400, { error: `expected an object with keys ${KNOB_KEYS.join(', ')}`, unknown });
-      return;
-    }
-    // PUT replaces: knobs not mentioned (or null) are cleared.
-    const set = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+    const set = await readJsonObject(ctx, KNOB_KEYS);
+    if (set === undefined) return;
     knobs.set(clientId, set);
+    jsonResponse(ctx, 200, set);
+    return;
+  }
+  if (resource === 'config' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, clientConfigs.get(clientId) ?? {});
+    return;
+  }
+  if (resource === 'config' && ctx.method === 'PUT') {
+    const set = await readJsonObject(ctx, Object.keys(CONFIG_CHECKS));
+    if (set === undefined) return;
+    // Checked here: a bad value would otherwise surface as a server_error in the
+    // middle of some later token request.
+    const invalid = Object.keys(set).filter((key) => !CONFIG_CHECKS[key](set[key]));
+    if (invalid.length) {
+      jsonResponse(ctx, 400, { error: 'invalid values', invalid });
+      return;
+    }
+    clientConfigs.set(clientId, set);
     jsonResponse(ctx, 200, set);
     return;
   }
