@@ -125,6 +125,14 @@ const tokenRequests = new Map();
 /** client_id -> the form and auth scheme of its latest token request, for tests of what the client sent */
 const lastTokenRequests = new Map();
 
+/** client_id -> { delay_seconds, fail_status, fail_body, fail_content_type } for the revocation endpoint */
+const revocationKnobs = new Map();
+/** client_id -> how many requests reached the revocation endpoint */
+const revocationRequests = new Map();
+/** client_id -> the form and auth scheme of its latest revocation request */
+const lastRevocationRequests = new Map();
+
+const REVOCATION_KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type'];
 const KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch', 'only_grant_type'];
 
 async function readRawBody(req) {
@@ -176,7 +184,11 @@ async function readJsonObject(ctx, keys) {
 
 async function controlEndpoint(ctx) {
   // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request | .../config
-  const match = /^\/__test__\/clients\/([^/]+)\/(knobs|token-requests|last-token-request|config)$/.exec(ctx.path);
+  //   | .../revocation-knobs | .../revocation-requests | .../last-revocation-request
+  const match = new RegExp(
+    '^/__test__/clients/([^/]+)/(knobs|token-requests|last-token-request|config'
+      + '|revocation-knobs|revocation-requests|last-revocation-request)$',
+  ).exec(ctx.path);
   if (!match) {
     jsonResponse(ctx, 404, { error: 'unknown test control endpoint' });
     return;
@@ -208,6 +220,30 @@ async function controlEndpoint(ctx) {
     jsonResponse(ctx, 200, set);
     return;
   }
+  if (resource === 'revocation-requests' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, { count: revocationRequests.get(clientId) ?? 0 });
+    return;
+  }
+  if (resource === 'last-revocation-request' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, lastRevocationRequests.get(clientId) ?? {});
+    return;
+  }
+  if (resource === 'revocation-knobs' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, revocationKnobs.get(clientId) ?? {});
+    return;
+  }
+  if (resource === 'revocation-knobs' && ctx.method === 'DELETE') {
+    revocationKnobs.delete(clientId);
+    jsonResponse(ctx, 200, {});
+    return;
+  }
+  if (resource === 'revocation-knobs' && ctx.method === 'PUT') {
+    const set = await readJsonObject(ctx, REVOCATION_KNOB_KEYS);
+    if (set === undefined) return;
+    revocationKnobs.set(clientId, set);
+    jsonResponse(ctx, 200, set);
+    return;
+  }
   if (resource === 'config' && ctx.method === 'GET') {
     jsonResponse(ctx, 200, clientConfigs.get(clientId) ?? {});
     return;
@@ -229,59 +265,76 @@ async function controlEndpoint(ctx) {
   jsonResponse(ctx, 405, { error: `${ctx.method} not allowed here` });
 }
 
-async function tokenEndpointKnobs(ctx, next) {
+// Reads the form and identifies the client of a request to the token or
+// revocation endpoint, by its client authentication (Basic, else client_id).
+async function readClientRequest(ctx) {
   // Reading the body here means oidc-provider can't read the stream itself; it
   // falls back to req.body (and logs a one-time warning about it).
   const raw = await readRawBody(ctx.req);
   ctx.req.body = raw;
-  const form = ctx.is('application/x-www-form-urlencoded') ? querystring.parse(raw.toString('utf8')) : {};
-  const single = (value) => (Array.isArray(value) ? value[0] : value);
+  const parsed = ctx.is('application/x-www-form-urlencoded') ? querystring.parse(raw.toString('utf8')) : {};
+  // A repeated parameter counts by its first value here; oidc-provider rejects it anyway.
+  const form = Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
   const basicClientId = basicAuthClientId(ctx.get('authorization'));
-  const clientId = basicClientId ?? single(form.client_id) ?? '';
-  const grantType = single(form.grant_type) ?? '';
+  return {
+    form,
+    basicClientId,
+    clientId: basicClientId ?? form.client_id ?? '',
+    // What tests read back as last-token-request / last-revocation-request.
+    record: { form, authorization_scheme: (ctx.get('authorization') || '').split(' ')[0] },
+  };
+}
+
+// delay_seconds and fail_* knobs; true when the request has been answered.
+async function delayOrFail(ctx, clientKnobs) {
+  if (clientKnobs.delay_seconds) {
+    await sleep(clientKnobs.delay_seconds * 1000);
+  }
+  if (!clientKnobs.fail_status) return false;
+  ctx.status = clientKnobs.fail_status;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = clientKnobs.fail_body ?? '';
+  if (clientKnobs.fail_content_type) {
+    ctx.type = clientKnobs.fail_content_type;
+  } else if (clientKnobs.fail_body !== undefined) {
+    ctx.type = looksLikeJson(clientKnobs.fail_body) ? 'application/json' : 'text/html';
+  }
+  return true;
+}
+
+// oidc-provider lets a client registered for client_secret_basic use
+// client_secret_post and vice versa; a test server should catch a client that
+// uses the wrong one. True when the request has been answered.
+async function rejectWrongAuthMethod(ctx, { form, basicClientId, clientId }) {
+  const usedMethod = basicClientId !== undefined ? 'client_secret_basic' : form.client_secret && 'client_secret_post';
+  const client = usedMethod && clientId ? await provider.Client.find(clientId).catch(() => undefined) : undefined;
+  if (!client || client.clientAuthMethod === usedMethod) return false;
+  ctx.status = 401;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = {
+    error: 'invalid_client',
+    error_description: `client is registered for ${client.clientAuthMethod}, not ${usedMethod}`,
+  };
+  return true;
+}
+
+async function tokenEndpointKnobs(ctx, next) {
+  const request = await readClientRequest(ctx);
+  const { clientId } = request;
+  const grantType = request.form.grant_type ?? '';
 
   const counts = tokenRequests.get(clientId) ?? new Map();
   counts.set(grantType, (counts.get(grantType) ?? 0) + 1);
   tokenRequests.set(clientId, counts);
-  lastTokenRequests.set(clientId, {
-    form: Object.fromEntries(Object.entries(form).map(([key, value]) => [key, single(value)])),
-    authorization_scheme: (ctx.get('authorization') || '').split(' ')[0],
-  });
+  lastTokenRequests.set(clientId, request.record);
 
   // only_grant_type lets a test link normally and then break only, say, the
   // refresh: the knobs stay set but other grants pass through untouched.
   const allKnobs = knobs.get(clientId) ?? {};
   const applies = allKnobs.only_grant_type === undefined || allKnobs.only_grant_type === grantType;
   const clientKnobs = applies ? allKnobs : {};
-  if (clientKnobs.delay_seconds) {
-    await sleep(clientKnobs.delay_seconds * 1000);
-  }
-  if (clientKnobs.fail_status) {
-    ctx.status = clientKnobs.fail_status;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = clientKnobs.fail_body ?? '';
-    if (clientKnobs.fail_content_type) {
-      ctx.type = clientKnobs.fail_content_type;
-    } else if (clientKnobs.fail_body !== undefined) {
-      ctx.type = looksLikeJson(clientKnobs.fail_body) ? 'application/json' : 'text/html';
-    }
-    return;
-  }
-
-  // oidc-provider lets a client registered for client_secret_basic use
-  // client_secret_post and vice versa; a test server should catch a client
-  // that uses the wrong one.
-  const usedMethod = basicClientId !== undefined ? 'client_secret_basic' : form.client_secret && 'client_secret_post';
-  const client = usedMethod && clientId ? await provider.Client.find(clientId).catch(() => undefined) : undefined;
-  if (client && client.clientAuthMethod !== usedMethod) {
-    ctx.status = 401;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
-      error: 'invalid_client',
-      error_description: `client is registered for ${client.clientAuthMethod}, not ${usedMethod}`,
-    };
-    return;
-  }
+  if (await delayOrFail(ctx, clientKnobs)) return;
+  if (await rejectWrongAuthMethod(ctx, request)) return;
 
   await next();
 
@@ -294,6 +347,17 @@ async function tokenEndpointKnobs(ctx, next) {
     }
     ctx.body = patched;
   }
+}
+
+async function revocationEndpointKnobs(ctx, next) {
+  const request = await readClientRequest(ctx);
+  const { clientId } = request;
+  revocationRequests.set(clientId, (revocationRequests.get(clientId) ?? 0) + 1);
+  lastRevocationRequests.set(clientId, request.record);
+
+  if (await delayOrFail(ctx, revocationKnobs.get(clientId) ?? {})) return;
+  if (await rejectWrongAuthMethod(ctx, request)) return;
+  await next();
 }
 
 function looksLikeJson(text) {
@@ -312,6 +376,11 @@ provider.use(async (ctx, next) => {
   }
   if (ctx.path === '/token' && ctx.method === 'POST') {
     await tokenEndpointKnobs(ctx, next);
+    return;
+  }
+  // oidc-provider's default route for RFC 7009 revocation.
+  if (ctx.path === '/token/revocation' && ctx.method === 'POST') {
+    await revocationEndpointKnobs(ctx, next);
     return;
   }
   await next();

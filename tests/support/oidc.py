@@ -74,6 +74,10 @@ class OidcProvider:
     def token_endpoint(self) -> str:
         return str(self.metadata["token_endpoint"])
 
+    @property
+    def revocation_endpoint(self) -> str:
+        return str(self.metadata["revocation_endpoint"])
+
     def register_client(
         self, *, redirect_uris: list[str], token_endpoint_auth_method: str = "client_secret_basic"
     ) -> RegisteredClient:
@@ -149,8 +153,52 @@ class OidcProvider:
         _raise_for_status(response, "setting knobs")
 
     def reset_knobs(self, client_id: str) -> None:
-        response = self._http.delete(self._control_url(client_id, "knobs"))
-        _raise_for_status(response, "resetting knobs")
+        """Clear this client's token endpoint and revocation endpoint knobs."""
+        for resource in ("knobs", "revocation-knobs"):
+            response = self._http.delete(self._control_url(client_id, resource))
+            _raise_for_status(response, "resetting knobs")
+
+    def revocation_requests(self, client_id: str) -> int:
+        """How many requests for this client (by its client authentication, as for
+        token_requests) reached the RFC 7009 revocation endpoint, including those
+        answered by a knob or rejected."""
+        response = self._http.get(self._control_url(client_id, "revocation-requests"))
+        _raise_for_status(response, "reading the revocation request count")
+        return int(response.json()["count"])
+
+    def last_revocation_request(self, client_id: str) -> dict[str, Any]:
+        """The client's latest revocation request, {} if none: its form fields
+        (``form``, e.g. {"token": ..., "token_type_hint": "refresh_token"}, plus
+        client_id/client_secret with client_secret_post) and its Authorization scheme
+        (``authorization_scheme``: "Basic", or "" without the header)."""
+        response = self._http.get(self._control_url(client_id, "last-revocation-request"))
+        _raise_for_status(response, "reading the last revocation request")
+        result: dict[str, Any] = response.json()
+        return result
+
+    def set_revocation_knobs(
+        self,
+        client_id: str,
+        *,
+        delay_seconds: float | None = None,
+        fail_status: int | None = None,
+        fail_body: str | None = None,
+        fail_content_type: str | None = None,
+    ) -> None:
+        """Replace this client's revocation endpoint knobs (knobs not given are
+        cleared); the same meaning as for set_knobs. Independent of the token
+        endpoint knobs; reset_knobs clears both."""
+        knobs = {
+            "delay_seconds": delay_seconds,
+            "fail_status": fail_status,
+            "fail_body": fail_body,
+            "fail_content_type": fail_content_type,
+        }
+        response = self._http.put(
+            self._control_url(client_id, "revocation-knobs"),
+            json={key: value for key, value in knobs.items() if value is not None},
+        )
+        _raise_for_status(response, "setting revocation knobs")
 
     def configure_client(
         self,
