@@ -182,12 +182,38 @@ async function readJsonObject(ctx, keys) {
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
 }
 
+// What the provider does when the user withdraws the client's access: every
+// token of the grant the given refresh or access token belongs to is gone, so
+// the next refresh answers invalid_grant. Not a revocation request: it isn't counted.
+async function revokeGrantOutOfBand(ctx, clientId) {
+  const body = await readJsonObject(ctx, ['token']);
+  if (body === undefined) return;
+  if (typeof body.token !== 'string') {
+    jsonResponse(ctx, 400, { error: 'expected {"token": "<refresh or access token>"}' });
+    return;
+  }
+  const token = (await provider.RefreshToken.find(body.token, { ignoreExpiration: true }))
+    ?? (await provider.AccessToken.find(body.token, { ignoreExpiration: true }));
+  if (!token || token.clientId !== clientId) {
+    jsonResponse(ctx, 404, { error: `no refresh or access token of client ${clientId} with that value` });
+    return;
+  }
+  const { grantId } = token;
+  await Promise.all([
+    provider.AccessToken.revokeByGrantId(grantId),
+    provider.RefreshToken.revokeByGrantId(grantId),
+    provider.AuthorizationCode.revokeByGrantId(grantId),
+    provider.Grant.adapter.destroy(grantId),
+  ]);
+  jsonResponse(ctx, 200, {});
+}
+
 async function controlEndpoint(ctx) {
   // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request | .../config
-  //   | .../revocation-knobs | .../revocation-requests | .../last-revocation-request
+  //   | .../revocation-knobs | .../revocation-requests | .../last-revocation-request | .../revoke-grant
   const match = new RegExp(
     '^/__test__/clients/([^/]+)/(knobs|token-requests|last-token-request|config'
-      + '|revocation-knobs|revocation-requests|last-revocation-request)$',
+      + '|revocation-knobs|revocation-requests|last-revocation-request|revoke-grant)$',
   ).exec(ctx.path);
   if (!match) {
     jsonResponse(ctx, 404, { error: 'unknown test control endpoint' });
@@ -242,6 +268,10 @@ async function controlEndpoint(ctx) {
     if (set === undefined) return;
     revocationKnobs.set(clientId, set);
     jsonResponse(ctx, 200, set);
+    return;
+  }
+  if (resource === 'revoke-grant' && ctx.method === 'POST') {
+    await revokeGrantOutOfBand(ctx, clientId);
     return;
   }
   if (resource === 'config' && ctx.method === 'GET') {

@@ -200,6 +200,16 @@ class OidcProvider:
         )
         _raise_for_status(response, "setting revocation knobs")
 
+    def revoke_grant(self, client_id: str, token: str) -> None:
+        """Invalidate at the provider, out of band, everything issued to the client
+        under the grant of ``token`` (one of its refresh or access tokens), as when
+        the user withdraws the client's access: a refresh with any of that grant's
+        refresh tokens answers invalid_grant and its access tokens stop working.
+        Not counted as a revocation request. Raises OidcProviderError if the provider
+        has no such token for this client."""
+        response = self._http.post(self._control_url(client_id, "revoke-grant"), json={"token": token})
+        _raise_for_status(response, "revoking a grant")
+
     def configure_client(
         self,
         client_id: str,
