@@ -1,9 +1,11 @@
 // Test OpenID Provider for linkvault's integration tests.
 //
 // A real oidc-provider instance plus a few test knobs under /__test__/ that let
-// a test make the token endpoint slow, fail, or answer with a doctored body, and
-// count how often the token endpoint was called. Everything is kept in memory
-// and keyed by client_id, so tests sharing one provider don't see each other.
+// a test make the token endpoint (all grants or one grant type) or the revocation
+// endpoint slow or fail, doctor token responses, count how often both endpoints
+// were called, choose refresh-token rotation and the access-token lifetime, and
+// invalidate a grant behind the client's back. Everything is kept in memory and
+// keyed by client_id, so tests sharing one provider don't see each other.
 //
 // Config (environment): PORT (listens on 127.0.0.1:PORT) and ISSUER, e.g.
 // http://127.0.0.1:PORT or http://127.0.0.1:PORT/tenant-b. All endpoints,
@@ -95,6 +97,8 @@ const provider = new Provider(ISSUER, {
   features: {
     devInteractions: { enabled: true },
     registration: { enabled: true },
+    // Note: revoking an access token here also revokes the refresh tokens of its
+    // grant (oidc-provider revokes by grant), not only that access token.
     revocation: { enabled: true },
   },
   ttl: {
@@ -133,7 +137,9 @@ const revocationRequests = new Map();
 const lastRevocationRequests = new Map();
 
 const REVOCATION_KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type'];
-const KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch', 'only_grant_type'];
+const KNOB_KEYS = [
+  'delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch', 'only_grant_type',
+];
 
 async function readRawBody(req) {
   const chunks = [];
@@ -304,7 +310,9 @@ async function readClientRequest(ctx) {
   ctx.req.body = raw;
   const parsed = ctx.is('application/x-www-form-urlencoded') ? querystring.parse(raw.toString('utf8')) : {};
   // A repeated parameter counts by its first value here; oidc-provider rejects it anyway.
-  const form = Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+  const form = Object.fromEntries(
+    Object.entries(parsed).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]),
+  );
   const basicClientId = basicAuthClientId(ctx.get('authorization'));
   return {
     form,

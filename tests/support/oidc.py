@@ -3,8 +3,10 @@
 The provider is a real oidc-provider (Node) instance; this module installs it
 (`npm ci`) when needed, runs it as a subprocess on a free loopback port, and
 talks to it over HTTP: dynamic client registration, the devInteractions
-login/consent pages, and the /__test__/ knobs that make the token endpoint slow,
-fail or answer with a doctored body.
+login/consent pages, and the /__test__/ knobs that make the token endpoint
+(every grant or one grant type) or the revocation endpoint slow or failing, doctor
+token responses, count requests, and set refresh-token rotation and the
+access-token lifetime per client.
 """
 
 from __future__ import annotations
