@@ -1,9 +1,11 @@
 // Test OpenID Provider for linkvault's integration tests.
 //
 // A real oidc-provider instance plus a few test knobs under /__test__/ that let
-// a test make the token endpoint slow, fail, or answer with a doctored body, and
-// count how often the token endpoint was called. Everything is kept in memory
-// and keyed by client_id, so tests sharing one provider don't see each other.
+// a test make the token endpoint (all grants or one grant type) or the revocation
+// endpoint slow or fail, doctor token responses, count how often both endpoints
+// were called, choose refresh-token rotation and the access-token lifetime, and
+// invalidate a grant behind the client's back. Everything is kept in memory and
+// keyed by client_id, so tests sharing one provider don't see each other.
 //
 // Config (environment): PORT (listens on 127.0.0.1:PORT) and ISSUER, e.g.
 // http://127.0.0.1:PORT or http://127.0.0.1:PORT/tenant-b. All endpoints,
@@ -15,6 +17,9 @@ import * as querystring from 'node:querystring';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import Provider from 'oidc-provider';
+// Not part of oidc-provider's public API, but the package is pinned and has no
+// "exports" map: per-client rotation falls back to the library's own default.
+import { defaults as providerDefaults } from 'oidc-provider/lib/helpers/defaults.js';
 
 const PORT = Number.parseInt(process.env.PORT ?? '', 10);
 const ISSUER = process.env.ISSUER;
@@ -51,6 +56,13 @@ async function findAccount(_ctx, id) {
   };
 }
 
+// Per-client overrides of the provider's configuration, set through
+// /__test__/clients/<client_id>/config. Declared before the provider because its
+// configuration functions read it.
+/** client_id -> { rotate_refresh_tokens, access_token_ttl_seconds } */
+const clientConfigs = new Map();
+const ACCESS_TOKEN_TTL_SECONDS = 3600;
+
 const provider = new Provider(ISSUER, {
   findAccount,
   jwks: { keys: [signingKey] },
@@ -75,13 +87,24 @@ const provider = new Provider(ISSUER, {
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
   // Refresh tokens must not die with the (throwaway) browser session of authorize().
   expiresWithSession: async () => false,
+  // Unless a test chose for its client, oidc-provider's default: a confidential
+  // client's refresh token is rotated only after 70% of its 14-day lifetime, so
+  // in practice a refresh answers with the same refresh token.
+  rotateRefreshToken: (ctx) => {
+    const chosen = clientConfigs.get(ctx.oidc.client.clientId)?.rotate_refresh_tokens;
+    return chosen ?? providerDefaults.rotateRefreshToken(ctx);
+  },
   features: {
     devInteractions: { enabled: true },
     registration: { enabled: true },
+    // Note: revoking an access token here also revokes the refresh tokens of its
+    // grant (oidc-provider revokes by grant), not only that access token.
     revocation: { enabled: true },
   },
   ttl: {
-    AccessToken: 3600,
+    // A short lifetime per client lets a test see expires_in drive a refresh.
+    AccessToken: (_ctx, token, client) =>
+      clientConfigs.get(client?.clientId ?? token.clientId)?.access_token_ttl_seconds ?? ACCESS_TOKEN_TTL_SECONDS,
     AuthorizationCode: 600,
     IdToken: 3600,
     Interaction: 3600,
@@ -99,14 +122,24 @@ provider.on('server_error', (ctx, err) => {
 // Test knobs
 // ---------------------------------------------------------------------------
 
-/** client_id -> { delay_seconds, fail_status, fail_body, fail_content_type, response_patch } */
+/** client_id -> { delay_seconds, fail_status, fail_body, fail_content_type, response_patch, only_grant_type } */
 const knobs = new Map();
 /** client_id -> { grant_type -> count } */
 const tokenRequests = new Map();
 /** client_id -> the form and auth scheme of its latest token request, for tests of what the client sent */
 const lastTokenRequests = new Map();
 
-const KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch'];
+/** client_id -> { delay_seconds, fail_status, fail_body, fail_content_type } for the revocation endpoint */
+const revocationKnobs = new Map();
+/** client_id -> how many requests reached the revocation endpoint */
+const revocationRequests = new Map();
+/** client_id -> the form and auth scheme of its latest revocation request */
+const lastRevocationRequests = new Map();
+
+const REVOCATION_KNOB_KEYS = ['delay_seconds', 'fail_status', 'fail_body', 'fail_content_type'];
+const KNOB_KEYS = [
+  'delay_seconds', 'fail_status', 'fail_body', 'fail_content_type', 'response_patch', 'only_grant_type',
+];
 
 async function readRawBody(req) {
   const chunks = [];
@@ -133,9 +166,61 @@ function jsonResponse(ctx, status, body) {
   ctx.body = body;
 }
 
+const CONFIG_CHECKS = {
+  rotate_refresh_tokens: (value) => typeof value === 'boolean',
+  access_token_ttl_seconds: (value) => Number.isInteger(value) && value > 0,
+};
+
+async function readJsonObject(ctx, keys) {
+  let body;
+  try {
+    body = JSON.parse((await readRawBody(ctx.req)).toString('utf8') || '{}');
+  } catch (err) {
+    jsonResponse(ctx, 400, { error: `invalid JSON: ${err.message}` });
+    return undefined;
+  }
+  const unknown = Object.keys(body ?? {}).filter((key) => !keys.includes(key));
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || unknown.length) {
+    jsonResponse(ctx, 400, { error: `expected an object with keys ${keys.join(', ')}`, unknown });
+    return undefined;
+  }
+  // PUT replaces: keys not mentioned (or null) are cleared.
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+}
+
+// What the provider does when the user withdraws the client's access: every
+// token of the grant the given refresh or access token belongs to is gone, so
+// the next refresh answers invalid_grant. Not a revocation request: it isn't counted.
+async function revokeGrantOutOfBand(ctx, clientId) {
+  const body = await readJsonObject(ctx, ['token']);
+  if (body === undefined) return;
+  if (typeof body.token !== 'string') {
+    jsonResponse(ctx, 400, { error: 'expected {"token": "<refresh or access token>"}' });
+    return;
+  }
+  const token = (await provider.RefreshToken.find(body.token, { ignoreExpiration: true }))
+    ?? (await provider.AccessToken.find(body.token, { ignoreExpiration: true }));
+  if (!token || token.clientId !== clientId) {
+    jsonResponse(ctx, 404, { error: `no refresh or access token of client ${clientId} with that value` });
+    return;
+  }
+  const { grantId } = token;
+  await Promise.all([
+    provider.AccessToken.revokeByGrantId(grantId),
+    provider.RefreshToken.revokeByGrantId(grantId),
+    provider.AuthorizationCode.revokeByGrantId(grantId),
+    provider.Grant.adapter.destroy(grantId),
+  ]);
+  jsonResponse(ctx, 200, {});
+}
+
 async function controlEndpoint(ctx) {
-  // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request
-  const match = /^\/__test__\/clients\/([^/]+)\/(knobs|token-requests|last-token-request)$/.exec(ctx.path);
+  // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request | .../config
+  //   | .../revocation-knobs | .../revocation-requests | .../last-revocation-request | .../revoke-grant
+  const match = new RegExp(
+    '^/__test__/clients/([^/]+)/(knobs|token-requests|last-token-request|config'
+      + '|revocation-knobs|revocation-requests|last-revocation-request|revoke-grant)$',
+  ).exec(ctx.path);
   if (!match) {
     jsonResponse(ctx, 404, { error: 'unknown test control endpoint' });
     return;
@@ -161,76 +246,133 @@ async function controlEndpoint(ctx) {
     return;
   }
   if (resource === 'knobs' && ctx.method === 'PUT') {
-    let body;
-    try {
-      body = JSON.parse((await readRawBody(ctx.req)).toString('utf8') || '{}');
-    } catch (err) {
-      jsonResponse(ctx, 400, { error: `invalid JSON: ${err.message}` });
-      return;
-    }
-    const unknown = Object.keys(body ?? {}).filter((key) => !KNOB_KEYS.includes(key));
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || unknown.length) {
-      jsonResponse(ctx, 400, { error: `expected an object with keys ${KNOB_KEYS.join(', ')}`, unknown });
-      return;
-    }
-    // PUT replaces: knobs not mentioned (or null) are cleared.
-    const set = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+    const set = await readJsonObject(ctx, KNOB_KEYS);
+    if (set === undefined) return;
     knobs.set(clientId, set);
+    jsonResponse(ctx, 200, set);
+    return;
+  }
+  if (resource === 'revocation-requests' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, { count: revocationRequests.get(clientId) ?? 0 });
+    return;
+  }
+  if (resource === 'last-revocation-request' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, lastRevocationRequests.get(clientId) ?? {});
+    return;
+  }
+  if (resource === 'revocation-knobs' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, revocationKnobs.get(clientId) ?? {});
+    return;
+  }
+  if (resource === 'revocation-knobs' && ctx.method === 'DELETE') {
+    revocationKnobs.delete(clientId);
+    jsonResponse(ctx, 200, {});
+    return;
+  }
+  if (resource === 'revocation-knobs' && ctx.method === 'PUT') {
+    const set = await readJsonObject(ctx, REVOCATION_KNOB_KEYS);
+    if (set === undefined) return;
+    revocationKnobs.set(clientId, set);
+    jsonResponse(ctx, 200, set);
+    return;
+  }
+  if (resource === 'revoke-grant' && ctx.method === 'POST') {
+    await revokeGrantOutOfBand(ctx, clientId);
+    return;
+  }
+  if (resource === 'config' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, clientConfigs.get(clientId) ?? {});
+    return;
+  }
+  if (resource === 'config' && ctx.method === 'PUT') {
+    const set = await readJsonObject(ctx, Object.keys(CONFIG_CHECKS));
+    if (set === undefined) return;
+    // Checked here: a bad value would otherwise surface as a server_error in the
+    // middle of some later token request.
+    const invalid = Object.keys(set).filter((key) => !CONFIG_CHECKS[key](set[key]));
+    if (invalid.length) {
+      jsonResponse(ctx, 400, { error: 'invalid values', invalid });
+      return;
+    }
+    clientConfigs.set(clientId, set);
     jsonResponse(ctx, 200, set);
     return;
   }
   jsonResponse(ctx, 405, { error: `${ctx.method} not allowed here` });
 }
 
-async function tokenEndpointKnobs(ctx, next) {
+// Reads the form and identifies the client of a request to the token or
+// revocation endpoint, by its client authentication (Basic, else client_id).
+async function readClientRequest(ctx) {
   // Reading the body here means oidc-provider can't read the stream itself; it
   // falls back to req.body (and logs a one-time warning about it).
   const raw = await readRawBody(ctx.req);
   ctx.req.body = raw;
-  const form = ctx.is('application/x-www-form-urlencoded') ? querystring.parse(raw.toString('utf8')) : {};
-  const single = (value) => (Array.isArray(value) ? value[0] : value);
+  const parsed = ctx.is('application/x-www-form-urlencoded') ? querystring.parse(raw.toString('utf8')) : {};
+  // A repeated parameter counts by its first value here; oidc-provider rejects it anyway.
+  const form = Object.fromEntries(
+    Object.entries(parsed).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]),
+  );
   const basicClientId = basicAuthClientId(ctx.get('authorization'));
-  const clientId = basicClientId ?? single(form.client_id) ?? '';
-  const grantType = single(form.grant_type) ?? '';
+  return {
+    form,
+    basicClientId,
+    clientId: basicClientId ?? form.client_id ?? '',
+    // What tests read back as last-token-request / last-revocation-request.
+    record: { form, authorization_scheme: (ctx.get('authorization') || '').split(' ')[0] },
+  };
+}
+
+// delay_seconds and fail_* knobs; true when the request has been answered.
+async function delayOrFail(ctx, clientKnobs) {
+  if (clientKnobs.delay_seconds) {
+    await sleep(clientKnobs.delay_seconds * 1000);
+  }
+  if (!clientKnobs.fail_status) return false;
+  ctx.status = clientKnobs.fail_status;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = clientKnobs.fail_body ?? '';
+  if (clientKnobs.fail_content_type) {
+    ctx.type = clientKnobs.fail_content_type;
+  } else if (clientKnobs.fail_body !== undefined) {
+    ctx.type = looksLikeJson(clientKnobs.fail_body) ? 'application/json' : 'text/html';
+  }
+  return true;
+}
+
+// oidc-provider lets a client registered for client_secret_basic use
+// client_secret_post and vice versa; a test server should catch a client that
+// uses the wrong one. True when the request has been answered.
+async function rejectWrongAuthMethod(ctx, { form, basicClientId, clientId }) {
+  const usedMethod = basicClientId !== undefined ? 'client_secret_basic' : form.client_secret && 'client_secret_post';
+  const client = usedMethod && clientId ? await provider.Client.find(clientId).catch(() => undefined) : undefined;
+  if (!client || client.clientAuthMethod === usedMethod) return false;
+  ctx.status = 401;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = {
+    error: 'invalid_client',
+    error_description: `client is registered for ${client.clientAuthMethod}, not ${usedMethod}`,
+  };
+  return true;
+}
+
+async function tokenEndpointKnobs(ctx, next) {
+  const request = await readClientRequest(ctx);
+  const { clientId } = request;
+  const grantType = request.form.grant_type ?? '';
 
   const counts = tokenRequests.get(clientId) ?? new Map();
   counts.set(grantType, (counts.get(grantType) ?? 0) + 1);
   tokenRequests.set(clientId, counts);
-  lastTokenRequests.set(clientId, {
-    form: Object.fromEntries(Object.entries(form).map(([key, value]) => [key, single(value)])),
-    authorization_scheme: (ctx.get('authorization') || '').split(' ')[0],
-  });
+  lastTokenRequests.set(clientId, request.record);
 
-  const clientKnobs = knobs.get(clientId) ?? {};
-  if (clientKnobs.delay_seconds) {
-    await sleep(clientKnobs.delay_seconds * 1000);
-  }
-  if (clientKnobs.fail_status) {
-    ctx.status = clientKnobs.fail_status;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = clientKnobs.fail_body ?? '';
-    if (clientKnobs.fail_content_type) {
-      ctx.type = clientKnobs.fail_content_type;
-    } else if (clientKnobs.fail_body !== undefined) {
-      ctx.type = looksLikeJson(clientKnobs.fail_body) ? 'application/json' : 'text/html';
-    }
-    return;
-  }
-
-  // oidc-provider lets a client registered for client_secret_basic use
-  // client_secret_post and vice versa; a test server should catch a client
-  // that uses the wrong one.
-  const usedMethod = basicClientId !== undefined ? 'client_secret_basic' : form.client_secret && 'client_secret_post';
-  const client = usedMethod && clientId ? await provider.Client.find(clientId).catch(() => undefined) : undefined;
-  if (client && client.clientAuthMethod !== usedMethod) {
-    ctx.status = 401;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
-      error: 'invalid_client',
-      error_description: `client is registered for ${client.clientAuthMethod}, not ${usedMethod}`,
-    };
-    return;
-  }
+  // only_grant_type lets a test link normally and then break only, say, the
+  // refresh: the knobs stay set but other grants pass through untouched.
+  const allKnobs = knobs.get(clientId) ?? {};
+  const applies = allKnobs.only_grant_type === undefined || allKnobs.only_grant_type === grantType;
+  const clientKnobs = applies ? allKnobs : {};
+  if (await delayOrFail(ctx, clientKnobs)) return;
+  if (await rejectWrongAuthMethod(ctx, request)) return;
 
   await next();
 
@@ -243,6 +385,17 @@ async function tokenEndpointKnobs(ctx, next) {
     }
     ctx.body = patched;
   }
+}
+
+async function revocationEndpointKnobs(ctx, next) {
+  const request = await readClientRequest(ctx);
+  const { clientId } = request;
+  revocationRequests.set(clientId, (revocationRequests.get(clientId) ?? 0) + 1);
+  lastRevocationRequests.set(clientId, request.record);
+
+  if (await delayOrFail(ctx, revocationKnobs.get(clientId) ?? {})) return;
+  if (await rejectWrongAuthMethod(ctx, request)) return;
+  await next();
 }
 
 function looksLikeJson(text) {
@@ -261,6 +414,11 @@ provider.use(async (ctx, next) => {
   }
   if (ctx.path === '/token' && ctx.method === 'POST') {
     await tokenEndpointKnobs(ctx, next);
+    return;
+  }
+  // oidc-provider's default route for RFC 7009 revocation.
+  if (ctx.path === '/token/revocation' && ctx.method === 'POST') {
+    await revocationEndpointKnobs(ctx, next);
     return;
   }
   await next();

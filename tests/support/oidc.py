@@ -3,8 +3,10 @@
 The provider is a real oidc-provider (Node) instance; this module installs it
 (`npm ci`) when needed, runs it as a subprocess on a free loopback port, and
 talks to it over HTTP: dynamic client registration, the devInteractions
-login/consent pages, and the /__test__/ knobs that make the token endpoint slow,
-fail or answer with a doctored body.
+login/consent pages, and the /__test__/ knobs that make the token endpoint
+(every grant or one grant type) or the revocation endpoint slow or failing, doctor
+token responses, count requests, and set refresh-token rotation and the
+access-token lifetime per client.
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ class OidcProvider:
     def token_endpoint(self) -> str:
         return str(self.metadata["token_endpoint"])
 
+    @property
+    def revocation_endpoint(self) -> str:
+        return str(self.metadata["revocation_endpoint"])
+
     def register_client(
         self, *, redirect_uris: list[str], token_endpoint_auth_method: str = "client_secret_basic"
     ) -> RegisteredClient:
@@ -120,6 +126,7 @@ class OidcProvider:
         fail_body: str | None = None,
         fail_content_type: str | None = None,
         response_patch: dict[str, Any] | None = None,
+        only_grant_type: str | None = None,
     ) -> None:
         """Replace this client's token endpoint knobs (knobs not given are cleared).
 
@@ -129,6 +136,9 @@ class OidcProvider:
             JSON, else text/html.
         response_patch: shallow-merged into a successful token response; a None
             value removes the key.
+        only_grant_type: apply the knobs above only to token requests with this
+            grant_type (e.g. "refresh_token"); others are answered normally. By
+            default they apply to every token request of the client.
         """
         knobs = {
             "delay_seconds": delay_seconds,
@@ -136,6 +146,7 @@ class OidcProvider:
             "fail_body": fail_body,
             "fail_content_type": fail_content_type,
             "response_patch": response_patch,
+            "only_grant_type": only_grant_type,
         }
         response = self._http.put(
             self._control_url(client_id, "knobs"),
@@ -144,8 +155,90 @@ class OidcProvider:
         _raise_for_status(response, "setting knobs")
 
     def reset_knobs(self, client_id: str) -> None:
-        response = self._http.delete(self._control_url(client_id, "knobs"))
-        _raise_for_status(response, "resetting knobs")
+        """Clear this client's token endpoint and revocation endpoint knobs."""
+        for resource in ("knobs", "revocation-knobs"):
+            response = self._http.delete(self._control_url(client_id, resource))
+            _raise_for_status(response, "resetting knobs")
+
+    def revocation_requests(self, client_id: str) -> int:
+        """How many requests for this client (by its client authentication, as for
+        token_requests) reached the RFC 7009 revocation endpoint, including those
+        answered by a knob or rejected."""
+        response = self._http.get(self._control_url(client_id, "revocation-requests"))
+        _raise_for_status(response, "reading the revocation request count")
+        return int(response.json()["count"])
+
+    def last_revocation_request(self, client_id: str) -> dict[str, Any]:
+        """The client's latest revocation request, {} if none: its form fields
+        (``form``, e.g. {"token": ..., "token_type_hint": "refresh_token"}, plus
+        client_id/client_secret with client_secret_post) and its Authorization scheme
+        (``authorization_scheme``: "Basic", or "" without the header)."""
+        response = self._http.get(self._control_url(client_id, "last-revocation-request"))
+        _raise_for_status(response, "reading the last revocation request")
+        result: dict[str, Any] = response.json()
+        return result
+
+    def set_revocation_knobs(
+        self,
+        client_id: str,
+        *,
+        delay_seconds: float | None = None,
+        fail_status: int | None = None,
+        fail_body: str | None = None,
+        fail_content_type: str | None = None,
+    ) -> None:
+        """Replace this client's revocation endpoint knobs (knobs not given are
+        cleared); the same meaning as for set_knobs. Independent of the token
+        endpoint knobs; reset_knobs clears both."""
+        knobs = {
+            "delay_seconds": delay_seconds,
+            "fail_status": fail_status,
+            "fail_body": fail_body,
+            "fail_content_type": fail_content_type,
+        }
+        response = self._http.put(
+            self._control_url(client_id, "revocation-knobs"),
+            json={key: value for key, value in knobs.items() if value is not None},
+        )
+        _raise_for_status(response, "setting revocation knobs")
+
+    def revoke_grant(self, client_id: str, token: str) -> None:
+        """Invalidate at the provider, out of band, everything issued to the client
+        under the grant of ``token`` (one of its refresh or access tokens), as when
+        the user withdraws the client's access: a refresh with any of that grant's
+        refresh tokens answers invalid_grant and its access tokens stop working.
+        Not counted as a revocation request. Raises OidcProviderError if the provider
+        has no such token for this client."""
+        response = self._http.post(self._control_url(client_id, "revoke-grant"), json={"token": token})
+        _raise_for_status(response, "revoking a grant")
+
+    def configure_client(
+        self,
+        client_id: str,
+        *,
+        rotate_refresh_tokens: bool | None = None,
+        access_token_ttl_seconds: int | None = None,
+    ) -> None:
+        """Replace this client's provider settings (settings not given go back to the default).
+
+        rotate_refresh_tokens: True: every refresh answers with a new refresh token
+            and consumes the old one; presenting a consumed one answers invalid_grant
+            and revokes the whole grant, the new refresh token included. False: the
+            refresh token is returned unchanged and stays valid. Default: oidc-provider's
+            policy, which for these confidential clients means no rotation within a test.
+        access_token_ttl_seconds: the lifetime of the client's access tokens, i.e.
+            expires_in of its token responses (code exchange and refresh). Default 3600.
+        Applies to tokens issued from then on; issued access tokens keep their lifetime.
+        """
+        config = {
+            "rotate_refresh_tokens": rotate_refresh_tokens,
+            "access_token_ttl_seconds": access_token_ttl_seconds,
+        }
+        response = self._http.put(
+            self._control_url(client_id, "config"),
+            json={key: value for key, value in config.items() if value is not None},
+        )
+        _raise_for_status(response, "configuring the client")
 
     def authorize(self, authorization_url: str, *, login: str = "alice", consent: bool = True) -> str:
         """Drive the provider's login and consent pages like a browser would,
