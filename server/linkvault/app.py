@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from linkvault.api._naming import handler_path
 from linkvault.api._problems import ERROR_HANDLERS, render_error
 from linkvault.api._spec import SPEC_PATH, operation_rules
 from linkvault.api._validation import VALIDATORS
+from linkvault.engine import housekeeping
 from linkvault.engine.services import Services, open_services
 from linkvault.middleware import BodyLimit, CallbackHeaders, MethodNotAllowed, RequestScope
 from linkvault.settings import Settings
@@ -43,8 +45,13 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        yield
-        await services.aclose()
+        housekeeping_task = asyncio.create_task(housekeeping.run_periodically(services))
+        try:
+            yield
+        finally:
+            housekeeping_task.cancel()
+            await asyncio.gather(housekeeping_task, return_exceptions=True)
+            await services.aclose()
 
     # No Swagger UI: it would load scripts from a CDN, and the spec is served at /openapi.json.
     app = AsyncApp(__name__, lifespan=lifespan, swagger_ui_options=SwaggerUIOptions(swagger_ui=False))

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from linkvault import redaction
-from linkvault.engine import api_keys, encryption_keys, projects
+from linkvault.engine import api_keys, encryption_keys, housekeeping, projects
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import ConfigurationError, LinkvaultError
 from linkvault.settings import Settings
@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply pending migrations")
+    db.add_parser("prune", help="delete expired link states now (serve also does it periodically)")
 
     project = commands.add_parser("projects", help="projects").add_subparsers(
         dest="projects_command", required=True
@@ -97,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
         if args.command == "serve":
             _serve(settings, args.host, args.port, args.log_level)
+        elif args.command == "db" and args.db_command == "prune":
+            deleted = asyncio.run(_with_services(settings, housekeeping.prune_link_states))
+            print(f"deleted {deleted} expired link states")
         elif args.command == "db":
             asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0), migrate=True))
             print("database is up to date")

@@ -7,6 +7,9 @@ LinkvaultError
 ├── DecryptionError           a stored secret does not open with the configured keys
 ├── NotFound                  no such resource in the caller's project
 ├── Conflict                  the change clashes with what exists
+│   ├── AccountDisabled       the linked account is disabled: no credentials, no refresh
+│   ├── NeedsReauth           the account's grant is dead (invalid_grant): the user must link again
+│   └── RefreshUnavailable    a refresh was asked for, but the provider gave no refresh token
 ├── InvalidInput              a value the caller sent is unacceptable (``field`` names it)
 ├── LinkError                 a link cannot be finished (``code`` says why)
 │   ├── InvalidState          unknown, expired, used, foreign or malformed state
@@ -21,6 +24,7 @@ LinkvaultError
 from __future__ import annotations
 
 __all__ = [
+    "AccountDisabled",
     "ConfigurationError",
     "Conflict",
     "DecryptionError",
@@ -29,11 +33,13 @@ __all__ = [
     "IssuerMismatch",
     "LinkError",
     "LinkvaultError",
+    "NeedsReauth",
     "NotFound",
     "ProviderDenied",
     "ProviderError",
     "ProviderTimeout",
     "ProviderUnavailable",
+    "RefreshUnavailable",
     "TokenRequestRejected",
 ]
 
@@ -70,6 +76,25 @@ class Conflict(LinkvaultError):
     """The change clashes with existing data."""
 
     code = "conflict"
+
+
+class AccountDisabled(Conflict):
+    """The linked account is disabled: it gives no credentials and is never refreshed."""
+
+    code = "account_disabled"
+
+
+class NeedsReauth(Conflict):
+    """The account's refresh token is dead (``invalid_grant``, RFC 6749 §5.2) or its access token
+    expired without one: only a new link (re-authorization) brings it back."""
+
+    code = "needs_reauth"
+
+
+class RefreshUnavailable(Conflict):
+    """A refresh was asked for, but the provider gave this account no refresh token."""
+
+    code = "no_refresh_token"
 
 
 class InvalidInput(LinkvaultError):

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     state_ttl_seconds: int = Field(default=600, gt=0, le=86_400)
     http_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     max_body_bytes: int = Field(default=1_048_576, gt=0)
+    # An access token expiring within this many seconds is refreshed before it is handed out; the
+    # leeway is capped at half the token's lifetime (see linkvault.engine.refresh.is_due).
+    refresh_leeway_seconds: int = Field(default=300, ge=0, le=86_400)
+    # `linkvault serve` deletes expired and used link states this often, a batch at a time.
+    prune_interval_seconds: float = Field(default=300.0, gt=0, le=86_400)
 
     @property
     def default_redirect_uri(self) -> str:

@@ -55,7 +55,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "oauth2Callback",
         "integrationsOauthCallback",
     ),
-    # `cursor` is opaque: only a `next_cursor` this server gave out is one (400 otherwise).
+    # `cursor` is opaque: only a cursor of a `Link` header this server gave out is one (400 otherwise).
     _positive_data_also_gets(400, "list_linked_accounts"),
     # URLs must be absolute https (plain http only on loopback), without credentials or fragment, and a
     # configuration needs either a discoverable issuer or both endpoints: rules of URLs and of the

@@ -41,7 +41,7 @@ def test_aci_callback_links_the_account_without_showing_a_token(
     assert response.headers["referrer-policy"] == "no-referrer"
     assert app.provider.token_requests(app.client.client_id) == 1
     listed = api.get("/v1/linked-accounts", params={"app_name": app.app_name}, headers=project.headers).json()
-    assert [item["id"] for item in listed["items"]] == [account["id"]]
+    assert [item["id"] for item in listed] == [account["id"]]
 
 
 def test_aci_callback_redirects_to_the_stored_post_link_url(api: httpx.Client, project: Project, make_app):
@@ -54,7 +54,7 @@ def test_aci_callback_redirects_to_the_stored_post_link_url(api: httpx.Client, p
 
     assert response.status_code == 302
     assert response.headers["location"] == "https://app.example/linked/done?x=1"
-    assert api.get("/v1/linked-accounts", headers=project.headers).json()["items"]
+    assert api.get("/v1/linked-accounts", headers=project.headers).json()
 
 
 def test_a_replayed_callback_is_refused_without_a_second_token_request(
@@ -88,7 +88,7 @@ def test_a_denied_consent_is_reported_and_uses_up_the_state(api: httpx.Client, p
     assert forged.status_code == 400
     assert forged.json()["code"] == "invalid_state"
     assert app.provider.token_requests(app.client.client_id) == 0
-    assert api.get("/v1/linked-accounts", headers=project.headers).json()["items"] == []
+    assert api.get("/v1/linked-accounts", headers=project.headers).json() == []
 
 
 @pytest.mark.parametrize("iss", ["http://127.0.0.1:1/other-issuer", None])
@@ -234,7 +234,7 @@ def test_quiva_callback_answers_the_tokens_to_the_caller(api: httpx.Client, proj
     accounts = api.get(
         "/v1/linked-accounts", params={"linked_account_owner_id": "q-user"}, headers=project.headers
     )
-    assert len(accounts.json()["items"]) == 1
+    assert len(accounts.json()) == 1
 
 
 def test_quiva_callback_errors_use_its_own_shape(
@@ -284,7 +284,7 @@ def test_a_failing_token_endpoint_creates_no_account(
     assert response.json()["code"] == code
     assert "<html>" not in response.text
     assert app.provider.token_requests(app.client.client_id) == 1
-    assert api.get("/v1/linked-accounts", headers=project.headers).json()["items"] == []
+    assert api.get("/v1/linked-accounts", headers=project.headers).json() == []
     # The state is used up by the failed attempt.
     app.provider.reset_knobs(app.client.client_id)
     assert api.get(callback).json()["code"] == "invalid_state"

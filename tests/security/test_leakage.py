@@ -189,7 +189,7 @@ def _link_through_every_face(run: Run) -> None:
     listed = run.http.get(
         "/v1/linked-accounts", params={"app_name": run.apps["quiva"].name}, headers=run.project.headers
     )
-    run.accounts["quiva"] = listed.json()["items"][0]["id"]
+    run.accounts["quiva"] = listed.json()[0]["id"]
 
 
 def _provoke_errors(run: Run) -> None:

@@ -77,7 +77,7 @@ def baseline(
         accounts = http.get("/v1/linked-accounts", headers=project.headers).json()
         yield Baseline(
             project=project,
-            account_id=accounts["items"][0]["id"],
+            account_id=accounts[0]["id"],
             client_id=client.client_id,
             apps=http.get("/v1/app-configurations", headers=project.headers).json(),
             accounts=accounts,
@@ -306,7 +306,9 @@ METHODS = [
     _case("PUT on an app", "PUT", f"/v1/app-configurations/{APP}", 405, {}, allow="DELETE, GET, HEAD, PATCH"),
     _case("POST on an app", "POST", f"/v1/app-configurations/{APP}", 405, NEW_APP, allow="DELETE, GET, HEAD, PATCH"),
     _case("DELETE on the app list", "DELETE", "/v1/app-configurations", 405, allow="GET, HEAD, POST"),
-    _case("PATCH on an account", "PATCH", "/v1/linked-accounts/{account}", 405, {}, allow="DELETE, GET, HEAD"),
+    _case("PUT on an account", "PUT", "/v1/linked-accounts/{account}", 405, {}, allow="DELETE, GET, HEAD, PATCH"),
+    _case("POST on credentials", "POST", "/v1/linked-accounts/{account}/credentials", 405, {}, allow="GET, HEAD"),
+    _case("GET on refresh", "GET", "/v1/linked-accounts/{account}/refresh", 405, allow="POST"),
     _case("GET on LangSmith", "GET", f"/v2/auth/callback/{APP}", 405, allow="POST"),
     _case("PUT on Peaka", "PUT", "/connections/{project}/oauth2", 405, {}, allow="POST"),
     _case("POST on quiva", "POST", QUIVA_CALLBACK, 405, {}, allow="GET, HEAD"),
@@ -425,11 +427,11 @@ def test_unusual_owner_ids_link_and_read_back_exactly(
     assert finished.json()["sequence"] == 1
     listed = api.get(
         "/v1/linked-accounts?" + urlencode({"linked_account_owner_id": owner}), headers=project.headers
-    ).json()["items"]
+    ).json()
     assert [item["linked_account_owner_id"] for item in listed] == [owner]
     account = api.get(f"/v1/linked-accounts/{listed[0]['id']}", headers=project.headers).json()
     assert account["linked_account_owner_id"] == owner
-    everyone = api.get("/v1/linked-accounts", headers=project.headers).json()["items"]
+    everyone = api.get("/v1/linked-accounts", headers=project.headers).json()
     assert sorted(item["linked_account_owner_id"] for item in everyone) == sorted(
         {owner, "e\u0301", "\u00e9"}
     )

@@ -19,15 +19,13 @@ __all__ = ["database_text", "link_state_count", "linked_accounts"]
 def linked_accounts(api: httpx.Client, project: Project, **filters: str) -> list[dict[str, Any]]:
     """Every linked account of ``project`` (all pages), as ``GET /v1/linked-accounts`` lists them."""
     items: list[dict[str, Any]] = []
-    params: dict[str, str | int] = {**filters, "limit": 100}
+    response = api.get("/v1/linked-accounts", params={**filters, "limit": 100}, headers=project.headers)
     while True:
-        response = api.get("/v1/linked-accounts", params=params, headers=project.headers)
         assert response.status_code == 200, response.text
-        page = response.json()
-        items.extend(page["items"])
-        if page["next_cursor"] is None:
+        items.extend(response.json())
+        if "next" not in response.links:
             return items
-        params["cursor"] = page["next_cursor"]
+        response = api.get(response.links["next"]["url"], headers=project.headers)
 
 
 def database_text(database_url: str) -> str:

@@ -9,8 +9,12 @@ from .app_configuration_update_authorize_params import AppConfigurationUpdateAut
 from .connection import Connection
 from .error import Error
 from .http_validation_error import HTTPValidationError
-from .linked_account_page import LinkedAccountPage
+from .linked_account_credentials import LinkedAccountCredentials
+from .linked_account_deleted import LinkedAccountDeleted
+from .linked_account_deleted_revocation import LinkedAccountDeletedRevocation
 from .linked_account_public import LinkedAccountPublic
+from .linked_account_status import LinkedAccountStatus
+from .linked_account_update import LinkedAccountUpdate
 from .linked_accounts_link_oauth_2_account_response_linked_accounts_link_oauth_2_account import (
     LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account,
 )
@@ -32,9 +36,13 @@ __all__ = (
     "Connection",
     "Error",
     "HTTPValidationError",
-    "LinkedAccountPage",
+    "LinkedAccountCredentials",
+    "LinkedAccountDeleted",
+    "LinkedAccountDeletedRevocation",
     "LinkedAccountPublic",
     "LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account",
+    "LinkedAccountStatus",
+    "LinkedAccountUpdate",
     "Oauth2Callback",
     "OauthConnection",
     "OAuthFinalizeRequest",

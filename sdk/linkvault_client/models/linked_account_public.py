@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.linked_account_status import LinkedAccountStatus
 from ..models.security_scheme import SecurityScheme
 
 T = TypeVar("T", bound="LinkedAccountPublic")
@@ -23,6 +24,13 @@ class LinkedAccountPublic:
         linked_account_owner_id (str):
         security_scheme (SecurityScheme): security scheme type for an app (or function if support override)
         enabled (bool):
+        status (LinkedAccountStatus): `active`: credentials are handed out. `needs_reauth`: the refresh token is dead
+            (`invalid_grant`) or an expired token has none; link the same owner again to recover. `disabled`: switched off
+            with PATCH; no credentials until enabled.
+        last_refreshed_at (datetime.datetime | None): When linkvault last refreshed the access token; null before the
+            first refresh.
+        provider_subject (None | str): The user's subject at the provider (the ID token's `sub`), when the provider sent
+            one.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -33,6 +41,9 @@ class LinkedAccountPublic:
     linked_account_owner_id: str
     security_scheme: SecurityScheme
     enabled: bool
+    status: LinkedAccountStatus
+    last_refreshed_at: datetime.datetime | None
+    provider_subject: None | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -50,6 +61,17 @@ class LinkedAccountPublic:
 
         enabled = self.enabled
 
+        status = self.status.value
+
+        last_refreshed_at: None | str
+        if isinstance(self.last_refreshed_at, datetime.datetime):
+            last_refreshed_at = self.last_refreshed_at.isoformat()
+        else:
+            last_refreshed_at = self.last_refreshed_at
+
+        provider_subject: None | str
+        provider_subject = self.provider_subject
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -64,6 +86,9 @@ class LinkedAccountPublic:
                 "linked_account_owner_id": linked_account_owner_id,
                 "security_scheme": security_scheme,
                 "enabled": enabled,
+                "status": status,
+                "last_refreshed_at": last_refreshed_at,
+                "provider_subject": provider_subject,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -86,6 +111,30 @@ class LinkedAccountPublic:
 
         enabled = d.pop("enabled")
 
+        status = LinkedAccountStatus(d.pop("status"))
+
+        def _parse_last_refreshed_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_refreshed_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return last_refreshed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        last_refreshed_at = _parse_last_refreshed_at(d.pop("last_refreshed_at"))
+
+        def _parse_provider_subject(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        provider_subject = _parse_provider_subject(d.pop("provider_subject"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -97,6 +146,9 @@ class LinkedAccountPublic:
             linked_account_owner_id=linked_account_owner_id,
             security_scheme=security_scheme,
             enabled=enabled,
+            status=status,
+            last_refreshed_at=last_refreshed_at,
+            provider_subject=provider_subject,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -8,7 +8,9 @@ from typing import Any
 
 from starlette.responses import Response
 
+from linkvault.engine.linked_accounts import public_status
 from linkvault.engine.linking import FinishedLink
+from linkvault.engine.refresh import Credentials
 from linkvault.store.models import AppConfiguration, LinkedAccount
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "NO_STORE",
     "app_configuration",
     "connection",
+    "credentials",
     "json_response",
     "linked_account_public",
     "oauth_connection",
@@ -44,6 +47,10 @@ def _timestamp(value: datetime) -> str:
     return value.isoformat()
 
 
+def _optional_timestamp(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
 def linked_account_public(account: LinkedAccount) -> dict[str, Any]:
     return {
         "id": str(account.id),
@@ -52,6 +59,9 @@ def linked_account_public(account: LinkedAccount) -> dict[str, Any]:
         "linked_account_owner_id": account.linked_account_owner_id,
         "security_scheme": "oauth2",
         "enabled": account.enabled,
+        "status": public_status(account),
+        "last_refreshed_at": _optional_timestamp(account.last_refreshed_at),
+        "provider_subject": account.provider_subject,
         "created_at": _timestamp(account.created_at),
         "updated_at": _timestamp(account.updated_at),
     }
@@ -106,3 +116,14 @@ def oauth_connection(finished: FinishedLink) -> dict[str, Any]:
         body["expiry"] = _timestamp(account.expires_at)
         body["expires_in"] = token_set.expires_in
     return body
+
+
+def credentials(found: Credentials) -> dict[str, Any]:
+    """LinkedAccountCredentials: what the application calls the provider with, never a refresh token."""
+    return {
+        "access_token": found.access_token,
+        "token_type": found.token_type,
+        "expires_at": _optional_timestamp(found.expires_at),
+        "scope": found.scope,
+        "sequence": found.sequence,
+    }

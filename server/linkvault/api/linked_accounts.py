@@ -1,25 +1,36 @@
-"""Operations tagged ``linked-accounts``: ACI.dev's start and callback, and reading accounts."""
+"""Operations tagged ``linked-accounts``: ACI.dev's start and callback, reading, enabling, disabling and
+deleting accounts, and handing out their fresh credentials."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
+from connexion import request
 from starlette.responses import Response
 
 from linkvault.api._callbacks import query_callback_parameters
 from linkvault.api._context import current_services
-from linkvault.api._representations import NO_STORE, json_response, linked_account_public
+from linkvault.api._representations import (
+    NO_STORE,
+    credentials,
+    json_response,
+    linked_account_public,
+)
 from linkvault.api._security import project_id_of
-from linkvault.engine import linked_accounts, linking
+from linkvault.engine import linked_accounts, linking, refresh
 from linkvault.errors import NotFound
 
 __all__ = [
     "delete_linked_account",
     "get_linked_account",
+    "get_linked_account_credentials",
     "linked_accounts_link_oauth2_account",
     "linked_accounts_linked_accounts_oauth2_callback",
     "list_linked_accounts",
+    "refresh_linked_account",
+    "update_linked_account",
 ]
 
 
@@ -58,6 +69,7 @@ async def list_linked_accounts(
     token_info: dict[str, Any],
     app_name: str | None = None,
     linked_account_owner_id: str | None = None,
+    status: linked_accounts.PublicStatus | None = None,
     limit: int = 50,
     cursor: str | None = None,
 ) -> Response:
@@ -66,12 +78,17 @@ async def list_linked_accounts(
         project_id=project_id_of(token_info),
         app_name=app_name,
         owner_id=linked_account_owner_id,
+        status=status,
         limit=limit,
         cursor=cursor,
     )
-    return json_response(
-        {"items": [linked_account_public(account) for account in page.items], "next_cursor": page.next_cursor}
-    )
+    headers = {}
+    if page.next_cursor is not None:
+        # RFC 8288: the next page is this request with the cursor moved on.
+        query = [(name, value) for name, value in request.query_params.items() if name != "cursor"]
+        query.append(("cursor", page.next_cursor))
+        headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    return json_response([linked_account_public(account) for account in page.items], headers=headers)
 
 
 def _account_id(value: str) -> uuid.UUID:
@@ -90,10 +107,40 @@ async def get_linked_account(linked_account_id: str, token_info: dict[str, Any])
     return json_response(linked_account_public(account))
 
 
+async def update_linked_account(
+    linked_account_id: str, body: dict[str, Any], token_info: dict[str, Any]
+) -> Response:
+    account = await linked_accounts.set_enabled(
+        current_services(),
+        project_id=project_id_of(token_info),
+        linked_account_id=_account_id(linked_account_id),
+        enabled=body["enabled"],
+    )
+    return json_response(linked_account_public(account))
+
+
 async def delete_linked_account(linked_account_id: str, token_info: dict[str, Any]) -> Response:
-    await linked_accounts.delete_linked_account(
+    account_id = _account_id(linked_account_id)
+    outcome = await linked_accounts.delete_linked_account(
+        current_services(), project_id=project_id_of(token_info), linked_account_id=account_id
+    )
+    return json_response({"id": str(account_id), "revocation": outcome})
+
+
+async def get_linked_account_credentials(linked_account_id: str, token_info: dict[str, Any]) -> Response:
+    found = await refresh.get_credentials(
         current_services(),
         project_id=project_id_of(token_info),
         linked_account_id=_account_id(linked_account_id),
     )
-    return Response(status_code=204)
+    return json_response(credentials(found), headers=NO_STORE)
+
+
+async def refresh_linked_account(linked_account_id: str, token_info: dict[str, Any]) -> Response:
+    found = await refresh.get_credentials(
+        current_services(),
+        project_id=project_id_of(token_info),
+        linked_account_id=_account_id(linked_account_id),
+        force=True,
+    )
+    return json_response(credentials(found), headers=NO_STORE)

@@ -7,6 +7,7 @@ from typing import Any
 
 from linkvault.engine.discovery import discover
 from linkvault.engine.services import Services
+from linkvault.engine.tokens import ClientCredentials
 from linkvault.engine.urls import check_endpoint_url
 from linkvault.errors import Conflict, InvalidInput, NotFound
 from linkvault.store import app_configurations as store
@@ -15,6 +16,7 @@ from linkvault.text import invalid_text_path
 
 __all__ = [
     "AUTH_METHODS",
+    "client_credentials",
     "create_app_configuration",
     "delete_app_configuration",
     "get_app_configuration",
@@ -152,3 +154,11 @@ async def delete_app_configuration(services: Services, *, project_id: uuid.UUID,
         if await store.count_linked_accounts(session, app_configuration_id=app.id):
             raise Conflict("the app has linked accounts; delete them first")
         await store.delete_app_configuration(session, app=app)
+
+
+def client_credentials(services: Services, app: AppConfiguration) -> ClientCredentials:
+    """How the app's client authenticates at the provider's token and revocation endpoints."""
+    secret = services.cipher.decrypt(app.client_secret_encrypted) if app.client_secret_encrypted else None
+    return ClientCredentials(
+        client_id=app.client_id, client_secret=secret, auth_method=app.token_endpoint_auth_method
+    )

@@ -1,4 +1,4 @@
-"""Reading and deleting linked accounts (never their tokens)."""
+"""Reading, enabling, disabling and deleting linked accounts (never handing out their tokens)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,40 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
+from linkvault.engine import revocation
+from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
 from linkvault.errors import InvalidInput, NotFound
+from linkvault.store import app_configurations as app_store
 from linkvault.store import linked_accounts as store
 from linkvault.store.models import LinkedAccount
 
-__all__ = ["LinkedAccountPage", "delete_linked_account", "get_linked_account", "list_linked_accounts"]
+__all__ = [
+    "LinkedAccountPage",
+    "PublicStatus",
+    "delete_linked_account",
+    "get_linked_account",
+    "list_linked_accounts",
+    "public_status",
+    "set_enabled",
+]
+
+PublicStatus = Literal["active", "needs_reauth", "disabled"]
+
+
+def public_status(account: LinkedAccount) -> PublicStatus:
+    """``disabled`` while switched off, else the credentials' status (``active``, ``needs_reauth``)."""
+    if not account.enabled:
+        return "disabled"
+    return "needs_reauth" if account.credential_status == "needs_reauth" else "active"
 
 
 @dataclass(frozen=True)
 class LinkedAccountPage:
+    """One page of accounts; ``next_cursor`` starts the next page, None on the last."""
+
     items: list[LinkedAccount]
     next_cursor: str | None
 
@@ -45,13 +68,23 @@ async def list_linked_accounts(
     project_id: uuid.UUID,
     app_name: str | None,
     owner_id: str | None,
+    status: PublicStatus | None,
     limit: int,
     cursor: str | None,
 ) -> LinkedAccountPage:
+    """A page of the project's accounts in creation order (keyset pagination).
+    Raises InvalidInput for a cursor this server did not give out."""
     after = _decode_cursor(cursor) if cursor else None
     async with services.sessions() as session:
         items = await store.list_linked_accounts(
-            session, project_id=project_id, app_name=app_name, owner_id=owner_id, after=after, limit=limit + 1
+            session,
+            project_id=project_id,
+            app_name=app_name,
+            owner_id=owner_id,
+            enabled=None if status is None else status != "disabled",
+            credential_status=None if status in (None, "disabled") else status,
+            after=after,
+            limit=limit + 1,
         )
     more = len(items) > limit
     items = items[:limit]
@@ -61,6 +94,7 @@ async def list_linked_accounts(
 async def get_linked_account(
     services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
 ) -> LinkedAccount:
+    """Raises NotFound when the project has no such account."""
     async with services.sessions() as session:
         account = await store.get_linked_account(
             session, project_id=project_id, linked_account_id=linked_account_id
@@ -70,13 +104,46 @@ async def get_linked_account(
     return account
 
 
-async def delete_linked_account(
-    services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
-) -> None:
+async def set_enabled(
+    services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID, enabled: bool
+) -> LinkedAccount:
+    """Enable or disable the account; a disabled one gives no credentials and is never refreshed.
+    Raises NotFound."""
     async with services.sessions.begin() as session:
         account = await store.get_linked_account(
-            session, project_id=project_id, linked_account_id=linked_account_id
+            session, project_id=project_id, linked_account_id=linked_account_id, for_update=True
         )
         if account is None:
             raise NotFound("no such linked account")
-        await store.delete_linked_account(session, account=account)
+        return await store.set_enabled(session, account=account, enabled=enabled)
+
+
+async def delete_linked_account(
+    services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
+) -> revocation.RevocationOutcome:
+    """Revoke the grant at the provider (RFC 7009: the refresh token, else the access token), then
+    delete the account whatever the provider answered, and say how revoking went. Raises NotFound."""
+    account = await get_linked_account(services, project_id=project_id, linked_account_id=linked_account_id)
+    async with services.sessions() as session:
+        app = await app_store.get_app_configuration_by_id(
+            session, app_configuration_id=account.app_configuration_id
+        )
+    outcome: revocation.RevocationOutcome = "unsupported"
+    if app is not None:
+        refresh_token = account.refresh_token_encrypted
+        outcome = await revocation.revoke(
+            services.http,
+            revocation_url=app.revocation_url,
+            client=client_credentials(services, app),
+            token=services.cipher.decrypt(refresh_token or account.access_token_encrypted),
+            token_type_hint="refresh_token" if refresh_token else "access_token",
+            timeout_seconds=services.settings.http_timeout_seconds,
+        )
+    async with services.sessions.begin() as session:
+        current = await store.get_linked_account(
+            session, project_id=project_id, linked_account_id=linked_account_id, for_update=True
+        )
+        if current is None:
+            raise NotFound("no such linked account")
+        await store.delete_linked_account(session, account=current)
+    return outcome

@@ -13,6 +13,7 @@ from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 
 from linkvault.engine import pkce, tokens
 from linkvault.engine import state as states
+from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
 from linkvault.engine.urls import check_after_link_redirect
 from linkvault.errors import Conflict, InvalidInput, InvalidState, IssuerMismatch, NotFound, ProviderDenied
@@ -148,15 +149,10 @@ async def finish_link(
         )
     if app is None:
         raise InvalidState("the app configuration of this state was deleted")
-    client_secret = (
-        services.cipher.decrypt(app.client_secret_encrypted) if app.client_secret_encrypted else None
-    )
     token_set = await tokens.exchange_code(
         services.http,
         token_url=app.token_url,
-        client=tokens.ClientCredentials(
-            client_id=app.client_id, client_secret=client_secret, auth_method=app.token_endpoint_auth_method
-        ),
+        client=client_credentials(services, app),
         code=callback.code,
         redirect_uri=link.redirect_uri,
         code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
@@ -217,6 +213,10 @@ async def _save_account(services: Services, link: LinkState, token_set: tokens.T
                     else None
                 )
                 account.enabled = True
+                # A new link re-authorizes: whatever killed the old grant no longer applies.
+                account.credential_status = "active"
+                account.status_reason = None
+                account.token_issued_at = now
                 account.sequence += 1
                 account.updated_at = now
                 return await linked_accounts.save_linked_account(session, account=account)

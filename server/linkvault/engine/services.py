@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -32,6 +35,9 @@ class Services:
     cipher: Cipher
     http: httpx.AsyncClient
     clock: Callable[[], datetime] = field(default=utc_now)
+    # The refreshes this process has in flight, by (account, sequence it started from, forced), so
+    # that concurrent callers in one process share one task (linkvault.engine.refresh).
+    refreshes: dict[tuple[uuid.UUID, int, bool], asyncio.Future[Any]] = field(default_factory=dict)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -20,6 +20,7 @@ __all__ = [
     "client_authentication",
     "exchange_code",
     "parse_token_response",
+    "refresh",
 ]
 
 # RFC 6749 §5.2 error codes that mean "this grant will not work"; anything else from the token
@@ -81,6 +82,19 @@ async def exchange_code(
     form = prepare_token_request(
         "authorization_code", code=code, redirect_uri=redirect_uri, code_verifier=code_verifier
     )
+    body, headers = client_authentication(client, form)
+    response = await http.post_form(http_client, token_url, body=body, headers=headers)
+    return parse_token_response(response)
+
+
+async def refresh(
+    http_client: httpx.AsyncClient, *, token_url: str, client: ClientCredentials, refresh_token: str
+) -> TokenSet:
+    """The refresh token grant (RFC 6749 §6), without ``scope``: the grant keeps the scope it had.
+
+    Raises TokenRequestRejected (RFC 6749 §5.2, e.g. ``invalid_grant``), ProviderUnavailable or
+    ProviderTimeout."""
+    form = prepare_token_request("refresh_token", refresh_token=refresh_token)
     body, headers = client_authentication(client, form)
     response = await http.post_form(http_client, token_url, body=body, headers=headers)
     return parse_token_response(response)

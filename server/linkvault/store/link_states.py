@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from linkvault.store.models import LinkState
 
-__all__ = ["add_link_state", "consume_link_state"]
+__all__ = ["add_link_state", "consume_link_state", "delete_expired_link_states"]
 
 
 async def add_link_state(session: AsyncSession, *, link_state: LinkState) -> LinkState:
@@ -44,3 +44,11 @@ async def consume_link_state(
         update(LinkState).where(*conditions).values(consumed_at=now).returning(LinkState)
     )
     return result.scalar_one_or_none()
+
+
+async def delete_expired_link_states(session: AsyncSession, *, now: datetime, limit: int) -> int:
+    """Delete up to ``limit`` link states that expired by ``now`` (by the ``expires_at`` index);
+    returns how many went."""
+    expired = select(col(LinkState.id)).where(col(LinkState.expires_at) <= now).limit(limit)
+    result = await session.execute(delete(LinkState).where(col(LinkState.id).in_(expired)))
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -5,28 +5,41 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import tuple_
+from sqlalchemy import or_, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from linkvault.errors import Conflict
 from linkvault.store.models import LinkedAccount
+from linkvault.store.types import utc_now
 
 __all__ = [
+    "acquire_refresh_lease",
     "delete_linked_account",
     "find_linked_account",
     "get_linked_account",
     "list_linked_accounts",
+    "mark_needs_reauth",
+    "release_refresh_lease",
     "save_linked_account",
+    "set_enabled",
+    "store_refreshed_credentials",
 ]
 
 
 async def get_linked_account(
-    session: AsyncSession, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
+    session: AsyncSession, *, project_id: uuid.UUID, linked_account_id: uuid.UUID, for_update: bool = False
 ) -> LinkedAccount | None:
-    account = await session.get(LinkedAccount, linked_account_id)
-    return account if account is not None and account.project_id == project_id else None
+    """The project's account with this id (locked for update where the database can, on request)."""
+    query = select(LinkedAccount).where(
+        col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.project_id) == project_id
+    )
+    if for_update:
+        query = query.with_for_update()
+    # populate_existing: a re-read in the same session must see what another process wrote.
+    result = await session.execute(query.execution_options(populate_existing=True))
+    return result.scalar_one_or_none()
 
 
 async def find_linked_account(
@@ -62,11 +75,17 @@ async def list_linked_accounts(
     project_id: uuid.UUID,
     app_name: str | None,
     owner_id: str | None,
+    enabled: bool | None = None,
+    credential_status: str | None = None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[LinkedAccount]:
     """One page in (created_at, id) order, starting after the given position (keyset pagination)."""
     query = select(LinkedAccount).where(LinkedAccount.project_id == project_id)
+    if enabled is not None:
+        query = query.where(col(LinkedAccount.enabled) == enabled)
+    if credential_status is not None:
+        query = query.where(col(LinkedAccount.credential_status) == credential_status)
     if app_name is not None:
         query = query.where(LinkedAccount.app_name == app_name)
     if owner_id is not None:
@@ -83,3 +102,94 @@ async def list_linked_accounts(
 async def delete_linked_account(session: AsyncSession, *, account: LinkedAccount) -> None:
     await session.delete(account)
     await session.flush()
+
+
+async def acquire_refresh_lease(
+    session: AsyncSession, *, linked_account_id: uuid.UUID, lease_id: str, now: datetime, until: datetime
+) -> LinkedAccount | None:
+    """Take the account's refresh lease until ``until`` and return the account, in one statement,
+    so that of any number of processes exactly one gets it. None when another holder's lease has
+    not run out (or there is no such account)."""
+    result = await session.execute(
+        update(LinkedAccount)
+        .where(
+            col(LinkedAccount.id) == linked_account_id,
+            or_(
+                col(LinkedAccount.refresh_lease_expires_at).is_(None),
+                col(LinkedAccount.refresh_lease_expires_at) <= now,
+            ),
+        )
+        .values(refresh_lease_id=lease_id, refresh_lease_expires_at=until)
+        .returning(LinkedAccount)
+    )
+    return result.scalar_one_or_none()
+
+
+async def release_refresh_lease(
+    session: AsyncSession, *, linked_account_id: uuid.UUID, lease_id: str
+) -> None:
+    """Give the lease back, if it is still this holder's."""
+    await session.execute(
+        update(LinkedAccount)
+        .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.refresh_lease_id) == lease_id)
+        .values(refresh_lease_id=None, refresh_lease_expires_at=None)
+    )
+
+
+async def store_refreshed_credentials(
+    session: AsyncSession,
+    *,
+    linked_account_id: uuid.UUID,
+    expected_sequence: int,
+    access_token_encrypted: str,
+    refresh_token_encrypted: str | None,
+    token_type: str,
+    scope: str | None,
+    expires_at: datetime | None,
+    now: datetime,
+) -> LinkedAccount | None:
+    """Write a refreshed token set and bump ``sequence``, only if the credentials are still those
+    of ``expected_sequence``; None when another write came first. A None refresh token keeps the
+    stored one (RFC 6749 §6: the old one stays valid when no new one is issued)."""
+    values: dict[str, object] = {
+        "access_token_encrypted": access_token_encrypted,
+        "token_type": token_type,
+        "scope": scope,
+        "expires_at": expires_at,
+        "token_issued_at": now,
+        "last_refreshed_at": now,
+        "credential_status": "active",
+        "status_reason": None,
+        "sequence": LinkedAccount.sequence + 1,
+        "updated_at": now,
+    }
+    if refresh_token_encrypted is not None:
+        values["refresh_token_encrypted"] = refresh_token_encrypted
+    result = await session.execute(
+        update(LinkedAccount)
+        .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.sequence) == expected_sequence)
+        .values(**values)
+        .returning(LinkedAccount)
+    )
+    return result.scalar_one_or_none()
+
+
+async def mark_needs_reauth(
+    session: AsyncSession, *, linked_account_id: uuid.UUID, expected_sequence: int, reason: str
+) -> bool:
+    """Mark the account ``needs_reauth`` for ``reason``, only if its credentials are still those of
+    ``expected_sequence`` (a newer write means the dead token was already replaced)."""
+    result = await session.execute(
+        update(LinkedAccount)
+        .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.sequence) == expected_sequence)
+        .values(credential_status="needs_reauth", status_reason=reason, updated_at=utc_now())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def set_enabled(session: AsyncSession, *, account: LinkedAccount, enabled: bool) -> LinkedAccount:
+    """Enable or disable ``account``; its credentials are kept either way."""
+    account.enabled = enabled
+    account.updated_at = utc_now()
+    await session.flush()
+    return account

@@ -6,6 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,13 +20,23 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+# The key of the PostgreSQL advisory lock that migrations run under (any constant; "lvmigrat").
+_MIGRATION_LOCK_KEY = 0x6C766D6967726174
+
+
 async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply every migration up to ``revision`` in one transaction."""
+    """Apply every migration up to ``revision`` in one transaction.
+
+    On PostgreSQL the transaction first takes an advisory lock, so replicas starting together
+    migrate one after the other (the later ones find nothing left to do). SQLite's write lock
+    already serialises them."""
 
     def _upgrade(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 
     async with db_engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         await connection.run_sync(_upgrade)
 
 

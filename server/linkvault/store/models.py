@@ -106,11 +106,25 @@ class LinkedAccount(SQLModel, table=True):
     app_name: str = Field(max_length=MAX_APP_NAME_LENGTH)
     linked_account_owner_id: str = Field(max_length=MAX_OWNER_ID_LENGTH)
     enabled: bool = True
+    # "active" or "needs_reauth" (the grant is dead); shown as "disabled" while enabled is false.
+    credential_status: str = Field(
+        default="active", max_length=20, sa_column_kwargs={"server_default": "active"}
+    )
+    # Why the account needs re-authorization: "invalid_grant" or "no_refresh_token".
+    status_reason: str | None = Field(default=None, max_length=40)
     access_token_encrypted: str
     refresh_token_encrypted: str | None = None
     token_type: str = Field(max_length=40)
     scope: str | None = Field(default=None, max_length=MAX_SCOPE_LENGTH)
     expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # When the current access token was obtained: with expires_at, its lifetime.
+    token_issued_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_refreshed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # The user's subject at the provider (OpenID Connect ``sub``), when known.
+    provider_subject: str | None = Field(default=None, max_length=MAX_OWNER_ID_LENGTH)
+    # The refresh lease (linkvault.engine.refresh): who holds it and until when.
+    refresh_lease_id: str | None = Field(default=None, max_length=32)
+    refresh_lease_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     # Counts credential writes, so a reader can tell newer credentials from older ones.
     sequence: int = 0
     created_at: datetime = _timestamp()

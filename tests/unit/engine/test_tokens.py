@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote_plus
 import httpx
 import pytest
 
-from linkvault.engine.tokens import ClientCredentials, TokenSet, exchange_code
+from linkvault.engine.tokens import ClientCredentials, TokenSet, exchange_code, refresh
 from linkvault.errors import ProviderTimeout, ProviderUnavailable, TokenRequestRejected
 
 pytestmark = pytest.mark.anyio
@@ -289,3 +289,28 @@ async def test_an_endless_response_is_cut_off_early() -> None:
     with pytest.raises(ProviderUnavailable, match="too large"):
         await _exchange(handler)
     assert chunks_sent <= 20
+
+
+async def test_a_refresh_sends_the_refresh_token_grant_without_scope_and_with_client_authentication():
+    recorder = _Recorder()
+    async with httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as http_client:
+        token_set = await refresh(http_client, token_url=TOKEN_URL, client=POST, refresh_token="rt:+/ 1")
+
+    assert recorder.form == {
+        "grant_type": ["refresh_token"],
+        "refresh_token": ["rt:+/ 1"],
+        "client_id": ["client:1"],
+        "client_secret": [SECRET],
+    }
+    assert token_set.access_token == "at-123"
+    assert token_set.refresh_token == "rt-456"
+
+
+async def test_invalid_grant_on_a_refresh_is_a_rejected_grant():
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(_answer(400, {"error": "invalid_grant"}))
+    ) as http:
+        with pytest.raises(TokenRequestRejected) as caught:
+            await refresh(http, token_url=TOKEN_URL, client=BASIC, refresh_token="rt")
+
+    assert caught.value.code == "invalid_grant"

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.linked_account_deleted import LinkedAccountDeleted
 from ...models.problem import Problem
 from ...types import Response
 
@@ -25,10 +26,13 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
-    if response.status_code == 204:
-        response_204 = cast(Any, None)
-        return response_204
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> LinkedAccountDeleted | Problem | None:
+    if response.status_code == 200:
+        response_200 = LinkedAccountDeleted.from_dict(response.json())
+
+        return response_200
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -51,7 +55,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[LinkedAccountDeleted | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,8 +70,15 @@ def sync_detailed(
     linked_account_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Problem]:
-    """Delete a linked account and its stored credentials
+) -> Response[LinkedAccountDeleted | Problem]:
+    """Revoke at the provider, then delete a linked account and its stored credentials
+
+     First revokes the grant at the provider (RFC 7009: the refresh token, else the access token, at the
+    app's `revocation_url` or the discovered `revocation_endpoint`, with the app's client
+    authentication), bounded by `LINKVAULT_HTTP_TIMEOUT_SECONDS`; then deletes the account whatever the
+    provider answered. `revocation` says how revoking went: `revoked` (the provider answered 200),
+    `failed` (an error, a timeout or another status) or `unsupported` (the app has no revocation
+    endpoint).
 
     Args:
         linked_account_id (UUID):
@@ -75,7 +88,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[LinkedAccountDeleted | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -93,8 +106,15 @@ def sync(
     linked_account_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
-    """Delete a linked account and its stored credentials
+) -> LinkedAccountDeleted | Problem | None:
+    """Revoke at the provider, then delete a linked account and its stored credentials
+
+     First revokes the grant at the provider (RFC 7009: the refresh token, else the access token, at the
+    app's `revocation_url` or the discovered `revocation_endpoint`, with the app's client
+    authentication), bounded by `LINKVAULT_HTTP_TIMEOUT_SECONDS`; then deletes the account whatever the
+    provider answered. `revocation` says how revoking went: `revoked` (the provider answered 200),
+    `failed` (an error, a timeout or another status) or `unsupported` (the app has no revocation
+    endpoint).
 
     Args:
         linked_account_id (UUID):
@@ -104,7 +124,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        LinkedAccountDeleted | Problem
     """
 
     return sync_detailed(
@@ -117,8 +137,15 @@ async def asyncio_detailed(
     linked_account_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Problem]:
-    """Delete a linked account and its stored credentials
+) -> Response[LinkedAccountDeleted | Problem]:
+    """Revoke at the provider, then delete a linked account and its stored credentials
+
+     First revokes the grant at the provider (RFC 7009: the refresh token, else the access token, at the
+    app's `revocation_url` or the discovered `revocation_endpoint`, with the app's client
+    authentication), bounded by `LINKVAULT_HTTP_TIMEOUT_SECONDS`; then deletes the account whatever the
+    provider answered. `revocation` says how revoking went: `revoked` (the provider answered 200),
+    `failed` (an error, a timeout or another status) or `unsupported` (the app has no revocation
+    endpoint).
 
     Args:
         linked_account_id (UUID):
@@ -128,7 +155,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[LinkedAccountDeleted | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -144,8 +171,15 @@ async def asyncio(
     linked_account_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
-    """Delete a linked account and its stored credentials
+) -> LinkedAccountDeleted | Problem | None:
+    """Revoke at the provider, then delete a linked account and its stored credentials
+
+     First revokes the grant at the provider (RFC 7009: the refresh token, else the access token, at the
+    app's `revocation_url` or the discovered `revocation_endpoint`, with the app's client
+    authentication), bounded by `LINKVAULT_HTTP_TIMEOUT_SECONDS`; then deletes the account whatever the
+    provider answered. `revocation` says how revoking went: `revoked` (the provider answered 200),
+    `failed` (an error, a timeout or another status) or `unsupported` (the app has no revocation
+    endpoint).
 
     Args:
         linked_account_id (UUID):
@@ -155,7 +189,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        LinkedAccountDeleted | Problem
     """
 
     return (

@@ -5,7 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.linked_account_page import LinkedAccountPage
+from ...models.linked_account_public import LinkedAccountPublic
+from ...models.linked_account_status import LinkedAccountStatus
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -15,6 +16,7 @@ def _get_kwargs(
     app_name: str | Unset = UNSET,
     linked_account_owner_id: str | Unset = UNSET,
     limit: int | Unset = 50,
+    status: LinkedAccountStatus | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -25,6 +27,12 @@ def _get_kwargs(
     params["linked_account_owner_id"] = linked_account_owner_id
 
     params["limit"] = limit
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
 
     params["cursor"] = cursor
 
@@ -41,9 +49,14 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LinkedAccountPage | Problem | None:
+) -> Problem | list[LinkedAccountPublic] | None:
     if response.status_code == 200:
-        response_200 = LinkedAccountPage.from_dict(response.json())
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = LinkedAccountPublic.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
 
         return response_200
 
@@ -65,7 +78,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LinkedAccountPage | Problem]:
+) -> Response[Problem | list[LinkedAccountPublic]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -80,14 +93,19 @@ def sync_detailed(
     app_name: str | Unset = UNSET,
     linked_account_owner_id: str | Unset = UNSET,
     limit: int | Unset = 50,
+    status: LinkedAccountStatus | Unset = UNSET,
     cursor: str | Unset = UNSET,
-) -> Response[LinkedAccountPage | Problem]:
+) -> Response[Problem | list[LinkedAccountPublic]]:
     """List linked accounts
 
     Args:
         app_name (str | Unset):
         linked_account_owner_id (str | Unset):
         limit (int | Unset):  Default: 50.
+        status (LinkedAccountStatus | Unset): `active`: credentials are handed out.
+            `needs_reauth`: the refresh token is dead (`invalid_grant`) or an expired token has none;
+            link the same owner again to recover. `disabled`: switched off with PATCH; no credentials
+            until enabled.
         cursor (str | Unset):
 
     Raises:
@@ -95,13 +113,14 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LinkedAccountPage | Problem]
+        Response[Problem | list[LinkedAccountPublic]]
     """
 
     kwargs = _get_kwargs(
         app_name=app_name,
         linked_account_owner_id=linked_account_owner_id,
         limit=limit,
+        status=status,
         cursor=cursor,
     )
 
@@ -118,14 +137,19 @@ def sync(
     app_name: str | Unset = UNSET,
     linked_account_owner_id: str | Unset = UNSET,
     limit: int | Unset = 50,
+    status: LinkedAccountStatus | Unset = UNSET,
     cursor: str | Unset = UNSET,
-) -> LinkedAccountPage | Problem | None:
+) -> Problem | list[LinkedAccountPublic] | None:
     """List linked accounts
 
     Args:
         app_name (str | Unset):
         linked_account_owner_id (str | Unset):
         limit (int | Unset):  Default: 50.
+        status (LinkedAccountStatus | Unset): `active`: credentials are handed out.
+            `needs_reauth`: the refresh token is dead (`invalid_grant`) or an expired token has none;
+            link the same owner again to recover. `disabled`: switched off with PATCH; no credentials
+            until enabled.
         cursor (str | Unset):
 
     Raises:
@@ -133,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LinkedAccountPage | Problem
+        Problem | list[LinkedAccountPublic]
     """
 
     return sync_detailed(
@@ -141,6 +165,7 @@ def sync(
         app_name=app_name,
         linked_account_owner_id=linked_account_owner_id,
         limit=limit,
+        status=status,
         cursor=cursor,
     ).parsed
 
@@ -151,14 +176,19 @@ async def asyncio_detailed(
     app_name: str | Unset = UNSET,
     linked_account_owner_id: str | Unset = UNSET,
     limit: int | Unset = 50,
+    status: LinkedAccountStatus | Unset = UNSET,
     cursor: str | Unset = UNSET,
-) -> Response[LinkedAccountPage | Problem]:
+) -> Response[Problem | list[LinkedAccountPublic]]:
     """List linked accounts
 
     Args:
         app_name (str | Unset):
         linked_account_owner_id (str | Unset):
         limit (int | Unset):  Default: 50.
+        status (LinkedAccountStatus | Unset): `active`: credentials are handed out.
+            `needs_reauth`: the refresh token is dead (`invalid_grant`) or an expired token has none;
+            link the same owner again to recover. `disabled`: switched off with PATCH; no credentials
+            until enabled.
         cursor (str | Unset):
 
     Raises:
@@ -166,13 +196,14 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LinkedAccountPage | Problem]
+        Response[Problem | list[LinkedAccountPublic]]
     """
 
     kwargs = _get_kwargs(
         app_name=app_name,
         linked_account_owner_id=linked_account_owner_id,
         limit=limit,
+        status=status,
         cursor=cursor,
     )
 
@@ -187,14 +218,19 @@ async def asyncio(
     app_name: str | Unset = UNSET,
     linked_account_owner_id: str | Unset = UNSET,
     limit: int | Unset = 50,
+    status: LinkedAccountStatus | Unset = UNSET,
     cursor: str | Unset = UNSET,
-) -> LinkedAccountPage | Problem | None:
+) -> Problem | list[LinkedAccountPublic] | None:
     """List linked accounts
 
     Args:
         app_name (str | Unset):
         linked_account_owner_id (str | Unset):
         limit (int | Unset):  Default: 50.
+        status (LinkedAccountStatus | Unset): `active`: credentials are handed out.
+            `needs_reauth`: the refresh token is dead (`invalid_grant`) or an expired token has none;
+            link the same owner again to recover. `disabled`: switched off with PATCH; no credentials
+            until enabled.
         cursor (str | Unset):
 
     Raises:
@@ -202,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LinkedAccountPage | Problem
+        Problem | list[LinkedAccountPublic]
     """
 
     return (
@@ -211,6 +247,7 @@ async def asyncio(
             app_name=app_name,
             linked_account_owner_id=linked_account_owner_id,
             limit=limit,
+            status=status,
             cursor=cursor,
         )
     ).parsed

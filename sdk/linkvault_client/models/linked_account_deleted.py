@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.linked_account_deleted_revocation import LinkedAccountDeletedRevocation
+
+T = TypeVar("T", bound="LinkedAccountDeleted")
+
+
+@_attrs_define
+class LinkedAccountDeleted:
+    """
+    Attributes:
+        id (UUID):
+        revocation (LinkedAccountDeletedRevocation): How revoking the grant at the provider (RFC 7009) went; the account
+            is deleted either way.
+    """
+
+    id: UUID
+    revocation: LinkedAccountDeletedRevocation
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        revocation = self.revocation.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "revocation": revocation,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        revocation = LinkedAccountDeletedRevocation(d.pop("revocation"))
+
+        linked_account_deleted = cls(
+            id=id,
+            revocation=revocation,
+        )
+
+        linked_account_deleted.additional_properties = d
+        return linked_account_deleted
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,223 @@
+"""Fresh credentials on demand: refreshing an access token (RFC 6749 §6), once per account at a time.
+
+Single flight, across replicas: before asking the provider, a refresh takes the account's refresh
+lease, a column pair written by one conditional ``UPDATE`` (``store.linked_accounts.acquire_refresh_lease``),
+so on SQLite and PostgreSQL alike exactly one process holds it and no database connection or lock
+is held while the provider answers. Requests that find the lease taken wait for the account's
+``sequence`` to move and answer the credentials the holder stored. A holder that dies (SIGKILL) keeps
+the lease only until ``lease_seconds`` (the HTTP timeout plus five seconds) has passed; then the
+next request takes it. Within one process, concurrent callers share one task.
+
+Outcomes (RFC 6749 §5.2): a new token set is stored in one statement guarded by the ``sequence`` the
+refresh started from, keeping the old refresh token when the provider sends none. ``invalid_grant``
+marks the account ``needs_reauth``, unless the stored credentials changed meanwhile (a lost race with
+another refresh, whose newer token is answered). Provider outages (5xx, timeouts, answers outside the
+protocol) leave the account untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from linkvault.engine import tokens
+from linkvault.engine.app_configurations import client_credentials
+from linkvault.engine.services import Services
+from linkvault.errors import (
+    AccountDisabled,
+    NeedsReauth,
+    NotFound,
+    ProviderTimeout,
+    ProviderUnavailable,
+    RefreshUnavailable,
+    TokenRequestRejected,
+)
+from linkvault.store import app_configurations, linked_accounts
+from linkvault.store.models import LinkedAccount
+
+__all__ = ["Credentials", "get_credentials", "is_due", "lease_seconds"]
+
+# How often a request waiting for another process's refresh looks at the account again, in seconds.
+_POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the application may use to call the provider; never the refresh token."""
+
+    access_token: str = field(repr=False)
+    token_type: str
+    expires_at: datetime | None
+    scope: str | None
+    sequence: int
+
+
+def lease_seconds(services: Services) -> float:
+    """How long a refresh lease lasts: the provider call's bound plus a margin for storing the answer."""
+    return services.settings.http_timeout_seconds + 5.0
+
+
+def is_due(account: LinkedAccount, *, now: datetime, leeway_seconds: float) -> bool:
+    """True when the access token expires within the leeway, which is capped at half the token's
+    lifetime so that a provider issuing 60-second tokens is not refreshed on every call. A token
+    without expiry is never due."""
+    if account.expires_at is None:
+        return False
+    issued_at = account.token_issued_at or account.updated_at
+    lifetime = (account.expires_at - issued_at).total_seconds()
+    leeway = min(leeway_seconds, max(lifetime, 0.0) / 2)
+    return now >= account.expires_at - timedelta(seconds=leeway)
+
+
+async def get_credentials(
+    services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID, force: bool = False
+) -> Credentials:
+    """The account's credentials, refreshed first when due (or always, with ``force``).
+
+    Raises NotFound (no such account in the project), AccountDisabled, NeedsReauth (the refresh
+    token is dead, or an expired token has none), RefreshUnavailable (``force`` without a refresh
+    token), ProviderUnavailable or ProviderTimeout (the account is left as it was)."""
+    account = await _read(services, project_id=project_id, linked_account_id=linked_account_id)
+    if not force and not is_due(
+        account, now=services.clock(), leeway_seconds=services.settings.refresh_leeway_seconds
+    ):
+        return _credentials(services, account)
+    key = (account.id, account.sequence, force)
+    task = services.refreshes.get(key)
+    if task is None:
+        task = asyncio.ensure_future(_refresh(services, account, force=force))
+        services.refreshes[key] = task
+        task.add_done_callback(lambda _done: services.refreshes.pop(key, None))
+    # shield: one caller giving up (a closed connection) must not cancel the refresh for the others.
+    return await asyncio.shield(task)
+
+
+async def _read(services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID) -> LinkedAccount:
+    async with services.sessions() as session:
+        account = await linked_accounts.get_linked_account(
+            session, project_id=project_id, linked_account_id=linked_account_id
+        )
+    if account is None:
+        raise NotFound("no such linked account")
+    _check_usable(account)
+    return account
+
+
+def _check_usable(account: LinkedAccount) -> None:
+    if not account.enabled:
+        raise AccountDisabled("the linked account is disabled")
+    if account.credential_status == "needs_reauth":
+        raise NeedsReauth("the linked account must be authorized again")
+
+
+def _credentials(services: Services, account: LinkedAccount) -> Credentials:
+    return Credentials(
+        access_token=services.cipher.decrypt(account.access_token_encrypted),
+        token_type=account.token_type,
+        expires_at=account.expires_at,
+        scope=account.scope,
+        sequence=account.sequence,
+    )
+
+
+async def _refresh(services: Services, seen: LinkedAccount, *, force: bool) -> Credentials:
+    lease_id = secrets.token_hex(16)
+    deadline = asyncio.get_running_loop().time() + 2 * lease_seconds(services)
+    while True:
+        now = services.clock()
+        async with services.sessions.begin() as session:
+            account = await linked_accounts.acquire_refresh_lease(
+                session,
+                linked_account_id=seen.id,
+                lease_id=lease_id,
+                now=now,
+                until=now + timedelta(seconds=lease_seconds(services)),
+            )
+        if account is not None:
+            break
+        # Another process refreshes this account: wait for what it stores.
+        await asyncio.sleep(_POLL_SECONDS)
+        current = await _read(services, project_id=seen.project_id, linked_account_id=seen.id)
+        if current.sequence != seen.sequence:
+            return _credentials(services, current)
+        if asyncio.get_running_loop().time() > deadline:
+            raise ProviderTimeout("another refresh of this account did not finish in time")
+    try:
+        _check_usable(account)
+        if account.sequence != seen.sequence:
+            return _credentials(services, account)  # refreshed by another process meanwhile
+        return await _refresh_holding_lease(services, account, force=force)
+    finally:
+        async with services.sessions.begin() as session:
+            await linked_accounts.release_refresh_lease(session, linked_account_id=seen.id, lease_id=lease_id)
+
+
+async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, force: bool) -> Credentials:
+    if account.refresh_token_encrypted is None:
+        expired = account.expires_at is not None and services.clock() >= account.expires_at
+        if expired:
+            await _mark_needs_reauth(services, account, reason="no_refresh_token")
+            raise NeedsReauth("the access token expired and the provider gave no refresh token")
+        if force:
+            raise RefreshUnavailable("the provider gave no refresh token for this account")
+        return _credentials(services, account)
+    async with services.sessions() as session:
+        app = await app_configurations.get_app_configuration_by_id(
+            session, app_configuration_id=account.app_configuration_id
+        )
+    if app is None:
+        raise NotFound("the app configuration of this account was deleted")
+    try:
+        async with asyncio.timeout(services.settings.http_timeout_seconds):
+            token_set = await tokens.refresh(
+                services.http,
+                token_url=app.token_url,
+                client=client_credentials(services, app),
+                refresh_token=services.cipher.decrypt(account.refresh_token_encrypted),
+            )
+    except TimeoutError as exc:
+        raise ProviderTimeout("the token endpoint did not answer in time") from exc
+    except TokenRequestRejected as exc:
+        if exc.code != "invalid_grant":
+            raise ProviderUnavailable(f"the token endpoint refused the refresh ({exc.code})") from exc
+        current = await _read_any(services, account)
+        if current.sequence != account.sequence:
+            _check_usable(current)
+            return _credentials(services, current)  # a lost race: the stored token is newer
+        await _mark_needs_reauth(services, account, reason="invalid_grant")
+        raise NeedsReauth("the provider refused the refresh token (invalid_grant)") from exc
+    now = services.clock()
+    async with services.sessions.begin() as session:
+        stored = await linked_accounts.store_refreshed_credentials(
+            session,
+            linked_account_id=account.id,
+            expected_sequence=account.sequence,
+            access_token_encrypted=services.cipher.encrypt(token_set.access_token),
+            refresh_token_encrypted=(
+                services.cipher.encrypt(token_set.refresh_token) if token_set.refresh_token else None
+            ),
+            token_type=token_set.token_type,
+            # RFC 6749 §5.1: a response without scope granted the scope asked for, here the old one.
+            scope=token_set.scope if token_set.scope is not None else account.scope,
+            expires_at=now + timedelta(seconds=token_set.expires_in)
+            if token_set.expires_in is not None
+            else None,
+            now=now,
+        )
+    if stored is None:
+        return _credentials(services, await _read_any(services, account))
+    return _credentials(services, stored)
+
+
+async def _read_any(services: Services, account: LinkedAccount) -> LinkedAccount:
+    return await _read(services, project_id=account.project_id, linked_account_id=account.id)
+
+
+async def _mark_needs_reauth(services: Services, account: LinkedAccount, *, reason: str) -> None:
+    async with services.sessions.begin() as session:
+        await linked_accounts.mark_needs_reauth(
+            session, linked_account_id=account.id, expected_sequence=account.sequence, reason=reason
+        )
