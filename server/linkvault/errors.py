@@ -15,6 +15,8 @@ LinkvaultError
 │   ├── InvalidState          unknown, expired, used, foreign or malformed state
 │   ├── IssuerMismatch        RFC 9207 ``iss`` missing or not the expected issuer
 │   ├── ProviderDenied        the provider redirected back with an error
+│   ├── InvalidIdToken        the token response's ID token fails OIDC Core §3.1.3.7
+│   ├── AccountMismatch       a re-link came back with another provider subject
 │   └── TokenRequestRejected  the token endpoint refused the grant (e.g. invalid_grant)
 └── ProviderError             the provider failed us
     ├── ProviderUnavailable   unreachable, 5xx, or an answer that breaks the protocol
@@ -25,9 +27,11 @@ from __future__ import annotations
 
 __all__ = [
     "AccountDisabled",
+    "AccountMismatch",
     "ConfigurationError",
     "Conflict",
     "DecryptionError",
+    "InvalidIdToken",
     "InvalidInput",
     "InvalidState",
     "IssuerMismatch",
@@ -135,6 +139,19 @@ class ProviderDenied(LinkError):
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class InvalidIdToken(LinkError):
+    """The ID token of the token response fails validation (OpenID Connect Core §3.1.3.7)."""
+
+    code = "invalid_id_token"
+
+
+class AccountMismatch(LinkError):
+    """A re-link of an existing account came back with another user at the provider (another ``sub``),
+    and the link was not started with ``allow_account_switch``."""
+
+    code = "account_mismatch"
 
 
 class TokenRequestRejected(LinkError):

@@ -333,3 +333,49 @@ def test_the_list_is_a_bare_array_paged_by_the_link_header(api: httpx.Client, pr
 
     assert seen == ids
     assert pages == 2
+
+
+def test_a_relink_that_signs_in_another_user_is_refused_unless_the_switch_is_allowed(
+    api: httpx.Client, project: Project, make_app
+):
+    app = make_app(project)
+    account = _link(api, app, owner="erin")
+    before = _credentials(api, project, account["id"]).json()
+
+    redirect = app.provider.authorize(start_link(api, app, owner="erin"), login="mallory")
+    refused = api.get(callback_path(redirect))
+
+    assert account["provider_subject"] == "alice"
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "account_mismatch"
+    shown = api.get(f"/v1/linked-accounts/{account['id']}", headers=project.headers).json()
+    assert shown["provider_subject"] == "alice"
+    assert _credentials(api, project, account["id"]).json() == before
+
+    allowed = start_link(api, app, owner="erin", allow_account_switch="true")
+    switched = api.get(callback_path(app.provider.authorize(allowed, login="mallory")))
+
+    assert switched.status_code == 200, switched.text
+    assert switched.json()["id"] == account["id"]
+    assert switched.json()["provider_subject"] == "mallory"
+
+
+def test_an_id_token_from_another_client_is_refused(api: httpx.Client, project: Project, make_app):
+    victim = make_app(project)
+    attacker = make_app(project)
+    stolen = _link(api, attacker, owner="frank")
+    assert stolen["provider_subject"] == "alice"
+    # The attacker's app received a validly signed ID token meant for its own client id.
+    attacker_token = attacker.provider.last_token_response(attacker.client.client_id)["id_token"]
+    victim.provider.set_knobs(
+        victim.client.client_id,
+        response_patch={"id_token": attacker_token},
+        only_grant_type="authorization_code",
+    )
+
+    refused = api.get(callback_path(consent(victim, start_link(api, victim, owner="frank"))))
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_id_token"
+    listed = api.get("/v1/linked-accounts", params={"app_name": victim.app_name}, headers=project.headers)
+    assert listed.json() == []

@@ -128,6 +128,8 @@ const knobs = new Map();
 const tokenRequests = new Map();
 /** client_id -> the form and auth scheme of its latest token request, for tests of what the client sent */
 const lastTokenRequests = new Map();
+/** client_id -> the body of its latest successful token response, e.g. for a test that replays its ID token elsewhere */
+const lastTokenResponses = new Map();
 
 /** client_id -> { delay_seconds, fail_status, fail_body, fail_content_type } for the revocation endpoint */
 const revocationKnobs = new Map();
@@ -215,10 +217,10 @@ async function revokeGrantOutOfBand(ctx, clientId) {
 }
 
 async function controlEndpoint(ctx) {
-  // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request | .../config
+  // /__test__/clients/<client_id>/knobs | .../token-requests | .../last-token-request | .../last-token-response | .../config
   //   | .../revocation-knobs | .../revocation-requests | .../last-revocation-request | .../revoke-grant
   const match = new RegExp(
-    '^/__test__/clients/([^/]+)/(knobs|token-requests|last-token-request|config'
+    '^/__test__/clients/([^/]+)/(knobs|token-requests|last-token-request|last-token-response|config'
       + '|revocation-knobs|revocation-requests|last-revocation-request|revoke-grant)$',
   ).exec(ctx.path);
   if (!match) {
@@ -234,6 +236,10 @@ async function controlEndpoint(ctx) {
   }
   if (resource === 'last-token-request' && ctx.method === 'GET') {
     jsonResponse(ctx, 200, lastTokenRequests.get(clientId) ?? {});
+    return;
+  }
+  if (resource === 'last-token-response' && ctx.method === 'GET') {
+    jsonResponse(ctx, 200, lastTokenResponses.get(clientId) ?? {});
     return;
   }
   if (resource === 'knobs' && ctx.method === 'GET') {
@@ -384,6 +390,9 @@ async function tokenEndpointKnobs(ctx, next) {
       else patched[key] = value;
     }
     ctx.body = patched;
+  }
+  if (ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
+    lastTokenResponses.set(clientId, ctx.body);
   }
 }
 

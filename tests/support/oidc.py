@@ -117,6 +117,13 @@ class OidcProvider:
         result: dict[str, Any] = response.json()
         return result
 
+    def last_token_response(self, client_id: str) -> dict[str, Any]:
+        """The body of the client's latest successful token response (tokens included), as sent."""
+        response = self._http.get(self._control_url(client_id, "last-token-response"))
+        _raise_for_status(response, "reading the last token response")
+        result: dict[str, Any] = response.json()
+        return result
+
     def set_knobs(
         self,
         client_id: str,

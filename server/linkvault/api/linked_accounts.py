@@ -39,6 +39,7 @@ async def linked_accounts_link_oauth2_account(
     linked_account_owner_id: str,
     token_info: dict[str, Any],
     after_oauth2_link_redirect_url: str | None = None,
+    allow_account_switch: bool = False,
 ) -> Response:
     url = await linking.start_link(
         current_services(),
@@ -46,6 +47,7 @@ async def linked_accounts_link_oauth2_account(
         app_name=app_name,
         owner_id=linked_account_owner_id,
         after_redirect_url=after_oauth2_link_redirect_url,
+        allow_account_switch=allow_account_switch,
     )
     return json_response({"url": url}, headers=NO_STORE)
 

@@ -110,6 +110,7 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
             authorize_url=metadata.authorization_endpoint,
             token_url=metadata.token_endpoint,
             revocation_url=fields.get("revocation_url", metadata.revocation_endpoint),
+            jwks_uri=metadata.jwks_uri,
             authorization_response_iss_parameter_supported=(
                 metadata.authorization_response_iss_parameter_supported
             ),
@@ -118,7 +119,7 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
         changes["authorize_url"] = fields.get("authorize_url") or app.authorize_url
         changes["token_url"] = fields.get("token_url") or app.token_url
         # Explicit endpoints replace discovered ones; the issuer they came from no longer applies.
-        changes.update(issuer=None, authorization_response_iss_parameter_supported=False)
+        changes.update(issuer=None, jwks_uri=None, authorization_response_iss_parameter_supported=False)
     if not changes.get("authorize_url", app.authorize_url) or not changes.get("token_url", app.token_url):
         raise InvalidInput("give either issuer or both authorize_url and token_url", field=())
     if changes.get("token_endpoint_auth_method", app.token_endpoint_auth_method) not in AUTH_METHODS:

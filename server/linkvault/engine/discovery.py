@@ -20,6 +20,7 @@ class ProviderMetadata:
     authorization_endpoint: str
     token_endpoint: str
     revocation_endpoint: str | None
+    jwks_uri: str | None
     authorization_response_iss_parameter_supported: bool
 
 
@@ -71,6 +72,7 @@ def _parse(document: object, issuer: str) -> ProviderMetadata:
         authorization_endpoint=authorization_endpoint,
         token_endpoint=token_endpoint,
         revocation_endpoint=endpoint("revocation_endpoint", required=False),
+        jwks_uri=endpoint("jwks_uri", required=False),
         authorization_response_iss_parameter_supported=document.get(
             "authorization_response_iss_parameter_supported"
         )

@@ -5,18 +5,28 @@ Every callback face of the API finishes through ``finish_link``, so they share o
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 
-from linkvault.engine import pkce, tokens
+from linkvault.engine import id_tokens, pkce, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
 from linkvault.engine.urls import check_after_link_redirect
-from linkvault.errors import Conflict, InvalidInput, InvalidState, IssuerMismatch, NotFound, ProviderDenied
+from linkvault.errors import (
+    AccountMismatch,
+    Conflict,
+    InvalidIdToken,
+    InvalidInput,
+    InvalidState,
+    IssuerMismatch,
+    NotFound,
+    ProviderDenied,
+)
 from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
@@ -43,8 +53,14 @@ async def start_link(
     app_name: str,
     owner_id: str,
     after_redirect_url: str | None,
+    allow_account_switch: bool = False,
 ) -> str:
-    """Store a new state and return the provider's authorization URL (RFC 6749 §4.1.1, RFC 7636 §4.3)."""
+    """Store a new state and return the provider's authorization URL (RFC 6749 §4.1.1, RFC 7636 §4.3).
+
+    When the app asks for ``openid`` and its issuer publishes keys, a nonce goes with the request
+    (OpenID Connect Core §3.1.2.1) so that the ID token can be tied to this link. A re-link that comes
+    back with another provider subject is refused unless ``allow_account_switch``.
+    Raises InvalidInput (owner id, post-link URL) and NotFound (no such app)."""
     if not owner_id or len(owner_id) > MAX_OWNER_ID_LENGTH:
         raise InvalidInput(
             f"linked_account_owner_id must have 1 to {MAX_OWNER_ID_LENGTH} characters",
@@ -52,6 +68,7 @@ async def start_link(
         )
     state = states.new_state()
     verifier = pkce.new_code_verifier()
+    nonce = id_tokens.new_nonce()
     async with services.sessions.begin() as session:
         app = await app_configurations.get_app_configuration(
             session, project_id=project_id, app_name=app_name
@@ -65,6 +82,7 @@ async def start_link(
                 field=("after_oauth2_link_redirect_url",),
             )
         redirect_uri = redirect_uri_of(services, app)
+        sends_nonce = _validates_id_tokens(app) and "openid" in app.scopes
         now = services.clock()
         await link_states.add_link_state(
             session,
@@ -79,6 +97,8 @@ async def start_link(
                 issuer_required=app.authorization_response_iss_parameter_supported,
                 after_redirect_url=after_redirect_url,
                 code_verifier_encrypted=services.cipher.encrypt(verifier),
+                nonce_hash=id_tokens.hash_nonce(nonce) if sends_nonce else None,
+                allow_account_switch=allow_account_switch,
                 expires_at=now + timedelta(seconds=services.settings.state_ttl_seconds),
                 created_at=now,
             ),
@@ -92,9 +112,15 @@ async def start_link(
         state=state,
         code_challenge=pkce.code_challenge(verifier),
         code_challenge_method=pkce.CODE_CHALLENGE_METHOD,
+        **({"nonce": nonce} if sends_nonce else {}),
         **app.authorize_params,
     )
     return url
+
+
+def _validates_id_tokens(app: AppConfiguration) -> bool:
+    """ID tokens are validated for apps whose issuer's discovery metadata names a ``jwks_uri``."""
+    return app.issuer is not None and app.jwks_uri is not None
 
 
 @dataclass(frozen=True)
@@ -157,7 +183,21 @@ async def finish_link(
         redirect_uri=link.redirect_uri,
         code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
     )
-    account = await _save_account(services, link, token_set)
+    subject = None
+    if token_set.id_token is not None and app.issuer is not None and app.jwks_uri is not None:
+        subject = await id_tokens.verify_id_token(
+            services.http,
+            id_token=token_set.id_token,
+            issuer=app.issuer,
+            jwks_uri=app.jwks_uri,
+            client_id=app.client_id,
+            nonce_hash=link.nonce_hash,
+            now=services.clock(),
+        )
+    elif link.nonce_hash is not None:
+        # A nonce was sent with "openid": the provider owes an ID token (OIDC Core §3.1.3.3).
+        raise InvalidIdToken("the token response carries no ID token")
+    account = await _save_account(services, link, token_set, subject)
     return FinishedLink(
         account=account,
         token_set=token_set,
@@ -177,9 +217,14 @@ def _check_issuer(link: LinkState, iss: str | None) -> None:
         raise IssuerMismatch("the authorization response comes from another issuer")
 
 
-async def _save_account(services: Services, link: LinkState, token_set: tokens.TokenSet) -> LinkedAccount:
+async def _save_account(
+    services: Services, link: LinkState, token_set: tokens.TokenSet, subject: str | None
+) -> LinkedAccount:
     """Create or update the one account for (project, app, owner) in one transaction. The row is
-    locked where the database can; a concurrent first insert is retried as an update."""
+    locked where the database can; a concurrent first insert is retried as an update.
+
+    Raises AccountMismatch, changing nothing, when the account belongs to another provider subject
+    than ``subject`` and the link was not started with ``allow_account_switch``."""
     for attempt in range(2):
         try:
             async with services.sessions.begin() as session:
@@ -190,6 +235,16 @@ async def _save_account(services: Services, link: LinkState, token_set: tokens.T
                     owner_id=link.linked_account_owner_id,
                 )
                 now = services.clock()
+                if (
+                    account is not None
+                    and subject is not None
+                    and account.provider_subject is not None
+                    and not secrets.compare_digest(account.provider_subject, subject)
+                    and not link.allow_account_switch
+                ):
+                    raise AccountMismatch(
+                        "the provider signed in another user than the one this account belongs to"
+                    )
                 if account is None:
                     account = LinkedAccount(
                         project_id=link.project_id,
@@ -217,6 +272,8 @@ async def _save_account(services: Services, link: LinkState, token_set: tokens.T
                 account.credential_status = "active"
                 account.status_reason = None
                 account.token_issued_at = now
+                if subject is not None:
+                    account.provider_subject = subject
                 account.sequence += 1
                 account.updated_at = now
                 return await linked_accounts.save_linked_account(session, account=account)

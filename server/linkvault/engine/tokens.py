@@ -52,6 +52,8 @@ class TokenSet:
     token_type: str
     expires_in: int | None
     scope: str | None
+    # OpenID Connect Core §3.1.3.3: present when the scope held openid; validated by engine.id_tokens.
+    id_token: str | None = field(default=None, repr=False)
 
 
 def client_authentication(client: ClientCredentials, form: str) -> tuple[str, dict[str, str]]:
@@ -119,7 +121,8 @@ def parse_token_response(response: http.ProviderResponse) -> TokenSet:
         raise ProviderUnavailable("the token endpoint's answer is not a Bearer token")
     refresh_token = document.get("refresh_token")
     scope = document.get("scope")
-    if not is_valid_text([access_token, refresh_token, scope]):
+    id_token = document.get("id_token")
+    if not is_valid_text([access_token, refresh_token, scope, id_token]):
         raise ProviderUnavailable("the token endpoint's answer holds invalid text")
     return TokenSet(
         access_token=access_token,
@@ -127,6 +130,7 @@ def parse_token_response(response: http.ProviderResponse) -> TokenSet:
         token_type="Bearer",
         expires_in=_expires_in(document.get("expires_in")),
         scope=scope if isinstance(scope, str) else None,
+        id_token=id_token if isinstance(id_token, str) and id_token else None,
     )
 
 

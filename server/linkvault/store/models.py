@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from linkvault.limits import (
@@ -61,6 +61,8 @@ class AppConfiguration(SQLModel, table=True):
     authorize_url: str = Field(max_length=MAX_URL_LENGTH)
     token_url: str = Field(max_length=MAX_URL_LENGTH)
     revocation_url: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
+    # From discovery: where the provider's ID token signing keys are (OpenID Connect Discovery §3).
+    jwks_uri: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
     client_id: str = Field(max_length=MAX_CLIENT_ID_LENGTH)
     client_secret_encrypted: str | None = None
     scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -88,6 +90,10 @@ class LinkState(SQLModel, table=True):
     issuer_required: bool = False
     after_redirect_url: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
     code_verifier_encrypted: str
+    # SHA-256 of the OpenID Connect nonce sent with the authorization request, when one was.
+    nonce_hash: str | None = Field(default=None, max_length=64)
+    # The link may replace the account's provider subject with another (a deliberate account switch).
+    allow_account_switch: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
     consumed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = _timestamp()

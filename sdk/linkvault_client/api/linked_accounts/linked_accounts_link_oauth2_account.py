@@ -18,6 +18,7 @@ def _get_kwargs(
     app_name: str,
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
+    allow_account_switch: bool | Unset = False,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -32,6 +33,8 @@ def _get_kwargs(
     else:
         json_after_oauth2_link_redirect_url = after_oauth2_link_redirect_url
     params["after_oauth2_link_redirect_url"] = json_after_oauth2_link_redirect_url
+
+    params["allow_account_switch"] = allow_account_switch
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -90,6 +93,7 @@ def sync_detailed(
     app_name: str,
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
+    allow_account_switch: bool | Unset = False,
 ) -> Response[HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem]:
     """Link Oauth2 Account
 
@@ -101,6 +105,7 @@ def sync_detailed(
         app_name (str):
         linked_account_owner_id (str):
         after_oauth2_link_redirect_url (None | str | Unset):
+        allow_account_switch (bool | Unset):  Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,6 +119,7 @@ def sync_detailed(
         app_name=app_name,
         linked_account_owner_id=linked_account_owner_id,
         after_oauth2_link_redirect_url=after_oauth2_link_redirect_url,
+        allow_account_switch=allow_account_switch,
     )
 
     response = client.get_httpx_client().request(
@@ -129,6 +135,7 @@ def sync(
     app_name: str,
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
+    allow_account_switch: bool | Unset = False,
 ) -> HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem | None:
     """Link Oauth2 Account
 
@@ -140,6 +147,7 @@ def sync(
         app_name (str):
         linked_account_owner_id (str):
         after_oauth2_link_redirect_url (None | str | Unset):
+        allow_account_switch (bool | Unset):  Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,6 +162,7 @@ def sync(
         app_name=app_name,
         linked_account_owner_id=linked_account_owner_id,
         after_oauth2_link_redirect_url=after_oauth2_link_redirect_url,
+        allow_account_switch=allow_account_switch,
     ).parsed
 
 
@@ -163,6 +172,7 @@ async def asyncio_detailed(
     app_name: str,
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
+    allow_account_switch: bool | Unset = False,
 ) -> Response[HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem]:
     """Link Oauth2 Account
 
@@ -174,6 +184,7 @@ async def asyncio_detailed(
         app_name (str):
         linked_account_owner_id (str):
         after_oauth2_link_redirect_url (None | str | Unset):
+        allow_account_switch (bool | Unset):  Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,6 +198,7 @@ async def asyncio_detailed(
         app_name=app_name,
         linked_account_owner_id=linked_account_owner_id,
         after_oauth2_link_redirect_url=after_oauth2_link_redirect_url,
+        allow_account_switch=allow_account_switch,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -200,6 +212,7 @@ async def asyncio(
     app_name: str,
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
+    allow_account_switch: bool | Unset = False,
 ) -> HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem | None:
     """Link Oauth2 Account
 
@@ -211,6 +224,7 @@ async def asyncio(
         app_name (str):
         linked_account_owner_id (str):
         after_oauth2_link_redirect_url (None | str | Unset):
+        allow_account_switch (bool | Unset):  Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,5 +240,6 @@ async def asyncio(
             app_name=app_name,
             linked_account_owner_id=linked_account_owner_id,
             after_oauth2_link_redirect_url=after_oauth2_link_redirect_url,
+            allow_account_switch=allow_account_switch,
         )
     ).parsed

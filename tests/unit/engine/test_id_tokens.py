@@ -1,0 +1,115 @@
+"""ID Token validation (OpenID Connect Core §3.1.3.7): signature against the provider's JWKS, iss, aud,
+azp, exp and the nonce sent with the authorization request."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from joserfc import jwt
+from joserfc.jwk import OctKey, RSAKey
+
+from linkvault.engine.id_tokens import hash_nonce, new_nonce, verify_id_token
+from linkvault.errors import InvalidIdToken, ProviderUnavailable
+
+pytestmark = pytest.mark.anyio
+
+ISSUER = "https://as.example"
+JWKS_URI = "https://as.example/jwks"
+CLIENT_ID = "client-1"
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+KEY = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+OTHER_KEY = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+NONCE = new_nonce()
+
+
+def _claims(**changes: Any) -> dict[str, Any]:
+    claims = {
+        "iss": ISSUER,
+        "sub": "user-7",
+        "aud": CLIENT_ID,
+        "exp": int(NOW.timestamp()) + 3600,
+        "iat": int(NOW.timestamp()),
+        "nonce": NONCE,
+        **changes,
+    }
+    return {name: value for name, value in claims.items() if value is not None}
+
+
+def _signed(claims: dict[str, Any], key: Any = KEY, alg: str = "RS256") -> str:
+    return jwt.encode({"alg": alg, "kid": "k1"}, claims, key)
+
+
+async def _verify(
+    id_token: str, *, jwks: Any = None, status: int = 200, nonce_hash: str | None = None
+) -> str:
+    document = {"keys": [KEY.as_dict(private=False)]} if jwks is None else jwks
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        assert str(request.url) == JWKS_URI
+        return httpx.Response(status, json=document)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http_client:
+        return await verify_id_token(
+            http_client,
+            id_token=id_token,
+            issuer=ISSUER,
+            jwks_uri=JWKS_URI,
+            client_id=CLIENT_ID,
+            nonce_hash=hash_nonce(NONCE) if nonce_hash is None else nonce_hash,
+            now=NOW,
+        )
+
+
+async def test_a_valid_id_token_gives_its_subject() -> None:
+    assert await _verify(_signed(_claims())) == "user-7"
+
+
+async def test_an_audience_list_with_this_client_as_authorized_party_is_accepted() -> None:
+    token = _signed(_claims(aud=[CLIENT_ID, "other"], azp=CLIENT_ID))
+
+    assert await _verify(token) == "user-7"
+
+
+def _unsigned(claims: dict[str, Any]) -> str:
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none'})}.{part(claims)}."
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(_signed(_claims(), key=OTHER_KEY), id="signed-by-another-key"),
+        pytest.param(_unsigned(_claims()), id="alg-none"),
+        pytest.param(_signed(_claims(), key=OctKey.generate_key(256), alg="HS256"), id="hmac"),
+        pytest.param(_signed(_claims(iss="https://evil.example")), id="another-issuer"),
+        pytest.param(_signed(_claims(aud="another-client")), id="another-audience"),
+        pytest.param(_signed(_claims(aud=[CLIENT_ID, "other"])), id="several-audiences-no-azp"),
+        pytest.param(_signed(_claims(aud=[CLIENT_ID, "other"], azp="other")), id="another-azp"),
+        pytest.param(_signed(_claims(exp=int(NOW.timestamp()) - 61)), id="expired"),
+        pytest.param(_signed(_claims(exp=None)), id="no-exp"),
+        pytest.param(_signed(_claims(nonce="replayed-" + NONCE)), id="another-nonce"),
+        pytest.param(_signed(_claims(nonce=None)), id="no-nonce"),
+        pytest.param(_signed(_claims(sub=None)), id="no-sub"),
+        pytest.param("not.a.jwt", id="garbage"),
+    ],
+)
+async def test_an_invalid_id_token_is_refused(token: str) -> None:
+    with pytest.raises(InvalidIdToken):
+        await _verify(token)
+
+
+@pytest.mark.parametrize(
+    ("jwks", "status"),
+    [({"keys": [KEY.as_dict(private=False)]}, 500), ({"keys": "nope"}, 200), ([], 200)],
+    ids=["5xx", "keys-not-a-list", "not-an-object"],
+)
+async def test_an_unreadable_jwks_is_the_providers_failure(jwks: Any, status: int) -> None:
+    with pytest.raises(ProviderUnavailable):
+        await _verify(_signed(_claims()), jwks=jwks, status=status)
