@@ -122,7 +122,9 @@ def test_another_project_can_neither_finish_nor_use_up_a_state(
         assert refused.status_code == 400, refused.text
         assert refused.json()["code"] == "invalid_state"
     assert langsmith_as_a.status_code == 401
+    assert langsmith_as_a.json()["code"] == "unauthorized"
     assert peaka_a.status_code == 404
+    assert peaka_a.json()["code"] == "not_found"
     _same_answer(peaka_a, peaka_unknown)
     assert (quiva.status_code, quiva.json()) == (400, {"error": "invalid_state"})
     assert app.provider.token_requests(app.client.client_id) == 0
@@ -154,6 +156,7 @@ def test_another_project_cannot_see_or_delete_a_linked_account(
         _same_answer(api.get(path, headers=b), api.get(missing, headers=b))
         _same_answer(api.delete(path, headers=b), api.delete(missing, headers=b))
         assert api.get(path, headers=b).status_code == 404
+        assert api.get(path, headers=b).json()["code"] == "not_found"
     for params in [
         {},
         {"app_name": app.app_name},
