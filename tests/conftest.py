@@ -19,7 +19,7 @@ from linkvault.store.migrate import upgrade
 from support.databases import fresh_database
 from support.oidc import OidcProvider, RegisteredClient, oidc_provider, other_oidc_provider  # noqa: F401
 from support.projects import Project, create_project
-from support.server import RunningServer, start_server
+from support.server import RunningServer, ServerFactory
 
 
 @pytest.fixture(scope="session")
@@ -52,17 +52,31 @@ def migrated(settings: Settings) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def linkvault_server(
+def session_servers(
     migrated: Settings, encryption_key: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningServer]:
-    server = start_server(
-        database_url=migrated.database_url,
-        encryption_keys=encryption_key,
-        log_path=tmp_path_factory.mktemp("server") / "linkvault.log",
-        extra_env={"LINKVAULT_HTTP_TIMEOUT_SECONDS": "3"},
-    )
-    yield server
-    server.stop()
+) -> Iterator[ServerFactory]:
+    """Servers that outlive a test (the shared one, a module's own), on the test database; every one
+    still running is stopped when the session ends."""
+    log_dir = tmp_path_factory.mktemp("servers")
+    with ServerFactory(
+        database_url=migrated.database_url, encryption_keys=encryption_key, log_dir=log_dir
+    ) as factory:
+        yield factory
+
+
+@pytest.fixture
+def server_factory(
+    session_servers: ServerFactory, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerFactory]:
+    """Servers of one test, on the test database unless told otherwise; stopped when the test ends."""
+    with session_servers.sibling(tmp_path_factory.mktemp("servers")) as factory:
+        yield factory
+
+
+@pytest.fixture(scope="session")
+def linkvault_server(session_servers: ServerFactory) -> RunningServer:
+    """The server most tests share; a provider slower than 3 s times out."""
+    return session_servers.start("shared", extra_env={"LINKVAULT_HTTP_TIMEOUT_SECONDS": "3"})
 
 
 @pytest.fixture

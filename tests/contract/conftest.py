@@ -19,7 +19,7 @@ from linkvault.engine.services import open_services
 from linkvault.engine.urls import is_loopback_host
 from linkvault.settings import Settings
 from support.projects import create_project
-from support.server import RunningServer, free_port, start_server
+from support.server import RunningServer, ServerFactory, free_port
 
 CONTRACT_URL = os.environ.get("LINKVAULT_CONTRACT_URL") or None
 CONTRACT_API_KEY = os.environ.get("LINKVAULT_CONTRACT_API_KEY") or None
@@ -74,19 +74,15 @@ def contract_app(migrated: Settings) -> ASGIApp:
 
 
 @pytest.fixture(scope="session")
-def contract_server(
-    migrated: Settings, encryption_key: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningServer]:
+def contract_server(session_servers: ServerFactory) -> Iterator[RunningServer]:
     """A real ``linkvault serve`` (uvicorn) on the suite's database, outbound HTTP confined to loopback.
 
     Its own process rather than the session's ``linkvault_server``, for that confinement: the proxy
     variables send every non-loopback request to a closed loopback port (httpx honours them, and
     NO_PROXY exempts loopback itself)."""
     nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    server = start_server(
-        database_url=migrated.database_url,
-        encryption_keys=encryption_key,
-        log_path=tmp_path_factory.mktemp("contract-server") / "linkvault.log",
+    server = session_servers.start(
+        "contract",
         extra_env={
             "LINKVAULT_HTTP_TIMEOUT_SECONDS": "3",
             "HTTP_PROXY": nowhere,

@@ -84,6 +84,7 @@ def test_unsafe_or_incomplete_configurations_are_refused(api: httpx.Client, proj
 
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "invalid_input"
     assert api.get("/v1/app-configurations", headers=project.headers).json() == []
 
 
@@ -91,13 +92,16 @@ def test_an_unreachable_issuer_is_a_bad_gateway(api: httpx.Client, project: Proj
     response = _create(api, project, issuer="http://127.0.0.1:9")
 
     assert response.status_code == 502
+    assert response.json()["code"] == "provider_error"
 
 
 def test_app_names_are_unique_in_a_project_only(api: httpx.Client, project: Project, other_project: Project):
     endpoints = {"authorize_url": "https://p.example/a", "token_url": "https://p.example/t"}
 
     assert _create(api, project, **endpoints).status_code == 201
-    assert _create(api, project, **endpoints).status_code == 409
+    again = _create(api, project, **endpoints)
+    assert again.status_code == 409
+    assert again.json()["code"] == "conflict"
     assert _create(api, other_project, **endpoints).status_code == 201
 
 
@@ -124,9 +128,13 @@ def test_another_project_sees_nothing_and_changes_nothing(
     _create(api, project, authorize_url="https://p.example/a", token_url="https://p.example/t")
     other = other_project.headers
 
-    assert api.get("/v1/app-configurations/github", headers=other).status_code == 404
-    assert api.patch("/v1/app-configurations/github", json={"scopes": []}, headers=other).status_code == 404
-    assert api.delete("/v1/app-configurations/github", headers=other).status_code == 404
+    for refused in (
+        api.get("/v1/app-configurations/github", headers=other),
+        api.patch("/v1/app-configurations/github", json={"scopes": []}, headers=other),
+        api.delete("/v1/app-configurations/github", headers=other),
+    ):
+        assert refused.status_code == 404
+        assert refused.json()["code"] == "not_found"
     assert api.get("/v1/app-configurations", headers=other).json() == []
     start = api.get(
         "/v1/linked-accounts/oauth2",
@@ -134,6 +142,7 @@ def test_another_project_sees_nothing_and_changes_nothing(
         headers=other,
     )
     assert start.status_code == 404
+    assert start.json()["code"] == "not_found"
     assert api.get("/v1/app-configurations/github", headers=project.headers).json()["scopes"] == []
 
 
@@ -147,6 +156,7 @@ def test_an_app_with_linked_accounts_cannot_be_deleted(api: httpx.Client, projec
     deleted = api.delete(f"/v1/app-configurations/{app.app_name}", headers=project.headers)
 
     assert refused.status_code == 409
+    assert refused.json()["code"] == "conflict"
     assert deleted.status_code == 204
     assert api.get(f"/v1/app-configurations/{app.app_name}", headers=project.headers).status_code == 404
     assert api.get(f"/v1/linked-accounts/{account['id']}", headers=project.headers).status_code == 404

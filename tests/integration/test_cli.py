@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 
-from support.server import RunningServer, free_port, linkvault_env
-
-
-def _linkvault(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "linkvault", *args],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+from support.cli import run_linkvault
+from support.server import RunningServer, ServerFactory, linkvault_env, outer_env
 
 
 def test_projects_and_api_keys_are_managed_from_the_command_line(linkvault_server: RunningServer):
     env = linkvault_server.env
-    created = _linkvault("projects", "create", "acme", "--json", env=env)
+    created = run_linkvault("projects", "create", "acme", "--json", env=env)
     assert created.returncode == 0, created.stderr
     project = json.loads(created.stdout)
-    added = _linkvault("api-keys", "create", project["id"], "--json", env=env)
+    added = run_linkvault("api-keys", "create", project["id"], "--json", env=env)
     assert added.returncode == 0, added.stderr
     second = json.loads(added.stdout)
 
@@ -41,34 +30,19 @@ def test_projects_and_api_keys_are_managed_from_the_command_line(linkvault_serve
     assert status(second["api_key"]) == 200
     assert second["project_id"] == project["id"]
 
-    revoked = _linkvault("api-keys", "revoke", second["id"], env=env)
+    revoked = run_linkvault("api-keys", "revoke", second["id"], env=env)
 
     assert revoked.returncode == 0, revoked.stderr
     assert status(second["api_key"]) == 401
     assert status(project["api_key"]) == 200
 
 
-def test_serve_on_the_embedded_default_keeps_a_private_key_beside_the_database(tmp_path: Path):
-    env = {name: value for name, value in os.environ.items() if not name.startswith("LINKVAULT_")}
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "linkvault", "serve", "--port", str(port)],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    server = RunningServer(
-        base_url=f"http://127.0.0.1:{port}", env=env, log_path=tmp_path / "unused", process=process
-    )
+def test_serve_on_the_embedded_default_keeps_a_private_key_beside_the_database(
+    tmp_path: Path, server_factory: ServerFactory
+):
+    server = server_factory.start_embedded("embedded", cwd=tmp_path)
     try:
-        for _ in range(300):
-            try:
-                spec = httpx.get(f"{server.base_url}/openapi.json", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    pytest.fail(process.stdout.read().decode() if process.stdout else "exited")
-                time.sleep(0.1)
-        else:
-            pytest.fail("linkvault serve did not answer")
+        spec = httpx.get(f"{server.base_url}/openapi.json", timeout=10)
         assert spec.status_code == 200
         assert spec.json()["info"]["title"] == "linkvault"
     finally:
@@ -78,7 +52,7 @@ def test_serve_on_the_embedded_default_keeps_a_private_key_beside_the_database(t
     assert (tmp_path / "linkvault.db").exists()
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_text()
-    created = _linkvault("projects", "create", "again", "--json", env=env, cwd=tmp_path)
+    created = run_linkvault("projects", "create", "again", "--json", env=server.env, cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     assert key_file.read_text() == key
 
@@ -87,20 +61,20 @@ def test_a_server_database_without_encryption_keys_is_refused(tmp_path: Path):
     env = linkvault_env(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", encryption_keys="")
     del env["LINKVAULT_ENCRYPTION_KEYS"]
 
-    result = _linkvault("db", "upgrade", env=env, cwd=tmp_path)
+    result = run_linkvault("db", "upgrade", env=env, cwd=tmp_path)
 
     assert result.returncode == 1
     assert "LINKVAULT_ENCRYPTION_KEYS is required" in result.stderr
 
 
 def test_commands_other_than_serve_and_upgrade_leave_a_stale_schema_alone(tmp_path: Path):
-    env = {name: value for name, value in os.environ.items() if not name.startswith("LINKVAULT_")}
+    env = outer_env()
 
-    created = _linkvault("projects", "create", "acme", env=env, cwd=tmp_path)
+    created = run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path)
 
     assert created.returncode == 1
     assert "linkvault db upgrade" in created.stderr
     assert "Traceback" not in created.stderr
-    upgraded = _linkvault("db", "upgrade", env=env, cwd=tmp_path)
+    upgraded = run_linkvault("db", "upgrade", env=env, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert _linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0
+    assert run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from support.faces import callback_path
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
 from support.projects import Project
-
-
-def _callback_path(redirect: str) -> str:
-    parts = urlsplit(redirect)
-    return f"{parts.path}?{parts.query}"
 
 
 def test_aci_callback_links_the_account_without_showing_a_token(
@@ -27,7 +23,7 @@ def test_aci_callback_links_the_account_without_showing_a_token(
     assert query["redirect_uri"] == app.redirect_uri
 
     redirect = consent(app, authorization_url)
-    response = api.get(_callback_path(redirect))
+    response = api.get(callback_path(redirect))
 
     assert response.status_code == 200, response.text
     account = response.json()
@@ -50,7 +46,7 @@ def test_aci_callback_redirects_to_the_stored_post_link_url(api: httpx.Client, p
         api, app, after_oauth2_link_redirect_url="https://app.example/linked/done?x=1"
     )
 
-    response = api.get(_callback_path(consent(app, authorization_url)))
+    response = api.get(callback_path(consent(app, authorization_url)))
 
     assert response.status_code == 302
     assert response.headers["location"] == "https://app.example/linked/done?x=1"
@@ -61,7 +57,7 @@ def test_a_replayed_callback_is_refused_without_a_second_token_request(
     api: httpx.Client, project: Project, make_app
 ):
     app = make_app(project)
-    callback = _callback_path(consent(app, start_link(api, app)))
+    callback = callback_path(consent(app, start_link(api, app)))
     assert api.get(callback).status_code == 200
 
     replay = api.get(callback)
@@ -77,7 +73,7 @@ def test_a_denied_consent_is_reported_and_uses_up_the_state(api: httpx.Client, p
     redirect = consent(app, start_link(api, app), allow=False)
     assert query_of(redirect)["error"] == "access_denied"
 
-    denied = api.get(_callback_path(redirect))
+    denied = api.get(callback_path(redirect))
     forged = api.get(
         "/v1/linked-accounts/oauth2/callback",
         params={"state": query_of(redirect)["state"], "code": "made-up", "iss": app.provider.issuer},
@@ -162,6 +158,7 @@ def test_langsmith_callback_refuses_a_tenant_id_of_another_project(
 
     assert response.status_code == 401
     assert tenant_alone.status_code == 401
+    assert response.json()["code"] == tenant_alone.json()["code"] == "unauthorized"
 
 
 @pytest.mark.parametrize("as_url", [False, True])
@@ -200,6 +197,7 @@ def test_peaka_callback_of_another_project_is_not_found(
     )
 
     assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
     assert app.provider.token_requests(app.client.client_id) == 0
 
 
@@ -253,6 +251,7 @@ def test_quiva_callback_errors_use_its_own_shape(
 
     assert unauthenticated.status_code == 401
     assert set(unauthenticated.json()) == {"error"}
+    assert unauthenticated.json() == {"error": "unauthorized"}
     assert foreign.status_code == 400
     assert foreign.json() == {"error": "invalid_state"}
     assert missing_code.status_code == 400
@@ -275,7 +274,7 @@ def test_a_failing_token_endpoint_creates_no_account(
     api: httpx.Client, project: Project, make_app, knobs: dict, status: int, code: str
 ):
     app = make_app(project)
-    callback = _callback_path(consent(app, start_link(api, app)))
+    callback = callback_path(consent(app, start_link(api, app)))
     app.provider.set_knobs(app.client.client_id, **knobs)
 
     response = api.get(callback)
@@ -293,7 +292,7 @@ def test_a_failing_token_endpoint_creates_no_account(
 def test_client_secret_post_is_used_when_configured(api: httpx.Client, project: Project, make_app):
     app = make_app(project, token_endpoint_auth_method="client_secret_post")
 
-    response = api.get(_callback_path(consent(app, start_link(api, app))))
+    response = api.get(callback_path(consent(app, start_link(api, app))))
 
     # The test provider refuses a client that authenticates with another method than it registered.
     assert response.status_code == 200, response.text
@@ -304,7 +303,9 @@ def test_unknown_and_malformed_states_are_refused(api: httpx.Client):
         response = api.get("/v1/linked-accounts/oauth2/callback", params={"state": state, "code": "c"})
         assert response.status_code == 400
         assert response.json()["code"] == "invalid_state"
-    assert api.get("/v1/linked-accounts/oauth2/callback").status_code == 400
+    missing = api.get("/v1/linked-accounts/oauth2/callback")
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "invalid_state"
 
 
 def test_start_refuses_a_post_link_url_outside_the_allow_list(api: httpx.Client, project: Project, make_app):
@@ -342,6 +343,7 @@ def test_start_of_an_unknown_app_is_not_found(api: httpx.Client, project: Projec
 
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found"
 
 
 def test_the_authorization_url_carries_configured_parameters_and_no_secret(
@@ -365,9 +367,7 @@ def test_callback_ignores_extra_provider_parameters(api: httpx.Client, project: 
     app = make_app(project)
     redirect = consent(app, start_link(api, app))
 
-    response = api.get(
-        _callback_path(redirect) + "&" + urlencode({"session_state": "abc", "hd": "example.com"})
-    )
+    response = api.get(callback_path(redirect, {"session_state": "abc", "hd": "example.com"}))
 
     assert response.status_code == 200, response.text
 
@@ -379,7 +379,7 @@ def test_the_server_log_shows_no_code_or_state(
     redirect = consent(app, start_link(api, app))
     query = query_of(redirect)
 
-    assert api.get(_callback_path(redirect)).status_code == 200
+    assert api.get(callback_path(redirect)).status_code == 200
 
     log = linkvault_server.log_text()
     assert "/v1/linked-accounts/oauth2/callback?code=[redacted]&state=[redacted]" in log

@@ -1,46 +1,93 @@
-"""Malformed requests get a clear 4xx in the documented shape, never a 5xx."""
+"""Malformed requests get a clear 4xx in the documented shape, never a 5xx.
+
+Most of these run in-process (``create_app`` through ``httpx.ASGITransport``), in milliseconds: the
+error rendering, the 405 handling and the body limit are the application's, not uvicorn's. Only what
+needs a real server (a chunked body on the wire, the server's log) goes over HTTP.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import httpx
 import pytest
+import yaml
 
+from linkvault.settings import Settings
+from support.faces import reason_of
+from support.inprocess import InProcess, in_process
 from support.projects import Project
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "openapi.yaml"
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+          409: "Conflict", 413: "Content Too Large", 415: "Unsupported Media Type", 502: "Bad Gateway"}  # fmt: skip
+ENDPOINTS = {"authorize_url": "https://p.example/a", "token_url": "https://p.example/t"}
+
+
+@pytest.fixture(scope="module")
+def linkvault(migrated: Settings) -> Iterator[InProcess]:
+    with in_process(migrated) as app:
+        yield app
+
+
+@pytest.fixture
+def api(linkvault: InProcess) -> httpx.Client:
+    """This module's requests go to the in-process application; ``served_api`` is the real server."""
+    return linkvault.http
+
+
+@pytest.fixture
+def served_api(linkvault_server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=linkvault_server.base_url, timeout=30) as client:
+        yield client
+
+
+def _post_app(
+    client: httpx.Client, project: Project, content: Any, content_type: str = "application/json"
+) -> httpx.Response:
+    """A raw body posted to create an app configuration, as sent."""
+    headers = {**project.headers, "Content-Type": content_type}
+    return client.post("/v1/app-configurations", content=content, headers=headers)
+
+
+def assert_problem(response: httpx.Response, status: int, code: str | None) -> dict:
+    """An RFC 9457 problem of ``status``, with the domain error's ``code`` where the error has one."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"] == "about:blank"
+    assert (problem["status"], problem["title"]) == (status, TITLES[status])
+    assert isinstance(problem["detail"], str) and problem["detail"]
+    assert problem.get("code") == code, problem
+    return problem
 
 
 def test_a_body_that_is_not_utf8_is_a_client_error(api: httpx.Client, project: Project):
-    response = api.post(
-        "/v1/app-configurations",
-        content=b'{"app_name": "\xff\xfe"}',
-        headers={**project.headers, "Content-Type": "application/json"},
-    )
+    response = _post_app(api, project, b'{"app_name": "\xff\xfe"}')
 
-    assert response.status_code == 400
-    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response, 400, "invalid_request")
 
 
 def test_invalid_json_is_a_client_error(api: httpx.Client, project: Project):
-    response = api.post(
-        "/v1/app-configurations",
-        content=b"{not json",
-        headers={**project.headers, "Content-Type": "application/json"},
-    )
+    response = _post_app(api, project, b"{not json")
 
     assert response.status_code == 400
+    assert_problem(response, 400, "invalid_request")
 
 
 def test_a_body_over_the_limit_is_refused(api: httpx.Client, project: Project):
-    response = api.post(
-        "/v1/app-configurations",
-        content=b'{"app_name": "' + b"a" * 2_000_000 + b'"}',
-        headers={**project.headers, "Content-Type": "application/json"},
-    )
+    response = _post_app(api, project, b'{"app_name": "' + b"a" * 2_000_000 + b'"}')
 
     assert response.status_code == 413
     assert response.json()["code"] == "body_too_large"
+    assert_problem(response, 413, "body_too_large")
 
 
-def test_a_chunked_body_is_refused_unread(api: httpx.Client, project: Project):
+def test_a_chunked_body_is_refused_unread(served_api: httpx.Client, project: Project):
     """Bodies must come with a Content-Length, so their size is known before they are read."""
 
     def chunks():
@@ -49,25 +96,19 @@ def test_a_chunked_body_is_refused_unread(api: httpx.Client, project: Project):
             yield b"a" * 65_536
         yield b'"}'
 
-    response = api.post(
-        "/v1/app-configurations",
-        content=chunks(),
-        headers={**project.headers, "Content-Type": "application/json"},
-    )
+    response = _post_app(served_api, project, chunks())
 
     assert response.status_code == 400
     assert response.json()["detail"] == "RequestBody is required"
+    assert reason_of(response) == "invalid_request"
 
 
 def test_a_body_of_another_media_type_is_refused(api: httpx.Client, project: Project):
-    response = api.post(
-        "/v1/app-configurations",
-        content=b"app_name=x",
-        headers={**project.headers, "Content-Type": "text/plain"},
-    )
+    response = _post_app(api, project, b"app_name=x", content_type="text/plain")
 
     assert response.status_code == 415
     assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response, 415, None)  # Connexion's own refusal: no domain error, so no code
 
 
 def test_an_unknown_path_is_a_problem(api: httpx.Client):
@@ -75,6 +116,7 @@ def test_an_unknown_path_is_a_problem(api: httpx.Client):
 
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response, 404, None)  # routing's own 404: no domain error, so no code
 
 
 @pytest.mark.parametrize(
@@ -86,6 +128,8 @@ def test_authentication_failures_look_the_same(api: httpx.Client, headers: dict[
 
     assert response.status_code == 401
     assert response.json()["detail"] == "a valid API key is required"
+    assert_problem(response, 401, "unauthorized")
+    assert response.headers["www-authenticate"] == "Bearer"
 
 
 def test_the_key_is_accepted_as_either_header_in_any_case(api: httpx.Client, project: Project):
@@ -100,14 +144,11 @@ def test_the_key_is_accepted_as_either_header_in_any_case(api: httpx.Client, pro
 def test_deeply_nested_json_is_a_client_error(api: httpx.Client, project: Project):
     deep = b"[" * 200_000 + b"]" * 200_000
 
-    response = api.post(
-        "/v1/app-configurations",
-        content=deep,
-        headers={**project.headers, "Content-Type": "application/json"},
-    )
+    response = _post_app(api, project, deep)
 
     assert response.status_code == 400
     assert response.json()["detail"] == "the request body is nested too deeply"
+    assert_problem(response, 400, "invalid_request")
 
 
 @pytest.mark.parametrize(
@@ -143,10 +184,12 @@ def test_nul_characters_are_a_client_error_on_every_database(
     assert api.get("/v1/app-configurations", headers=project.headers).json() == []
 
 
-def test_a_refused_long_value_is_not_repeated_back(api: httpx.Client, project: Project, linkvault_server):
+def test_a_refused_long_value_is_not_repeated_back(
+    served_api: httpx.Client, project: Project, linkvault_server
+):
     secret = "s3cr3t-" + "x" * 5000
 
-    response = api.post(
+    response = served_api.post(
         "/v1/app-configurations",
         json={
             "app_name": "long",
@@ -159,6 +202,7 @@ def test_a_refused_long_value_is_not_repeated_back(api: httpx.Client, project: P
     )
 
     assert response.status_code == 400
+    assert response.json()["code"] == "invalid_request"
     assert "s3cr3t" not in response.text
     assert "a value of 5007 characters" in response.json()["detail"]
     assert "s3cr3t" not in linkvault_server.log_text()
@@ -179,3 +223,165 @@ def test_a_nul_in_a_query_parameter_is_reported_at_that_parameter(api: httpx.Cli
     assert listed.status_code == 400
     assert listed.json()["code"] == "invalid_request"
     assert "linked_account_owner_id" in listed.json()["detail"]
+
+
+def test_domain_errors_are_problems_with_their_code(api: httpx.Client, project: Project):
+    created = api.post(
+        "/v1/app-configurations",
+        json={"app_name": "dup", "client_id": "c", **ENDPOINTS},
+        headers=project.headers,
+    )
+    assert created.status_code == 201, created.text
+
+    assert_problem(api.get("/v1/app-configurations/nope", headers=project.headers), 404, "not_found")
+    assert_problem(api.get(f"/v1/linked-accounts/{uuid.uuid4()}", headers=project.headers), 404, "not_found")
+    assert_problem(
+        api.post(
+            "/v1/app-configurations",
+            json={"app_name": "dup", "client_id": "c", **ENDPOINTS},
+            headers=project.headers,
+        ),
+        409,
+        "conflict",
+    )
+    assert_problem(
+        api.post("/v1/app-configurations", json={"app_name": "x", "client_id": "c"}, headers=project.headers),
+        400,
+        "invalid_input",
+    )
+    assert_problem(
+        api.post(
+            "/v1/app-configurations",
+            json={"app_name": "x", "client_id": "c", "issuer": "http://127.0.0.1:9"},
+            headers=project.headers,
+        ),
+        502,
+        "provider_error",
+    )
+    assert_problem(
+        api.get("/v1/linked-accounts", params={"limit": 0}, headers=project.headers), 400, "invalid_request"
+    )
+    assert_problem(
+        api.get("/v1/linked-accounts/oauth2/callback", params={"state": "s", "code": "c"}),
+        400,
+        "invalid_state",
+    )
+
+
+def test_validation_errors_of_the_aci_start_and_langsmith_are_http_validation_errors(
+    api: httpx.Client, project: Project
+):
+    app = {
+        "app_name": "shapes",
+        "client_id": "c",
+        "allowed_redirect_urls": ["https://app.example/linked"],
+        **ENDPOINTS,
+    }
+    assert api.post("/v1/app-configurations", json=app, headers=project.headers).status_code == 201
+    start = "/v1/linked-accounts/oauth2"
+    answers = {
+        ("query", "app_name"): api.get(
+            start, params={"linked_account_owner_id": "u"}, headers=project.headers
+        ),
+        ("query", "linked_account_owner_id"): api.get(
+            start, params={"app_name": "shapes", "linked_account_owner_id": ""}, headers=project.headers
+        ),
+        ("query", "after_oauth2_link_redirect_url"): api.get(
+            start,
+            params={
+                "app_name": "shapes",
+                "linked_account_owner_id": "u",
+                "after_oauth2_link_redirect_url": "https://evil.example",
+            },
+            headers=project.headers,
+        ),
+        ("body", "code"): api.post("/v2/auth/callback/shapes", json={"state": "x"}, headers=project.headers),
+        ("body",): api.post(
+            "/v2/auth/callback/shapes",
+            content=b"{not json",
+            headers={**project.headers, "Content-Type": "application/json"},
+        ),
+    }
+
+    for location, response in answers.items():
+        assert response.status_code == 422, (location, response.text)
+        assert response.headers["content-type"] == "application/json"
+        [detail] = response.json()["detail"]
+        assert set(detail) == {"loc", "msg", "type"}
+        assert tuple(detail["loc"]) == location, detail
+        assert reason_of(response) == "validation_error"
+
+
+def test_quiva_errors_are_error_objects(api: httpx.Client, project: Project):
+    callback = "/hub/integrations/oauth-callback"
+    a_state = "A" * 43
+
+    answers = {
+        "unauthorized": api.get(callback, params={"code": "c", "state": a_state}),
+        "invalid_state": api.get(callback, params={"code": "c", "state": a_state}, headers=project.headers),
+        "a repeated parameter": api.get(f"{callback}?code=a&code=b&state={a_state}", headers=project.headers),
+        "a missing code": api.get(callback, params={"state": a_state}, headers=project.headers),
+    }
+
+    for reason, response in answers.items():
+        assert response.headers["content-type"] == "application/json"
+        assert list(response.json()) == ["error"], (reason, response.text)
+    assert answers["unauthorized"].status_code == 401
+    assert answers["unauthorized"].json() == {"error": "unauthorized"}
+    assert (answers["invalid_state"].status_code, answers["invalid_state"].json()) == (
+        400,
+        {"error": "invalid_state"},
+    )
+    assert answers["a repeated parameter"].status_code == 400
+    assert answers["a missing code"].status_code == 400
+
+
+def _spec_paths() -> dict[str, set[str]]:
+    """Each path of the spec with a concrete value for its parameters, and the methods it allows."""
+    spec = yaml.safe_load(SPEC_PATH.read_text())
+    paths = {}
+    for template, item in spec["paths"].items():
+        methods = {method.upper() for method in item if method in HTTP_METHODS}
+        if "GET" in methods:
+            methods.add("HEAD")
+        path = template.replace("{projectId}", str(uuid.uuid4())).replace(
+            "{linked_account_id}", str(uuid.uuid4())
+        )
+        paths[path.replace("{app_name}", "some-app").replace("{provider_id}", "some-app")] = methods
+    return paths
+
+
+@pytest.mark.parametrize(("path", "methods"), _spec_paths().items(), ids=_spec_paths().keys())
+def test_a_method_the_path_lacks_is_405_with_every_method_of_the_path(
+    api: httpx.Client, project: Project, path: str, methods: set[str]
+):
+    refused = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"} - methods
+    assert refused
+
+    for method in sorted(refused):
+        response = api.request(method, path, headers=project.headers, json={})
+
+        problem = assert_problem(response, 405, None)  # Starlette's own refusal: no domain error
+        assert response.headers["allow"] == ", ".join(sorted(methods)), method
+        assert problem["status"] == 405
+
+
+@pytest.fixture(scope="module")
+def small_limit(migrated: Settings) -> Iterator[InProcess]:
+    with in_process(migrated.model_copy(update={"max_body_bytes": 1_000})) as app:
+        yield app
+
+
+@pytest.mark.parametrize("path", ["/v1/app-configurations", "/v2/auth/callback/any"])
+def test_the_body_limit_counts_every_byte(small_limit: InProcess, project: Project, path: str):
+    headers = {**project.headers, "Content-Type": "application/json"}
+
+    def body(size: int) -> bytes:
+        document = b'{"app_name": "x", "code": "'
+        return document + b"a" * (size - len(document) - 2) + b'"}'
+
+    at_the_limit = small_limit.http.post(path, content=body(1_000), headers=headers)
+    over_it = small_limit.http.post(path, content=body(1_001), headers=headers)
+
+    assert at_the_limit.status_code not in (413, 500), at_the_limit.text
+    assert_problem(over_it, 413, "body_too_large")

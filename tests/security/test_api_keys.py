@@ -14,8 +14,6 @@ import asyncio
 import base64
 import json
 import secrets
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -25,19 +23,14 @@ import pytest
 from linkvault.engine import api_keys
 from linkvault.engine.services import open_services
 from linkvault.settings import Settings
+from support.cli import run_linkvault
+from support.faces import reason_of
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
 from support.projects import Project
 from support.secrets_scan import project_rows
 from support.server import RunningServer
 
 QUIVA_CALLBACK = "/hub/integrations/oauth-callback"
-
-
-def _linkvault(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "linkvault", *args],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
 
 
 def _revoked_key(settings: Settings, project_id: str) -> str:
@@ -104,7 +97,7 @@ def _pending_link(api: httpx.Client, app) -> dict[str, str]:
 def test_a_revoked_key_stops_working_at_once_on_every_auth_form(
     api: httpx.Client, linkvault_server: RunningServer, project: Project, make_app, migrated: Settings
 ):
-    created = _linkvault(linkvault_server.env, "api-keys", "create", project.id, "--json")
+    created = run_linkvault("api-keys", "create", project.id, "--json", env=linkvault_server.env)
     assert created.returncode == 0, created.stderr
     second = json.loads(created.stdout)
     key = second["api_key"]
@@ -127,7 +120,7 @@ def test_a_revoked_key_stops_working_at_once_on_every_auth_form(
     callback = query_of(consent(app, started.json()["url"]))
     rows_before = project_rows(migrated, project.id)
 
-    revoked = _linkvault(linkvault_server.env, "api-keys", "revoke", second["id"])
+    revoked = run_linkvault("api-keys", "revoke", second["id"], env=linkvault_server.env)
 
     assert revoked.returncode == 0, revoked.stderr
     operations = _operations(project, app.app_name, callback)
@@ -135,11 +128,12 @@ def test_a_revoked_key_stops_working_at_once_on_every_auth_form(
         for name, (method, path, kwargs) in operations.items():
             response = api.request(method, path, headers=headers, **kwargs)
             assert response.status_code == 401, (form, name, response.text)
+            assert reason_of(response) == "unauthorized", (form, name)
     assert app.provider.token_requests(app.client.client_id) == 0
     assert api.get(f"/v1/app-configurations/{app.app_name}", headers=project.headers).json() == app_before
     assert project_rows(migrated, project.id) == rows_before
     # Revoking again finds no active key; the project's other key still works and finishes the link.
-    again = _linkvault(linkvault_server.env, "api-keys", "revoke", second["id"])
+    again = run_linkvault("api-keys", "revoke", second["id"], env=linkvault_server.env)
     assert again.returncode == 1
     assert "no such active API key" in again.stderr
     finished = api.get(QUIVA_CALLBACK, params=callback, headers=project.headers)
@@ -189,6 +183,7 @@ def test_authentication_failures_are_indistinguishable(
 
     reference = answers["no key"]
     assert reference.status_code == 401
+    assert reason_of(reference) == "unauthorized"
     assert reference.headers["www-authenticate"] == "Bearer"
     for name, answer in answers.items():
         assert answer.status_code == 401, (name, answer.text)
@@ -220,6 +215,7 @@ def test_a_key_of_another_project_on_a_peaka_path_is_not_found(
     for other in (unknown, not_an_id):
         assert (other.status_code, other.content) == (404, foreign.content)
     assert bad_key_existing.status_code == bad_key_unknown.status_code == 401
+    assert reason_of(bad_key_existing) == "unauthorized"
     assert bad_key_existing.content == bad_key_unknown.content
     assert _without_date(bad_key_existing) == _without_date(bad_key_unknown)
     assert app.provider.token_requests(app.client.client_id) == 0

@@ -5,27 +5,14 @@ linked for anyone.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 import httpx
 import pytest
 
-from support.faces import FACES, deliver
+from support.faces import FACES, deliver, deliver_with_state
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
+from support.pkce import s256
 from support.projects import Project
 from support.witness import linked_accounts
-
-
-def _s256(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
-
-
-def _consent_as(app, authorization_url: str, login: str) -> str:
-    """The user ``login`` consents at the provider; each user's code is for their own provider account."""
-    redirect = app.provider.authorize(authorization_url, login=login)
-    assert redirect.startswith(app.redirect_uri + "?"), redirect
-    return redirect
 
 
 def _owners(api: httpx.Client, project: Project) -> list[str]:
@@ -41,10 +28,10 @@ def test_a_stolen_code_injected_into_another_owners_flow_is_refused(
     app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
     attackers_url = start_link(api, app, owner="attacker")
     victims_url = start_link(api, app, owner="victim")
-    victims_redirect = query_of(_consent_as(app, victims_url, "victim"))
-    injected = {**victims_redirect, "state": query_of(attackers_url)["state"]}
+    victims_redirect = query_of(consent(app, victims_url, login="victim"))
+    attackers_state = query_of(attackers_url)["state"]
 
-    answer = deliver(api, face, app_name=app.app_name, project=project, params=injected)
+    answer = deliver_with_state(api, face, app, params=victims_redirect, state=attackers_state)
 
     assert (answer.status, answer.reason) == (400, "invalid_grant"), answer.text
     assert "access_token" not in answer.text
@@ -52,8 +39,8 @@ def test_a_stolen_code_injected_into_another_owners_flow_is_refused(
     # challenge the victim's code was issued for.
     form = app.provider.last_token_request(app.client.client_id)["form"]
     assert form["code"] == victims_redirect["code"]
-    assert _s256(form["code_verifier"]) == query_of(attackers_url)["code_challenge"]
-    assert _s256(form["code_verifier"]) != query_of(victims_url)["code_challenge"]
+    assert s256(form["code_verifier"]) == query_of(attackers_url)["code_challenge"]
+    assert s256(form["code_verifier"]) != query_of(victims_url)["code_challenge"]
     assert app.provider.token_requests(app.client.client_id) == 1
     assert _owners(api, project) == []
     # The victim's own flow is untouched and links the victim alone.
@@ -69,15 +56,9 @@ def test_the_attackers_own_code_injected_into_a_victims_flow_is_refused(
     provider account under the victim's owner id."""
     app = make_app(project)
     victims_state = query_of(start_link(api, app, owner="victim"))["state"]
-    attackers_redirect = query_of(_consent_as(app, start_link(api, app, owner="attacker"), "mallory"))
+    attackers_redirect = query_of(consent(app, start_link(api, app, owner="attacker"), login="mallory"))
 
-    answer = deliver(
-        api,
-        "aci",
-        app_name=app.app_name,
-        project=project,
-        params={**attackers_redirect, "state": victims_state},
-    )
+    answer = deliver_with_state(api, "aci", app, params=attackers_redirect, state=victims_state)
 
     assert (answer.status, answer.reason) == (400, "invalid_grant"), answer.text
     assert app.provider.token_requests(app.client.client_id) == 1
@@ -92,13 +73,7 @@ def test_a_code_issued_to_another_client_is_refused(api: httpx.Client, project: 
     seconds_state = query_of(start_link(api, second, owner="victim"))["state"]
     firsts_redirect = query_of(consent(first, start_link(api, first, owner="victim")))
 
-    answer = deliver(
-        api,
-        "aci",
-        app_name=second.app_name,
-        project=project,
-        params={**firsts_redirect, "state": seconds_state},
-    )
+    answer = deliver_with_state(api, "aci", second, params=firsts_redirect, state=seconds_state)
 
     assert (answer.status, answer.reason) == (400, "invalid_grant"), answer.text
     assert first.provider.token_requests(first.client.client_id) == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,11 +20,12 @@ from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher
 from linkvault.store.encrypted_columns import ENCRYPTED_COLUMNS
 from linkvault.store.migrate import upgrade
+from support.cli import run_linkvault
 from support.databases import fresh_database
 from support.flows import consent, start_link
 from support.oidc import OidcProvider
 from support.projects import create_project
-from support.server import RunningServer, linkvault_env, start_server
+from support.server import RunningServer, ServerFactory, linkvault_env
 
 KEY_A, KEY_B, KEY_C = (Fernet.generate_key().decode() for _ in range(3))
 
@@ -64,15 +64,7 @@ def _stored_secrets(database_url: str) -> list[str]:
 
 
 def _cli(*args: str, database_url: str, keys: str) -> subprocess.CompletedProcess[str]:
-    env = linkvault_env(database_url=database_url, encryption_keys=keys)
-    return subprocess.run(
-        [sys.executable, "-m", "linkvault", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_linkvault(*args, env=linkvault_env(database_url=database_url, encryption_keys=keys))
 
 
 class _Linker:
@@ -80,6 +72,7 @@ class _Linker:
 
     def __init__(self, provider: OidcProvider, database_url: str) -> None:
         self.provider = provider
+        self.database_url = database_url
         self.project = create_project(Settings(database_url=database_url, encryption_keys=KEY_A))
         self.callback = "http://127.0.0.1:9/frontend/callback"
         self.client = provider.register_client(redirect_uris=[self.callback])
@@ -99,6 +92,15 @@ class _Linker:
         )
         assert response.status_code == 201, response.text
 
+    def first_link(self, servers: ServerFactory, owner: str) -> httpx.Response:
+        """Configure the app and link ``owner`` on a server of the first key, stopped afterwards."""
+        server = servers.start("a", database_url=self.database_url, encryption_keys=KEY_A)
+        try:
+            self.configure(server)
+            return self.link(server, owner)
+        finally:
+            server.stop()
+
     def link(self, server: RunningServer, owner: str) -> httpx.Response:
         app = SimpleNamespace(
             app_name="rotating", project=self.project, provider=self.provider, redirect_uri=self.callback
@@ -112,22 +114,17 @@ class _Linker:
             )
 
 
-def test_keys_rotate_without_downtime(own_database: str, oidc_provider: OidcProvider, tmp_path: Path):
+def test_keys_rotate_without_downtime(
+    own_database: str, oidc_provider: OidcProvider, server_factory: ServerFactory
+):
     linker = _Linker(oidc_provider, own_database)
-    old = start_server(database_url=own_database, encryption_keys=KEY_A, log_path=tmp_path / "a.log")
-    try:
-        linker.configure(old)
-        response = linker.link(old, "before-rotation")
-        assert response.status_code == 200, response.text
-    finally:
-        old.stop()
+    response = linker.first_link(server_factory, "before-rotation")
+    assert response.status_code == 200, response.text
     before = _stored_secrets(own_database)
     assert before and all(Cipher([KEY_A]).decrypt(value) for value in before)
 
     # Step 1: servers learn the new key first in line; they write under it and still read the old.
-    both = start_server(
-        database_url=own_database, encryption_keys=f"{KEY_B},{KEY_A}", log_path=tmp_path / "ba.log"
-    )
+    both = server_factory.start("ba", database_url=own_database, encryption_keys=f"{KEY_B},{KEY_A}")
     try:
         assert linker.link(both, "during-rotation").status_code == 200
         # Step 2: rotate while that server keeps serving.
@@ -145,7 +142,7 @@ def test_keys_rotate_without_downtime(own_database: str, oidc_provider: OidcProv
     assert all(only_new.decrypt(value) for value in after)
     with pytest.raises(DecryptionError):
         Cipher([KEY_A]).decrypt(after[0])
-    new_only = start_server(database_url=own_database, encryption_keys=KEY_B, log_path=tmp_path / "b.log")
+    new_only = server_factory.start("b", database_url=own_database, encryption_keys=KEY_B)
     try:
         # The stored client secret opens with the new key: the token request authenticates.
         assert linker.link(new_only, "with-new-key-only").status_code == 200
@@ -154,15 +151,10 @@ def test_keys_rotate_without_downtime(own_database: str, oidc_provider: OidcProv
 
 
 def test_a_wrong_key_fails_closed_and_changes_nothing(
-    own_database: str, oidc_provider: OidcProvider, tmp_path: Path
+    own_database: str, oidc_provider: OidcProvider, server_factory: ServerFactory
 ):
     linker = _Linker(oidc_provider, own_database)
-    server = start_server(database_url=own_database, encryption_keys=KEY_A, log_path=tmp_path / "a.log")
-    try:
-        linker.configure(server)
-        assert linker.link(server, "owner").status_code == 200
-    finally:
-        server.stop()
+    assert linker.first_link(server_factory, "owner").status_code == 200
     before = _stored_secrets(own_database)
 
     rotate = _cli("keys", "rotate", database_url=own_database, keys=KEY_C)
@@ -189,10 +181,7 @@ def test_a_server_database_needs_a_key(tmp_path: Path):
     )
     del env["LINKVAULT_ENCRYPTION_KEYS"]
 
-    result = subprocess.run(
-        [sys.executable, "-m", "linkvault", "serve", "--port", "1"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    result = run_linkvault("serve", "--port", "1", env=env, cwd=tmp_path, timeout=60)
 
     assert result.returncode == 1
     assert "LINKVAULT_ENCRYPTION_KEYS is required" in result.stderr

@@ -36,7 +36,7 @@ from support.secrets_scan import (
     select_all,
     sha256_hex,
 )
-from support.server import RunningServer, start_server
+from support.server import RunningServer, ServerFactory
 
 FACES = ("aci", "langsmith", "peaka", "quiva")
 ACI_CALLBACK = "/v1/linked-accounts/oauth2/callback"
@@ -304,17 +304,9 @@ def _learn_tokens(run: Run, settings: Settings, encryption_key: str) -> None:
 
 @pytest.fixture(scope="module")
 def run(
-    migrated: Settings,
-    encryption_key: str,
-    oidc_provider: OidcProvider,
-    tmp_path_factory: pytest.TempPathFactory,
+    migrated: Settings, encryption_key: str, oidc_provider: OidcProvider, session_servers: ServerFactory
 ) -> Iterator[Run]:
-    server = start_server(
-        database_url=migrated.database_url,
-        encryption_keys=encryption_key,
-        log_path=tmp_path_factory.mktemp("leakage") / "linkvault.log",
-        log_level="debug",
-    )
+    server = session_servers.start("leakage", log_level="debug")
     try:
         project = create_project(migrated, name="leakage")
         with httpx.Client(base_url=server.base_url, timeout=30) as http:

@@ -4,28 +4,17 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from support.faces import callback_path, deliver
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
+from support.pkce import S256_CHALLENGE, VERIFIER, s256
 from support.projects import Project
 from support.server import RunningServer
 from support.witness import database_text
-
-# RFC 7636 §4.1: 43 to 128 unreserved characters.
-_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
-# BASE64URL(SHA-256(...)) without padding is 43 characters.
-_S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-def _s256(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
 
 
 def test_every_authorization_url_asks_for_a_code_with_a_fresh_s256_challenge(
@@ -38,13 +27,10 @@ def test_every_authorization_url_asks_for_a_code_with_a_fresh_s256_challenge(
     challenges = []
     for url in urls:
         assert url.startswith(app.provider.authorization_endpoint + "?"), url
-        pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True)
-        names = [name for name, _ in pairs]
-        assert len(names) == len(set(names)), f"a repeated parameter in {url}"
-        query = dict(pairs)
+        query = query_of(url)  # each parameter exactly once
         assert query["response_type"] == "code"
         assert query["code_challenge_method"] == "S256"
-        assert _S256_CHALLENGE.fullmatch(query["code_challenge"])
+        assert S256_CHALLENGE.fullmatch(query["code_challenge"])
         assert query["redirect_uri"] == app.redirect_uri
         assert query["client_id"] == app.client.client_id
         # Nothing that belongs in the back channel: no verifier, no secret, no implicit-grant response.
@@ -91,8 +77,8 @@ def test_the_token_request_carries_the_verifier_of_the_challenge_and_the_exact_r
     assert form["redirect_uri"] == authorization["redirect_uri"] == app.redirect_uri
     assert app.body["redirect_uri"] == app.redirect_uri
     verifier = form["code_verifier"]
-    assert _VERIFIER.fullmatch(verifier)
-    assert _s256(verifier) == authorization["code_challenge"]
+    assert VERIFIER.fullmatch(verifier)
+    assert s256(verifier) == authorization["code_challenge"]
     # The verifier travels in the token request only: not in any URL, answer, log or stored row.
     assert verifier not in authorization_url and verifier not in redirect
     assert verifier not in answer.text and verifier not in str(answer.response.headers)
@@ -166,7 +152,7 @@ def test_callback_parameters_cannot_change_the_token_request(api: httpx.Client, 
         "token_url": "https://evil.example/token",
     }
 
-    response = api.get(callback_path(redirect) + "&" + urlencode(smuggled))
+    response = api.get(callback_path(redirect, smuggled))
 
     assert response.status_code == 200, response.text
     form = app.provider.last_token_request(app.client.client_id)["form"]

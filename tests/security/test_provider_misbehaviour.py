@@ -5,8 +5,6 @@ markup relayed, and an account that already exists keeps its credentials and its
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import secrets
 import time
@@ -19,8 +17,9 @@ import pytest
 
 from support.faces import deliver
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
+from support.pkce import s256
 from support.projects import Project
-from support.server import RunningServer, start_server
+from support.server import RunningServer, ServerFactory
 from support.tls import CertificateAuthority, serve_metadata
 from support.witness import linked_accounts
 
@@ -139,10 +138,6 @@ def test_a_slow_token_endpoint_times_out_and_its_late_answer_is_ignored(api: htt
     linked.assert_unchanged()
 
 
-def _s256(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-
-
 def test_a_code_already_redeemed_by_someone_else_is_refused(api: httpx.Client, linked: Linked):
     """Someone who intercepted the authorization request redeems the code first, with their own PKCE
     verifier, then lets the redirect reach linkvault."""
@@ -150,7 +145,7 @@ def test_a_code_already_redeemed_by_someone_else_is_refused(api: httpx.Client, l
     authorization_url = start_link(api, app, owner=OWNER)
     verifier = secrets.token_urlsafe(48)
     parts = urlsplit(authorization_url)
-    hijacked_query = {**query_of(authorization_url), "code_challenge": _s256(verifier)}
+    hijacked_query = {**query_of(authorization_url), "code_challenge": s256(verifier)}
     hijacked_url = urlunsplit(parts._replace(query=urlencode(hijacked_query)))
     params = query_of(consent(app, hijacked_url))
     redeemed = httpx.post(
@@ -223,15 +218,10 @@ def test_ca(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
 
 
 @pytest.fixture(scope="module")
-def trusting_server(
-    migrated, encryption_key: str, test_ca: CertificateAuthority, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningServer]:
+def trusting_server(session_servers: ServerFactory, test_ca: CertificateAuthority) -> Iterator[RunningServer]:
     """A second linkvault process that trusts the test CA (and only it) through SSL_CERT_FILE."""
-    server = start_server(
-        database_url=migrated.database_url,
-        encryption_keys=encryption_key,
-        log_path=tmp_path_factory.mktemp("trusting") / "linkvault.log",
-        extra_env={"SSL_CERT_FILE": str(test_ca.cert_file), "SSL_CERT_DIR": ""},
+    server = session_servers.start(
+        "trusting", extra_env={"SSL_CERT_FILE": str(test_ca.cert_file), "SSL_CERT_DIR": ""}
     )
     yield server
     server.stop()
@@ -324,7 +314,7 @@ def test_no_secret_reaches_the_log_of_a_failed_exchange(
 
     answer = deliver(api, "aci", app_name=app.app_name, project=app.project, params=params)
 
-    assert answer.status == 502
+    assert (answer.status, answer.reason) == (502, "provider_error"), answer.text
     log = linkvault_server.log_text()
     for secret in (params["code"], params["state"], app.client.client_secret):
         assert secret not in log

@@ -12,19 +12,19 @@ import hashlib
 import re
 import secrets
 import threading
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import httpx
 import pytest
 
+from linkvault.settings import Settings
 from support.faces import AUTHENTICATED_FACES, FACES, callback_path, deliver
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
+from support.inprocess import in_process
 from support.oidc import OidcProvider
 from support.projects import Project
-from support.server import RunningServer, start_server
+from support.server import RunningServer
 from support.witness import database_text, linked_accounts
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
@@ -157,29 +157,18 @@ def test_a_state_is_used_up_whatever_the_outcome(
     assert linked_accounts(api, project) == []
 
 
-@pytest.fixture(scope="module")
-def short_lived_server(
-    migrated, encryption_key: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningServer]:
-    server = start_server(
-        database_url=migrated.database_url,
-        encryption_keys=encryption_key,
-        log_path=tmp_path_factory.mktemp("short-lived") / "linkvault.log",
-        extra_env={"LINKVAULT_STATE_TTL_SECONDS": "3"},
-    )
-    yield server
-    server.stop()
-
-
 def test_an_expired_state_is_refused_by_every_face(
-    short_lived_server: RunningServer, project: Project, oidc_provider: OidcProvider
+    migrated: Settings, project: Project, oidc_provider: OidcProvider
 ):
+    """Run in-process on a clock the test moves, rather than sleeping through a real TTL."""
     client = oidc_provider.register_client(redirect_uris=[FRONTEND_CALLBACK])
     app = SimpleNamespace(
         app_name="expiring", project=project, provider=oidc_provider, client=client,
         redirect_uri=FRONTEND_CALLBACK,
     )  # fmt: skip
-    with httpx.Client(base_url=short_lived_server.base_url, timeout=30) as api:
+    ttl = migrated.state_ttl_seconds
+    with in_process(migrated) as linkvault:
+        api = linkvault.http
         created = api.post(
             "/v1/app-configurations",
             json={
@@ -193,14 +182,15 @@ def test_an_expired_state_is_refused_by_every_face(
             headers=project.headers,
         )
         assert created.status_code == 201, created.text
-        # Each face gets its own link; one more is finished in time, to show the setup works.
+        # Each face gets its own link; one more is finished a second before its expiry, to show the
+        # setup works and the state lives its whole TTL.
         started = {face: start_link(api, app, owner=face) for face in FACES}
-        expiry = time.monotonic() + 3
         pending = {face: query_of(consent(app, url)) for face, url in started.items()}
         in_time = query_of(consent(app, start_link(api, app, owner="in-time")))
+        linkvault.clock.advance(ttl - 1)
         assert deliver(api, "aci", app_name=app.app_name, project=project, params=in_time).status == 200
 
-        time.sleep(max(0.0, expiry + 0.3 - time.monotonic()))
+        linkvault.clock.advance(1)
         answers = {
             face: deliver(api, face, app_name=app.app_name, project=project, params=params)
             for face, params in pending.items()
@@ -296,6 +286,7 @@ def test_peaka_refuses_a_callback_posted_to_another_projects_path(
     )
 
     assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
     assert app.provider.token_requests(app.client.client_id) == 0
     _finishes(api, "peaka", app, genuine)
 

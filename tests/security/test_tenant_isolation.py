@@ -35,7 +35,7 @@ def _link(api: httpx.Client, app, owner: str) -> dict:
         params={"app_name": app.app_name, "linked_account_owner_id": owner},
         headers=app.project.headers,
     )
-    (account,) = listed.json()["items"]
+    (account,) = listed.json()
     return account
 
 
@@ -122,12 +122,14 @@ def test_another_project_can_neither_finish_nor_use_up_a_state(
         assert refused.status_code == 400, refused.text
         assert refused.json()["code"] == "invalid_state"
     assert langsmith_as_a.status_code == 401
+    assert langsmith_as_a.json()["code"] == "unauthorized"
     assert peaka_a.status_code == 404
+    assert peaka_a.json()["code"] == "not_found"
     _same_answer(peaka_a, peaka_unknown)
     assert (quiva.status_code, quiva.json()) == (400, {"error": "invalid_state"})
     assert app.provider.token_requests(app.client.client_id) == 0
     assert app.provider.token_requests(twin.client.client_id) == 0
-    assert api.get("/v1/linked-accounts", headers=b).json()["items"] == []
+    assert api.get("/v1/linked-accounts", headers=b).json() == []
     assert project_rows(migrated, project.id)["unused link_states"] == 1
     # The state was not used up: A finishes its own link.
     own = api.get(QUIVA_CALLBACK, params=query, headers=project.headers)
@@ -145,7 +147,9 @@ def test_another_project_cannot_see_or_delete_a_linked_account(
     second = _link(api, app, "a-only-owner")
     # B links an account with the same app name and owner id as A's first one.
     own = _link(api, twin, "shared-owner")
-    a_page = api.get("/v1/linked-accounts", params={"limit": 1}, headers=project.headers).json()
+    a_cursor = query_of(
+        api.get("/v1/linked-accounts", params={"limit": 1}, headers=project.headers).links["next"]["url"]
+    )["cursor"]
     b = other_project.headers
 
     for account in (first, second):
@@ -154,21 +158,22 @@ def test_another_project_cannot_see_or_delete_a_linked_account(
         _same_answer(api.get(path, headers=b), api.get(missing, headers=b))
         _same_answer(api.delete(path, headers=b), api.delete(missing, headers=b))
         assert api.get(path, headers=b).status_code == 404
+        assert api.get(path, headers=b).json()["code"] == "not_found"
     for params in [
         {},
         {"app_name": app.app_name},
         {"linked_account_owner_id": "shared-owner"},
         {"app_name": app.app_name, "linked_account_owner_id": "shared-owner"},
         {"linked_account_owner_id": "a-only-owner"},
-        {"cursor": a_page["next_cursor"]},
-        {"cursor": a_page["next_cursor"], "app_name": app.app_name},
+        {"cursor": a_cursor},
+        {"cursor": a_cursor, "app_name": app.app_name},
     ]:
         listed = api.get("/v1/linked-accounts", params=params, headers=b)
         assert listed.status_code == 200, (params, listed.text)
-        assert {item["id"] for item in listed.json()["items"]} <= {own["id"]}, params
-    assert [item["id"] for item in api.get("/v1/linked-accounts", headers=b).json()["items"]] == [own["id"]]
+        assert {item["id"] for item in listed.json()} <= {own["id"]}, params
+    assert [item["id"] for item in api.get("/v1/linked-accounts", headers=b).json()] == [own["id"]]
     # A's accounts are all there and unchanged.
     for account in (first, second):
         assert api.get(f"/v1/linked-accounts/{account['id']}", headers=project.headers).json() == account
-    listed = api.get("/v1/linked-accounts", headers=project.headers).json()["items"]
+    listed = api.get("/v1/linked-accounts", headers=project.headers).json()
     assert [item["id"] for item in listed] == [first["id"], second["id"]]

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from support.projects import Project
 
-__all__ = ["AUTHENTICATED_FACES", "FACES", "Answer", "callback_path", "deliver"]
+__all__ = [
+    "AUTHENTICATED_FACES",
+    "FACES",
+    "Answer",
+    "callback_path",
+    "deliver",
+    "deliver_with_state",
+    "reason_of",
+]
 
 FACES = ("aci", "langsmith", "peaka", "quiva")
 # The faces that know the caller's project, and so refuse a state of another project without using it up.
@@ -39,10 +48,12 @@ class Answer:
         return self.response.text
 
 
-def callback_path(redirect: str) -> str:
-    """The provider's redirect to linkvault's own callback, as a path for the ``api`` client."""
+def callback_path(redirect: str, extra: Mapping[str, str] | None = None) -> str:
+    """The provider's redirect to linkvault's own callback, as a path for the ``api`` client, with the
+    ``extra`` parameters someone appended to it."""
     parts = urlsplit(redirect)
-    return f"{parts.path}?{parts.query}"
+    appended = "&" + urlencode(extra) if extra else ""
+    return f"{parts.path}?{parts.query}{appended}"
 
 
 def deliver(
@@ -73,10 +84,21 @@ def deliver(
             )
         case _:
             raise ValueError(f"unknown face {face!r}")
-    return Answer(status=response.status_code, reason=_reason(response), response=response)
+    return Answer(status=response.status_code, reason=reason_of(response), response=response)
 
 
-def _reason(response: httpx.Response) -> str | None:
+def deliver_with_state(
+    api: httpx.Client, face: str, app: Any, *, params: Mapping[str, str], state: str
+) -> Answer:
+    """An authorization response of one flow (``params``: its code, iss, ...) delivered to ``app``'s
+    callback with the ``state`` of another flow: a code injection or a mix-up attempt."""
+    return deliver(api, face, app_name=app.app_name, project=app.project, params={**params, "state": state})
+
+
+def reason_of(response: httpx.Response) -> str | None:
+    """Why an answer is an error, in whatever shape the operation gives its errors: the problem's
+    ``code``, the ``error`` of ``{"error": ...}``, or ``validation_error`` for a 422
+    ``HTTPValidationError``; None for a success or an error without a code."""
     if response.is_success or response.is_redirect:
         return None
     content_type = response.headers.get("content-type", "")

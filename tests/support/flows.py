@@ -23,11 +23,15 @@ def start_link(api: httpx.Client, app: Any, owner: str = "owner-1", **params: st
 
 
 def query_of(url: str) -> dict[str, str]:
-    return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+    """The query parameters of a URL, each exactly once (blank ones included)."""
+    parsed = parse_qs(urlsplit(url).query, keep_blank_values=True)
+    assert all(len(values) == 1 for values in parsed.values()), url
+    return {name: values[0] for name, values in parsed.items()}
 
 
-def consent(app: Any, authorization_url: str, *, allow: bool = True) -> str:
-    """The user logs in and consents at the provider; returns the redirect back to the app."""
-    redirect = app.provider.authorize(authorization_url, consent=allow)
+def consent(app: Any, authorization_url: str, *, allow: bool = True, login: str = "alice") -> str:
+    """The user ``login`` logs in and consents at the provider (each user's code is for their own
+    provider account); returns the redirect back to the app."""
+    redirect = app.provider.authorize(authorization_url, consent=allow, login=login)
     assert redirect.startswith(app.redirect_uri + "?"), redirect
     return redirect
