@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from linkvault.settings import Settings
 from support.faces import callback_path
 from support.flows import consent, start_link
 from support.projects import Project
-from support.server import RunningServer, start_server
+from support.server import RunningServer, ServerFactory
 
 HTTP_TIMEOUT_SECONDS = 3
 # linkvault.engine.refresh.lease_seconds: the HTTP timeout plus five seconds.
@@ -26,27 +23,14 @@ LEASE_SECONDS = HTTP_TIMEOUT_SECONDS + 5
 
 
 @pytest.fixture
-def replicas(
-    migrated: Settings, encryption_key: str, tmp_path: Path, linkvault_server: RunningServer
-) -> Iterator[list[RunningServer]]:
-    # As behind a load balancer, every replica has the one public URL (here the shared test server's,
-    # which the apps registered as their redirect URI at the provider).
+def replicas(server_factory: ServerFactory, linkvault_server: RunningServer) -> list[RunningServer]:
+    """Two replicas on the test database. As behind a load balancer, both have the one public URL (here
+    the shared test server's, which the apps registered as their redirect URI at the provider)."""
     environment = {
         "LINKVAULT_HTTP_TIMEOUT_SECONDS": str(HTTP_TIMEOUT_SECONDS),
         "LINKVAULT_PUBLIC_URL": linkvault_server.base_url,
     }
-    servers = [
-        start_server(
-            database_url=migrated.database_url,
-            encryption_keys=encryption_key,
-            log_path=tmp_path / f"replica-{number}.log",
-            extra_env=environment,
-        )
-        for number in range(2)
-    ]
-    yield servers
-    for server in servers:
-        server.stop()
+    return [server_factory.start(f"replica-{number}", extra_env=environment) for number in range(2)]
 
 
 def _credentials(server: RunningServer, project: Project, account_id: str) -> httpx.Response:
