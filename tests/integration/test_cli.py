@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
 from support.cli import run_linkvault
+from support.databases import fresh_database
 from support.server import RunningServer, ServerFactory, linkvault_env, outer_env
 
 
@@ -78,3 +81,14 @@ def test_commands_other_than_serve_and_upgrade_leave_a_stale_schema_alone(tmp_pa
     upgraded = run_linkvault("db", "upgrade", env=env, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
     assert run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0
+
+
+def test_replicas_starting_together_migrate_one_after_the_other(tmp_path: Path, encryption_key: str):
+    with fresh_database(os.environ.get("LINKVAULT_TEST_DATABASE_URL"), tmp_path) as database_url:
+        env = linkvault_env(database_url=database_url, encryption_keys=encryption_key)
+        with ThreadPoolExecutor(3) as pool:
+            upgrades = list(pool.map(lambda _: run_linkvault("db", "upgrade", env=env), range(3)))
+
+        assert [upgrade.returncode for upgrade in upgrades] == [0, 0, 0], [u.stderr for u in upgrades]
+        created = run_linkvault("projects", "create", "after-upgrade", env=env)
+        assert created.returncode == 0, created.stderr

@@ -10,7 +10,6 @@ they were.
 from __future__ import annotations
 
 import json
-import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -127,7 +126,9 @@ BODY_OPERATIONS = {
     "langsmith": ("POST", f"/v2/auth/callback/{APP}", 422),
     "peaka": ("POST", "/connections/{project}/oauth2", 400),
 }
-A_STATE = secrets.token_urlsafe(32)  # well-formed, never issued
+# Well-formed and never issued (issued states are 256 random bits); fixed, so that every pytest-xdist
+# worker collects the same test ids.
+A_STATE = "never-issued-state-" + "0" * 24
 NEW_APP = {
     "app_name": "robust-new",
     "client_id": "c",

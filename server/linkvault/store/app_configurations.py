@@ -6,11 +6,11 @@ import uuid
 from typing import Any
 
 from sqlalchemy import delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from linkvault.errors import Conflict
+from linkvault.store.database import flush_or_conflict
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 from linkvault.store.types import utc_now
 
@@ -31,10 +31,7 @@ async def add_app_configuration(session: AsyncSession, *, app: AppConfiguration)
     if await get_app_configuration(session, project_id=app.project_id, app_name=app.app_name):
         raise Conflict("an app configuration with this app_name exists")
     session.add(app)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise Conflict("an app configuration with this app_name exists") from exc
+    await flush_or_conflict(session, conflict="an app configuration with this app_name exists")
     return app
 
 

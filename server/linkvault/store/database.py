@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from linkvault.errors import InvalidInput
+from linkvault.errors import Conflict, InvalidInput
 from linkvault.text import is_valid_text
 
-__all__ = ["create_engine", "create_sessionmaker", "sqlite_path"]
+__all__ = ["create_engine", "create_sessionmaker", "flush_or_conflict", "sqlite_path"]
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -57,3 +58,12 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def flush_or_conflict(session: AsyncSession, *, conflict: str) -> None:
+    """Flush ``session``; a unique constraint the flush breaks (a concurrent insert that won the race)
+    becomes Conflict(``conflict``), the domain's word for it."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(conflict) from exc

@@ -6,11 +6,10 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import or_, tuple_, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from linkvault.errors import Conflict
+from linkvault.store.database import flush_or_conflict
 from linkvault.store.models import LinkedAccount
 from linkvault.store.types import utc_now
 
@@ -62,10 +61,7 @@ async def save_linked_account(session: AsyncSession, *, account: LinkedAccount) 
     """Insert or update ``account``. Raises Conflict when a concurrent insert of the same
     (project, app, owner) won the race to the unique constraint."""
     session.add(account)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise Conflict("the linked account was created concurrently") from exc
+    await flush_or_conflict(session, conflict="the linked account was created concurrently")
     return account
 
 

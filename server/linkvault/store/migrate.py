@@ -27,9 +27,10 @@ _MIGRATION_LOCK_KEY = 0x6C766D6967726174
 async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
     """Apply every migration up to ``revision`` in one transaction.
 
-    On PostgreSQL the transaction first takes an advisory lock, so replicas starting together
-    migrate one after the other (the later ones find nothing left to do). SQLite's write lock
-    already serialises them."""
+    Replicas starting together migrate one after the other (the later ones find nothing left to do):
+    on PostgreSQL the transaction first takes an advisory lock; on SQLite it begins with the write
+    lock (``BEGIN IMMEDIATE``), since Python's sqlite3 would otherwise run the DDL outside any
+    transaction and two processes could both create the first tables."""
 
     def _upgrade(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
@@ -37,6 +38,8 @@ async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
     async with db_engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        elif connection.dialect.name == "sqlite":
+            await connection.exec_driver_sql("BEGIN IMMEDIATE")
         await connection.run_sync(_upgrade)
 
 

@@ -40,6 +40,7 @@ def test_parameters_are_known_with_their_location() -> None:
         "app_name": "query",
         "linked_account_owner_id": "query",
         "after_oauth2_link_redirect_url": "query",
+        "allow_account_switch": "query",
     }
     assert operation_rules()["get_linked_account"].parameters == {"linked_account_id": "path"}
 

@@ -103,8 +103,16 @@ async def test_rfc_8414_metadata_is_used_when_present() -> None:
         authorization_endpoint="https://as.example/tenant/authorize",
         token_endpoint="https://as.example/tenant/token",
         revocation_endpoint="https://as.example/tenant/revoke",
+        jwks_uri=None,
         authorization_response_iss_parameter_supported=False,
     )
+
+
+@pytest.mark.anyio
+async def test_the_jwks_uri_is_read_for_id_token_validation() -> None:
+    provider = _Provider({RFC8414_URL: (200, _metadata(jwks_uri="https://as.example/tenant/jwks"))})
+
+    assert (await _discover(provider)).jwks_uri == "https://as.example/tenant/jwks"
 
 
 @pytest.mark.anyio

@@ -57,7 +57,9 @@ def test_rotate_with_no_matching_key_fails() -> None:
 
 
 @pytest.mark.parametrize(
-    "ciphertext", ["", "not a token", Fernet(Fernet.generate_key()).encrypt(b"x").decode()]
+    "ciphertext",
+    ["", "not a token", Fernet(Fernet.generate_key()).encrypt(b"x").decode()],
+    ids=["empty", "garbage", "another-key"],  # fixed ids: every pytest-xdist worker collects the same
 )
 def test_a_wrong_key_or_damaged_ciphertext_is_a_decryption_error(ciphertext: str) -> None:
     with pytest.raises(DecryptionError):
