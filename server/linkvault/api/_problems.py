@@ -48,6 +48,14 @@ _TITLES = {
     502: "Bad Gateway",
     504: "Gateway Timeout",
 }
+# Codes of the refusals the framework answers itself (routing, methods, media types), so that every
+# problem carries a code.
+_FRAMEWORK_CODES = {
+    400: "invalid_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    415: "unsupported_media_type",
+}
 # Connexion's validation messages quote the value they refuse; a long one (a pasted secret, a huge
 # string) is not repeated back or into logs of the answer.
 _LONG_QUOTED_VALUE = re.compile(r"'[^']{65,}'")
@@ -78,9 +86,9 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
     if isinstance(exc, BadRequestProblem):
         return 400, "invalid_request", _LONG_QUOTED_VALUE.sub(_elide, str(exc.detail))
     if isinstance(exc, ProblemException):
-        return exc.status, None, str(exc.detail or exc.title or "")
+        return exc.status, _FRAMEWORK_CODES.get(exc.status), str(exc.detail or exc.title or "")
     if isinstance(exc, HTTPException):
-        return exc.status_code, None, str(exc.detail)
+        return exc.status_code, _FRAMEWORK_CODES.get(exc.status_code), str(exc.detail)
     if isinstance(exc, BodyTooLarge):
         return 413, "body_too_large", "the request body is too large"
     if isinstance(exc, UnicodeDecodeError):
