@@ -1,0 +1,167 @@
+"""Races a refresh can lose, driven in-process against the test database with a scripted token endpoint:
+while this refresh waits for the provider, another process writes newer credentials."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from linkvault.engine import projects
+from linkvault.engine.refresh import get_credentials
+from linkvault.engine.services import Services, open_services
+from linkvault.errors import NeedsReauth
+from linkvault.settings import Settings
+from linkvault.store import linked_accounts as account_store
+from linkvault.store.models import AppConfiguration, LinkedAccount
+
+pytestmark = pytest.mark.anyio
+
+TOKEN_URL = "http://127.0.0.1:9/token"
+Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def services(migrated: Settings) -> AsyncIterator[Services]:
+    opened = open_services(migrated)
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
+
+
+async def _account(services: Services) -> LinkedAccount:
+    """A linked account of a project of its own, whose token is due, holding refresh token ``rt-1``."""
+    created = await projects.create_project(services, name="races")
+    now = services.clock()
+    async with services.sessions.begin() as session:
+        app = AppConfiguration(
+            project_id=created.project_id,
+            app_name="races",
+            client_id="client",
+            authorize_url="http://127.0.0.1:9/authorize",
+            token_url=TOKEN_URL,
+            token_endpoint_auth_method="client_secret_post",
+        )
+        session.add(app)
+        await session.flush()
+        account = LinkedAccount(
+            project_id=created.project_id,
+            app_configuration_id=app.id,
+            app_name="races",
+            linked_account_owner_id="owner",
+            access_token_encrypted=services.cipher.encrypt("at-1"),
+            refresh_token_encrypted=services.cipher.encrypt("rt-1"),
+            token_type="Bearer",
+            expires_at=now,
+            token_issued_at=now - timedelta(hours=1),
+            sequence=1,
+        )
+        session.add(account)
+        await session.flush()
+    return account
+
+
+def _with_provider(services: Services, handler: Handler) -> Services:
+    return dataclasses.replace(services, http=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+
+
+async def _write_newer_credentials(services: Services, account: LinkedAccount) -> None:
+    """What another replica's refresh stores meanwhile: sequence 2, with a rotated refresh token."""
+    async with services.sessions.begin() as session:
+        stored = await account_store.store_refreshed_credentials(
+            session,
+            linked_account_id=account.id,
+            expected_sequence=1,
+            access_token_encrypted=services.cipher.encrypt("at-2"),
+            refresh_token_encrypted=services.cipher.encrypt("rt-2"),
+            token_type="Bearer",
+            scope=None,
+            expires_at=services.clock() + timedelta(hours=1),
+            now=services.clock(),
+        )
+    assert stored is not None
+
+
+async def test_invalid_grant_after_another_refresh_stored_newer_credentials_is_a_lost_race(
+    services: Services,
+) -> None:
+    account = await _account(services)
+
+    async def provider(request: httpx.Request) -> httpx.Response:
+        # The other replica used rt-1 first and rotated it: ours is now refused.
+        await _write_newer_credentials(services, account)
+        return httpx.Response(400, json={"error": "invalid_grant"})
+
+    racing = _with_provider(services, provider)
+    try:
+        credentials = await get_credentials(
+            racing, project_id=account.project_id, linked_account_id=account.id
+        )
+    finally:
+        await racing.http.aclose()
+
+    assert (credentials.access_token, credentials.sequence) == ("at-2", 2)
+    async with services.sessions() as session:
+        stored = await account_store.get_linked_account(
+            session, project_id=account.project_id, linked_account_id=account.id
+        )
+    assert stored is not None
+    assert stored.credential_status == "active"
+    assert stored.refresh_lease_id is None
+
+
+async def test_a_refresh_whose_answer_arrives_after_a_newer_write_does_not_overwrite_it(
+    services: Services,
+) -> None:
+    account = await _account(services)
+
+    async def provider(request: httpx.Request) -> httpx.Response:
+        await _write_newer_credentials(services, account)
+        body = {
+            "access_token": "at-late",
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "refresh_token": "rt-late",
+        }
+        return httpx.Response(200, content=json.dumps(body), headers={"Content-Type": "application/json"})
+
+    racing = _with_provider(services, provider)
+    try:
+        credentials = await get_credentials(
+            racing, project_id=account.project_id, linked_account_id=account.id
+        )
+    finally:
+        await racing.http.aclose()
+
+    assert (credentials.access_token, credentials.sequence) == ("at-2", 2)
+
+
+async def test_invalid_grant_on_the_current_refresh_token_needs_reauth(services: Services) -> None:
+    account = await _account(services)
+    sent: list[str] = []
+
+    async def provider(request: httpx.Request) -> httpx.Response:
+        sent.append(request.content.decode())
+        return httpx.Response(400, json={"error": "invalid_grant"})
+
+    dead = _with_provider(services, provider)
+    try:
+        with pytest.raises(NeedsReauth):
+            await get_credentials(dead, project_id=account.project_id, linked_account_id=account.id)
+        with pytest.raises(NeedsReauth):
+            await get_credentials(dead, project_id=account.project_id, linked_account_id=account.id)
+    finally:
+        await dead.http.aclose()
+
+    assert len(sent) == 1  # a dead grant is not asked again
+    assert "refresh_token=rt-1" in sent[0]
