@@ -20,7 +20,13 @@ from linkvault.api._spec import SPEC_PATH, operation_rules
 from linkvault.api._validation import VALIDATORS
 from linkvault.engine import housekeeping
 from linkvault.engine.services import Services, open_services
-from linkvault.middleware import BodyLimit, CallbackHeaders, MethodNotAllowed, RequestScope
+from linkvault.middleware import (
+    BodyLimit,
+    CallbackHeaders,
+    MethodNotAllowed,
+    RequestScope,
+    RequireContentType,
+)
 from linkvault.settings import Settings
 
 __all__ = ["SPEC_PATH", "SpecResolver", "create_app"]
@@ -71,5 +77,6 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     app.add_middleware(CallbackHeaders, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)
     app.add_middleware(MethodNotAllowed, MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(RequireContentType, MiddlewarePosition.BEFORE_VALIDATION)
     asgi_app: ASGIApp = app
     return asgi_app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from connexion.exceptions import UnsupportedMediaTypeProblem
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -12,7 +13,7 @@ from linkvault.api._representations import CALLBACK_HEADERS
 from linkvault.api._spec import operation_rules, resources
 from linkvault.engine.services import Services
 
-__all__ = ["BodyLimit", "CallbackHeaders", "MethodNotAllowed", "RequestScope"]
+__all__ = ["BodyLimit", "CallbackHeaders", "MethodNotAllowed", "RequestScope", "RequireContentType"]
 
 
 class RequestScope:
@@ -100,6 +101,26 @@ class CallbackHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class RequireContentType:
+    """A request to an operation that takes a body must say what it sends (``Content-Type``); 415
+    otherwise. Connexion would guess JSON for validation but hand the handler the raw bytes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.rules = operation_rules()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            routing = scope.get("extensions", {}).get("connexion_routing", {})
+            rules = self.rules.get(routing.get("operation_id") or "")
+            if rules is not None and rules.takes_body:
+                if not any(name == b"content-type" for name, _ in scope.get("headers", [])):
+                    raise UnsupportedMediaTypeProblem(
+                        detail="the request body must be sent as application/json"
+                    )
+        await self.app(scope, receive, send)
 
 
 class MethodNotAllowed:

@@ -348,6 +348,8 @@ def test_a_relink_that_signs_in_another_user_is_refused_unless_the_switch_is_all
     assert account["provider_subject"] == "alice"
     assert refused.status_code == 400
     assert refused.json()["code"] == "account_mismatch"
+    # The tokens issued for the wrong user are thrown away, and revoked so that no grant is left live.
+    assert app.provider.revocation_requests(app.client.client_id) == 1
     shown = api.get(f"/v1/linked-accounts/{account['id']}", headers=project.headers).json()
     assert shown["provider_subject"] == "alice"
     assert _credentials(api, project, account["id"]).json() == before
@@ -377,5 +379,6 @@ def test_an_id_token_from_another_client_is_refused(api: httpx.Client, project: 
 
     assert refused.status_code == 400
     assert refused.json()["code"] == "invalid_id_token"
+    assert victim.provider.revocation_requests(victim.client.client_id) == 1
     listed = api.get("/v1/linked-accounts", params={"app_name": victim.app_name}, headers=project.headers)
     assert listed.json() == []

@@ -3,6 +3,7 @@ while this refresh waits for the provider, another process writes newer credenti
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,7 +15,7 @@ import pytest
 from linkvault.engine import projects
 from linkvault.engine.refresh import get_credentials
 from linkvault.engine.services import Services, open_services
-from linkvault.errors import NeedsReauth
+from linkvault.errors import AccountDisabled, NeedsReauth, ProviderUnavailable
 from linkvault.settings import Settings
 from linkvault.store import linked_accounts as account_store
 from linkvault.store.models import AppConfiguration, LinkedAccount
@@ -165,3 +166,75 @@ async def test_invalid_grant_on_the_current_refresh_token_needs_reauth(services:
 
     assert len(sent) == 1  # a dead grant is not asked again
     assert "refresh_token=rt-1" in sent[0]
+
+
+async def test_an_account_disabled_while_the_provider_answers_gets_nothing_but_keeps_the_new_tokens(
+    services: Services,
+) -> None:
+    account = await _account(services)
+
+    async def provider(request: httpx.Request) -> httpx.Response:
+        async with services.sessions.begin() as session:
+            current = await account_store.get_linked_account(
+                session, project_id=account.project_id, linked_account_id=account.id
+            )
+            assert current is not None
+            await account_store.set_enabled(session, account=current, enabled=False)
+        body = {"access_token": "at-2", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-2"}
+        return httpx.Response(200, json=body)
+
+    racing = _with_provider(services, provider)
+    try:
+        with pytest.raises(AccountDisabled):
+            await get_credentials(racing, project_id=account.project_id, linked_account_id=account.id)
+    finally:
+        await racing.http.aclose()
+
+    async with services.sessions() as session:
+        stored = await account_store.get_linked_account(
+            session, project_id=account.project_id, linked_account_id=account.id
+        )
+    assert stored is not None
+    assert (stored.enabled, stored.sequence) == (False, 2)
+    # The rotated refresh token is kept: enabling the account again needs no new link.
+    assert services.cipher.decrypt(stored.refresh_token_encrypted or "") == "rt-2"
+
+
+async def test_waiters_fail_with_the_holder_instead_of_asking_the_provider_again(services: Services) -> None:
+    account = await _account(services)
+    asked: list[httpx.Request] = []
+
+    async def provider(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(503)
+
+    # Another replica holds the lease, and is at the provider.
+    now = services.clock()
+    async with services.sessions.begin() as session:
+        held = await account_store.acquire_refresh_lease(
+            session,
+            linked_account_id=account.id,
+            lease_id="other-replica",
+            now=now,
+            until=now + timedelta(minutes=1),
+        )
+    assert held is not None
+    waiting = _with_provider(services, provider)
+    try:
+        waiter = asyncio.create_task(
+            get_credentials(waiting, project_id=account.project_id, linked_account_id=account.id)
+        )
+        await asyncio.sleep(0.2)
+        assert not waiter.done()
+        # The other replica's refresh failed: it gives the lease back without new credentials.
+        async with services.sessions.begin() as session:
+            await account_store.release_refresh_lease(
+                session, linked_account_id=account.id, lease_id="other-replica"
+            )
+
+        with pytest.raises(ProviderUnavailable):
+            await asyncio.wait_for(waiter, timeout=10)
+    finally:
+        await waiting.http.aclose()
+
+    assert asked == []

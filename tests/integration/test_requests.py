@@ -111,6 +111,27 @@ def test_a_body_of_another_media_type_is_refused(api: httpx.Client, project: Pro
     assert_problem(response, 415, "unsupported_media_type")
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/v1/app-configurations"),
+        ("PATCH", "/v1/app-configurations/some-app"),
+        ("PATCH", f"/v1/linked-accounts/{uuid.UUID(int=3)}"),
+        ("POST", "/v2/auth/callback/some-app"),
+        ("POST", "/connections/{project}/oauth2"),
+    ],
+)
+def test_a_json_body_without_a_content_type_is_refused(api: httpx.Client, project: Project, method, path):
+    request = api.build_request(
+        method, path.replace("{project}", project.id), content=b'{"enabled": false}', headers=project.headers
+    )
+    assert "content-type" not in request.headers
+
+    response = api.send(request)
+
+    assert_problem(response, 415, "unsupported_media_type")
+
+
 def test_an_unknown_path_is_a_problem(api: httpx.Client):
     response = api.get("/v1/nothing-here")
 

@@ -116,7 +116,10 @@ def _rules(request: ConnexionRequest) -> OperationRules:
 
 def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     status, code, detail = _status_code_and_reason(exc)
-    if status >= 500:
+    if isinstance(exc, errors.ProviderError):
+        # The provider failed, not linkvault: one line, no traceback (the detail holds no secret).
+        logger.warning("%s %s: %s", request.method, request.url.path, detail)
+    elif status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     rules = _rules(request)
     headers: dict[str, str] = {}

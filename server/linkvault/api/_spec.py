@@ -40,11 +40,13 @@ class OperationRules:
     ``errors``: ``problem`` (RFC 9457), ``http-validation-error`` (request validation errors are 422
     ``HTTPValidationError``, the seeds' FastAPI shape) or ``error-object`` (``{"error": ...}``).
     ``parameters``: each parameter's name mapped to where it sits (``query``, ``path``, ``header``).
+    ``takes_body``: the operation has a request body.
     """
 
     callback: bool = False
     errors: ErrorShape = "problem"
     parameters: dict[str, str] = field(default_factory=dict)
+    takes_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def operation_rules() -> dict[str, OperationRules]:
                 callback=operation.get("x-linkvault-callback") is True,
                 errors=errors,
                 parameters={parameter["name"]: parameter["in"] for parameter in parameters},
+                takes_body="requestBody" in operation,
             )
     return rules
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Literal
 
 from linkvault.engine import revocation
-from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
 from linkvault.errors import InvalidInput, NotFound
 from linkvault.store import app_configurations as app_store
@@ -131,13 +130,11 @@ async def delete_linked_account(
     outcome: revocation.RevocationOutcome = "unsupported"
     if app is not None:
         refresh_token = account.refresh_token_encrypted
-        outcome = await revocation.revoke(
-            services.http,
-            revocation_url=app.revocation_url,
-            client=client_credentials(services, app),
-            token=services.cipher.decrypt(refresh_token or account.access_token_encrypted),
-            token_type_hint="refresh_token" if refresh_token else "access_token",
-            timeout_seconds=services.settings.http_timeout_seconds,
+        outcome = await revocation.revoke_grant(
+            services,
+            app,
+            access_token=services.cipher.decrypt(account.access_token_encrypted),
+            refresh_token=services.cipher.decrypt(refresh_token) if refresh_token else None,
         )
     async with services.sessions.begin() as session:
         current = await store.get_linked_account(

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 
-from linkvault.engine import id_tokens, pkce, tokens
+from linkvault.engine import id_tokens, pkce, revocation, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
@@ -183,9 +183,31 @@ async def finish_link(
         redirect_uri=link.redirect_uri,
         code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
     )
-    subject = None
-    if token_set.id_token is not None and app.issuer is not None and app.jwks_uri is not None:
-        subject = await id_tokens.verify_id_token(
+    try:
+        subject = await _subject(services, app, link, token_set)
+        account = await _save_account(services, link, token_set, subject)
+    except (InvalidIdToken, AccountMismatch):
+        # The tokens are thrown away: revoke them (RFC 7009), so no live grant is left behind.
+        await revocation.revoke_grant(
+            services, app, access_token=token_set.access_token, refresh_token=token_set.refresh_token
+        )
+        raise
+    return FinishedLink(
+        account=account,
+        token_set=token_set,
+        redirect_uri=link.redirect_uri,
+        after_redirect_url=link.after_redirect_url,
+    )
+
+
+async def _subject(
+    services: Services, app: AppConfiguration, link: LinkState, token_set: tokens.TokenSet
+) -> str | None:
+    """The provider's subject from a valid ID token, None where the app does not validate them.
+    Raises InvalidIdToken."""
+    if token_set.id_token is not None and _validates_id_tokens(app):
+        assert app.issuer is not None and app.jwks_uri is not None
+        return await id_tokens.verify_id_token(
             services.http,
             id_token=token_set.id_token,
             issuer=app.issuer,
@@ -194,16 +216,10 @@ async def finish_link(
             nonce_hash=link.nonce_hash,
             now=services.clock(),
         )
-    elif link.nonce_hash is not None:
+    if link.nonce_hash is not None:
         # A nonce was sent with "openid": the provider owes an ID token (OIDC Core §3.1.3.3).
         raise InvalidIdToken("the token response carries no ID token")
-    account = await _save_account(services, link, token_set, subject)
-    return FinishedLink(
-        account=account,
-        token_set=token_set,
-        redirect_uri=link.redirect_uri,
-        after_redirect_url=link.after_redirect_url,
-    )
+    return None
 
 
 def _check_issuer(link: LinkState, iss: str | None) -> None:

@@ -4,9 +4,11 @@ Single flight, across replicas: before asking the provider, a refresh takes the 
 lease, a column pair written by one conditional ``UPDATE`` (``store.linked_accounts.acquire_refresh_lease``),
 so on SQLite and PostgreSQL alike exactly one process holds it and no database connection or lock
 is held while the provider answers. Requests that find the lease taken wait for the account's
-``sequence`` to move and answer the credentials the holder stored. A holder that dies (SIGKILL) keeps
-the lease only until ``lease_seconds`` (the HTTP timeout plus five seconds) has passed; then the
-next request takes it. Within one process, concurrent callers share one task.
+``sequence`` to move and answer the credentials the holder stored; when the holder gives the lease
+back without new credentials (the provider failed it), they fail too (502) rather than ask the
+provider again. A holder that dies (SIGKILL) keeps the lease only until ``lease_seconds`` (the HTTP
+timeout plus five seconds) has passed; then the next request takes it. Within one process,
+concurrent callers share one task.
 
 Outcomes (RFC 6749 §5.2): a new token set is stored in one statement guarded by the ``sequence`` the
 refresh started from, keeping the old refresh token when the provider sends none. ``invalid_grant``
@@ -143,6 +145,11 @@ async def _refresh(services: Services, seen: LinkedAccount, *, force: bool) -> C
         current = await _read(services, project_id=seen.project_id, linked_account_id=seen.id)
         if current.sequence != seen.sequence:
             return _credentials(services, current)
+        if current.refresh_lease_id is None and current.refresh_token_encrypted is not None:
+            # Given back without new credentials: that refresh failed at the provider. Its caller
+            # got the reason; asking the provider again at once would only double the load on it.
+            raise ProviderUnavailable("the refresh of this account failed; try again later")
+        # A lease that ran out (its holder died) is taken over by the next acquire.
         if asyncio.get_running_loop().time() > deadline:
             raise ProviderTimeout("another refresh of this account did not finish in time")
     try:
@@ -209,6 +216,9 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
         )
     if stored is None:
         return _credentials(services, await _read_any(services, account))
+    # Disabled while the provider answered: what it issued is kept (a rotated refresh token must not
+    # be lost) but not handed out.
+    _check_usable(stored)
     return _credentials(services, stored)
 
 

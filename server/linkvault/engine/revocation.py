@@ -10,10 +10,13 @@ import httpx
 from authlib.common.urls import url_encode
 
 from linkvault.engine import http
+from linkvault.engine.app_configurations import client_credentials
+from linkvault.engine.services import Services
 from linkvault.engine.tokens import ClientCredentials, client_authentication
 from linkvault.errors import ProviderError
+from linkvault.store.models import AppConfiguration
 
-__all__ = ["RevocationOutcome", "revoke"]
+__all__ = ["RevocationOutcome", "revoke", "revoke_grant"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +51,18 @@ async def revoke(
         logger.warning("revocation at %s answered HTTP %d", revocation_url, response.status_code)
         return "failed"
     return "revoked"
+
+
+async def revoke_grant(
+    services: Services, app: AppConfiguration, *, access_token: str, refresh_token: str | None
+) -> RevocationOutcome:
+    """Revoke a grant at the app's provider: its refresh token, which ends the whole grant at most
+    providers, else its access token (RFC 7009 §2.1), within ``LINKVAULT_HTTP_TIMEOUT_SECONDS``."""
+    return await revoke(
+        services.http,
+        revocation_url=app.revocation_url,
+        client=client_credentials(services, app),
+        token=refresh_token or access_token,
+        token_type_hint="refresh_token" if refresh_token else "access_token",
+        timeout_seconds=services.settings.http_timeout_seconds,
+    )
