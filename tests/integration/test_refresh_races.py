@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from linkvault.engine import projects
-from linkvault.engine.refresh import get_credentials
+from linkvault.engine.refresh import Credentials, get_credentials
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import AccountDisabled, NeedsReauth, ProviderUnavailable
 from linkvault.settings import Settings
@@ -72,8 +72,22 @@ async def _account(services: Services) -> LinkedAccount:
     return account
 
 
-def _with_provider(services: Services, handler: Handler) -> Services:
-    return dataclasses.replace(services, http=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+async def _credentials_with(services: Services, account: LinkedAccount, provider: Handler) -> Credentials:
+    """The account's credentials, asked of the engine while ``provider`` plays the token endpoint."""
+    scripted = dataclasses.replace(services, http=httpx.AsyncClient(transport=httpx.MockTransport(provider)))
+    try:
+        return await get_credentials(scripted, project_id=account.project_id, linked_account_id=account.id)
+    finally:
+        await scripted.http.aclose()
+
+
+async def _stored(services: Services, account: LinkedAccount) -> LinkedAccount:
+    async with services.sessions() as session:
+        stored = await account_store.get_linked_account(
+            session, project_id=account.project_id, linked_account_id=account.id
+        )
+    assert stored is not None
+    return stored
 
 
 async def _write_newer_credentials(services: Services, account: LinkedAccount) -> None:
@@ -103,20 +117,10 @@ async def test_invalid_grant_after_another_refresh_stored_newer_credentials_is_a
         await _write_newer_credentials(services, account)
         return httpx.Response(400, json={"error": "invalid_grant"})
 
-    racing = _with_provider(services, provider)
-    try:
-        credentials = await get_credentials(
-            racing, project_id=account.project_id, linked_account_id=account.id
-        )
-    finally:
-        await racing.http.aclose()
+    credentials = await _credentials_with(services, account, provider)
 
     assert (credentials.access_token, credentials.sequence) == ("at-2", 2)
-    async with services.sessions() as session:
-        stored = await account_store.get_linked_account(
-            session, project_id=account.project_id, linked_account_id=account.id
-        )
-    assert stored is not None
+    stored = await _stored(services, account)
     assert stored.credential_status == "active"
     assert stored.refresh_lease_id is None
 
@@ -136,13 +140,7 @@ async def test_a_refresh_whose_answer_arrives_after_a_newer_write_does_not_overw
         }
         return httpx.Response(200, content=json.dumps(body), headers={"Content-Type": "application/json"})
 
-    racing = _with_provider(services, provider)
-    try:
-        credentials = await get_credentials(
-            racing, project_id=account.project_id, linked_account_id=account.id
-        )
-    finally:
-        await racing.http.aclose()
+    credentials = await _credentials_with(services, account, provider)
 
     assert (credentials.access_token, credentials.sequence) == ("at-2", 2)
 
@@ -155,14 +153,10 @@ async def test_invalid_grant_on_the_current_refresh_token_needs_reauth(services:
         sent.append(request.content.decode())
         return httpx.Response(400, json={"error": "invalid_grant"})
 
-    dead = _with_provider(services, provider)
-    try:
-        with pytest.raises(NeedsReauth):
-            await get_credentials(dead, project_id=account.project_id, linked_account_id=account.id)
-        with pytest.raises(NeedsReauth):
-            await get_credentials(dead, project_id=account.project_id, linked_account_id=account.id)
-    finally:
-        await dead.http.aclose()
+    with pytest.raises(NeedsReauth):
+        await _credentials_with(services, account, provider)
+    with pytest.raises(NeedsReauth):
+        await _credentials_with(services, account, provider)
 
     assert len(sent) == 1  # a dead grant is not asked again
     assert "refresh_token=rt-1" in sent[0]
@@ -183,18 +177,10 @@ async def test_an_account_disabled_while_the_provider_answers_gets_nothing_but_k
         body = {"access_token": "at-2", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-2"}
         return httpx.Response(200, json=body)
 
-    racing = _with_provider(services, provider)
-    try:
-        with pytest.raises(AccountDisabled):
-            await get_credentials(racing, project_id=account.project_id, linked_account_id=account.id)
-    finally:
-        await racing.http.aclose()
+    with pytest.raises(AccountDisabled):
+        await _credentials_with(services, account, provider)
 
-    async with services.sessions() as session:
-        stored = await account_store.get_linked_account(
-            session, project_id=account.project_id, linked_account_id=account.id
-        )
-    assert stored is not None
+    stored = await _stored(services, account)
     assert (stored.enabled, stored.sequence) == (False, 2)
     # The rotated refresh token is kept: enabling the account again needs no new link.
     assert services.cipher.decrypt(stored.refresh_token_encrypted or "") == "rt-2"
@@ -219,22 +205,16 @@ async def test_waiters_fail_with_the_holder_instead_of_asking_the_provider_again
             until=now + timedelta(minutes=1),
         )
     assert held is not None
-    waiting = _with_provider(services, provider)
-    try:
-        waiter = asyncio.create_task(
-            get_credentials(waiting, project_id=account.project_id, linked_account_id=account.id)
+    waiter = asyncio.create_task(_credentials_with(services, account, provider))
+    await asyncio.sleep(0.2)
+    assert not waiter.done()
+    # The other replica's refresh failed: it gives the lease back without new credentials.
+    async with services.sessions.begin() as session:
+        await account_store.release_refresh_lease(
+            session, linked_account_id=account.id, lease_id="other-replica"
         )
-        await asyncio.sleep(0.2)
-        assert not waiter.done()
-        # The other replica's refresh failed: it gives the lease back without new credentials.
-        async with services.sessions.begin() as session:
-            await account_store.release_refresh_lease(
-                session, linked_account_id=account.id, lease_id="other-replica"
-            )
 
-        with pytest.raises(ProviderUnavailable):
-            await asyncio.wait_for(waiter, timeout=10)
-    finally:
-        await waiting.http.aclose()
+    with pytest.raises(ProviderUnavailable):
+        await asyncio.wait_for(waiter, timeout=10)
 
     assert asked == []
