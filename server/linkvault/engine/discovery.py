@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
-
-import httpx
 
 from linkvault.engine import http
 from linkvault.engine.urls import check_endpoint_url
 from linkvault.errors import InvalidInput, ProviderUnavailable
+
+if TYPE_CHECKING:
+    # Only a type here: engine/http.py is the one module that calls httpx.
+    import httpx
 
 __all__ = ["ProviderMetadata", "discover", "metadata_urls"]
 

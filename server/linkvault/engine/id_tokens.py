@@ -11,15 +11,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
-import httpx
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from linkvault.engine import http
 from linkvault.errors import InvalidIdToken, ProviderUnavailable
+
+if TYPE_CHECKING:
+    # Only a type here: engine/http.py is the one module that calls httpx.
+    import httpx
 
 __all__ = ["ALGORITHMS", "NonceHash", "hash_nonce", "new_nonce", "verify_id_token"]
 

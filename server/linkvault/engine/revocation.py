@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import httpx
 from authlib.common.urls import url_encode
 
 from linkvault.engine import http
@@ -15,6 +14,10 @@ from linkvault.engine.services import Services
 from linkvault.engine.tokens import ClientCredentials, client_authentication
 from linkvault.errors import ProviderError
 from linkvault.store.models import AppConfiguration
+
+if TYPE_CHECKING:
+    # Only a type here: engine/http.py is the one module that calls httpx.
+    import httpx
 
 __all__ = ["RevocationOutcome", "revoke", "revoke_grant"]
 

@@ -7,9 +7,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from linkvault.engine.http import new_client
@@ -18,6 +17,10 @@ from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher, load_key_file
 from linkvault.store.database import create_engine, create_sessionmaker, sqlite_path
 from linkvault.store.types import utc_now
+
+if TYPE_CHECKING:
+    # Only a type here: engine/http.py is the one module that calls httpx.
+    import httpx
 
 __all__ = ["Services", "load_cipher", "open_services"]
 

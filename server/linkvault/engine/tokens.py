@@ -5,14 +5,18 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
 from linkvault.engine import http
 from linkvault.errors import ProviderUnavailable, TokenRequestRejected
 from linkvault.text import is_valid_text
+
+if TYPE_CHECKING:
+    # Only a type here: engine/http.py is the one module that calls httpx.
+    import httpx
 
 __all__ = [
     "ClientCredentials",
