@@ -125,3 +125,25 @@ def contract(session: nox.Session) -> None:
     """The Schemathesis suite; set LINKVAULT_CONTRACT_URL and LINKVAULT_CONTRACT_API_KEY to test another server."""
     _install_project(session, "test")
     session.run("pytest", "tests/contract", *session.posargs)
+
+
+_SETTINGS_TABLE = """
+import re, sys
+from pathlib import Path
+from linkvault.settings import settings_table
+
+readme = Path("README.md")
+start, end = "<!-- settings-table:start -->", "<!-- settings-table:end -->"
+text = readme.read_text()
+pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+if not pattern.search(text):
+    sys.exit(f"README.md has no {start} ... {end} markers")
+readme.write_text(pattern.sub(lambda _: start + "\\n" + settings_table() + end, text))
+"""
+
+
+@nox.session
+def settings_table(session: nox.Session) -> None:
+    """Regenerate README.md's table of settings from linkvault.settings.Settings (a unit test compares)."""
+    _install_project(session)
+    session.run("python", "-c", _SETTINGS_TABLE)

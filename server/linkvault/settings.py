@@ -1,35 +1,187 @@
-"""The one place that reads configuration (``LINKVAULT_*`` environment variables)."""
+"""The one place that reads configuration: ``LINKVAULT_*`` environment variables and a ``.env`` file.
+
+Every setting is a field of ``Settings`` with a ``description``; the table of settings in the README is
+generated from those fields (``settings_table``), and a test keeps the two equal.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import difflib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from linkvault.errors import ConfigurationError
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "ENV_FILE",
+    "ENV_PREFIX",
+    "Settings",
+    "effective_settings",
+    "load_settings",
+    "settings_table",
+    "unknown_variables",
+]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///linkvault.db"
+ENV_PREFIX = "LINKVAULT_"
+# Read from the working directory; a variable set in the environment wins over the file.
+ENV_FILE = ".env"
+
+_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
 
 class Settings(BaseSettings):
     """linkvault's configuration; tests build it explicitly instead of through the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="LINKVAULT_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore"
+    )
 
-    database_url: str = DEFAULT_DATABASE_URL
-    # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation). On an SQLite database
-    # a key is generated beside the database file when none is given.
-    encryption_keys: SecretStr | None = None
-    # The externally visible base URL; the default redirect URI is its GET callback.
-    public_url: str = "http://127.0.0.1:8000"
-    state_ttl_seconds: int = Field(default=600, gt=0, le=86_400)
-    http_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
-    max_body_bytes: int = Field(default=1_048_576, gt=0)
-    # An access token expiring within this many seconds is refreshed before it is handed out; the
-    # leeway is capped at half the token's lifetime (see linkvault.engine.refresh.is_due).
-    refresh_leeway_seconds: int = Field(default=300, ge=0, le=86_400)
-    # `linkvault serve` deletes expired and used link states this often, a batch at a time.
-    prune_interval_seconds: float = Field(default=300.0, gt=0, le=86_400)
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLite (`sqlite+aiosqlite:///path.db`) or PostgreSQL "
+        "(`postgresql+asyncpg://user:password@host/db`)",
+    )
+    encryption_keys: SecretStr | None = Field(
+        default=None,
+        description="comma-separated Fernet keys; the first encrypts, all decrypt (rotation). Required "
+        "for PostgreSQL; on an SQLite database a key is generated beside the database file when unset",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="the externally visible base URL; the default redirect URI is its GET callback. "
+        "When unset, `serve` uses `http://<host>:<port>`",
+    )
+    state_ttl_seconds: int = Field(
+        default=600, gt=0, le=86_400, description="how long a started link may take"
+    )
+    http_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="timeout of calls to providers (discovery, token, revocation); a refresh request "
+        "and a revocation are bounded by it as a whole",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        gt=0,
+        description="larger request bodies are refused with 413 (by the operations that take a body; "
+        "the others never read one)",
+    )
+    # The leeway is capped at half the token's lifetime (see linkvault.engine.refresh.is_due).
+    refresh_leeway_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        description="refresh an access token this long before it expires (at most half its lifetime)",
+    )
+    prune_interval_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        le=86_400,
+        description="how often `serve` deletes expired link states, a batch at a time",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL (dialect+driver://...)") from exc
+        driver = _DRIVERS.get(url.get_backend_name())
+        if driver is None or url.get_driver_name() != driver:
+            raise ValueError("must be sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        scheme, _, rest = value.partition("://")
+        if scheme not in ("http", "https") or not rest.strip("/"):
+            raise ValueError("must be an absolute http:// or https:// URL")
+        return value
 
     @property
     def default_redirect_uri(self) -> str:
         return self.public_url.rstrip("/") + "/v1/linked-accounts/oauth2/callback"
+
+
+def _variable(field_name: str) -> str:
+    return ENV_PREFIX + field_name.upper()
+
+
+def load_settings() -> Settings:
+    """The settings of this process (environment, then ``.env``). Raises ConfigurationError naming
+    each invalid variable and the rule it broke (never its value, which may be a secret)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [
+            f"{_variable(str(error['loc'][0])) if error['loc'] else 'settings'}: "
+            + error["msg"].removeprefix("Value error, ")
+            for error in exc.errors()
+        ]
+        raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from exc
+
+
+def unknown_variables(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(ENV_FILE)
+) -> list[str]:
+    """Warnings for ``LINKVAULT_*`` variables (in the environment or ``.env``) that are no setting,
+    each with the nearest setting's name when there is a likely one: a typo must not pass silently."""
+    names = set(os.environ if environ is None else environ)
+    if env_file is not None and env_file.is_file():
+        names |= {name for name in dotenv_values(env_file) if name}
+    known = {_variable(name) for name in Settings.model_fields}
+    warnings = []
+    for name in sorted(names):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in known:
+            continue
+        # Compared without the prefix, which every name shares.
+        guess = difflib.get_close_matches(
+            upper.removeprefix(ENV_PREFIX), [name.upper() for name in Settings.model_fields], n=1
+        )
+        hint = f" (did you mean {ENV_PREFIX + guess[0]}?)" if guess else ""
+        warnings.append(f"{name} is not a linkvault setting and is ignored{hint}")
+    return warnings
+
+
+def _masked_url(value: str) -> str:
+    return make_url(value).render_as_string(hide_password=True)
+
+
+def effective_settings(settings: Settings) -> dict[str, Any]:
+    """Every setting by variable name, as in effect, with secrets masked (``***``): the encryption
+    keys and a database password never leave the process."""
+    shown: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            value = "***"
+        elif name == "database_url":
+            value = _masked_url(value)
+        shown[_variable(name)] = value
+    return shown
+
+
+def _default(value: Any) -> str:
+    return "(none)" if value is None else f"`{value}`"
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting, its default and meaning (the README's Configuration)."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        rows.append(f"| `{_variable(name)}` | {_default(field.default)} | {field.description} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,83 @@
+"""The settings: their documentation, validation, unknown names and masking."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from linkvault.errors import ConfigurationError
+from linkvault.settings import Settings, effective_settings, load_settings, settings_table, unknown_variables
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_table_is_the_settings_class():
+    found = re.search(
+        r"<!-- settings-table:start -->\n(.*?)<!-- settings-table:end -->", README.read_text(), re.S
+    )
+
+    assert found is not None, "README.md lost its settings-table markers"
+    assert found.group(1) == settings_table(), (
+        "README.md's settings table is stale: run `nox -s settings_table`"
+    )
+
+
+def test_every_setting_is_described():
+    assert all(field.description for field in Settings.model_fields.values())
+
+
+def test_an_invalid_value_names_the_variable_and_the_rule(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_STATE_TTL_SECONDS", "0")
+    monkeypatch.setenv("LINKVAULT_DATABASE_URL", "mysql://db/linkvault")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert "LINKVAULT_STATE_TTL_SECONDS: Input should be greater than 0" in raised.value.message
+    assert (
+        "LINKVAULT_DATABASE_URL: must be sqlite+aiosqlite:// or postgresql+asyncpg://" in raised.value.message
+    )
+
+
+def test_a_secret_value_is_never_in_the_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_PUBLIC_URL", "secret-looking-value")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert "LINKVAULT_PUBLIC_URL" in raised.value.message
+    assert "secret-looking-value" not in raised.value.message
+
+
+def test_unknown_names_are_warned_about_with_the_nearest_setting(tmp_path: Path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("LINKVAULT_PUBLIC_ULR=http://x\nOTHER=1\n")
+
+    warnings = unknown_variables(
+        {"LINKVAULT_DATABSE_URL": "x", "LINKVAULT_FOO": "1", "LINKVAULT_STATE_TTL_SECONDS": "5", "PATH": "/"},
+        env_file,
+    )
+
+    assert warnings == [
+        "LINKVAULT_DATABSE_URL is not a linkvault setting and is ignored (did you mean LINKVAULT_DATABASE_URL?)",
+        "LINKVAULT_FOO is not a linkvault setting and is ignored",
+        "LINKVAULT_PUBLIC_ULR is not a linkvault setting and is ignored (did you mean LINKVAULT_PUBLIC_URL?)",
+    ]
+
+
+def test_effective_settings_mask_the_secrets():
+    settings = Settings(
+        database_url="postgresql+asyncpg://linkvault:hunter2@db.internal/linkvault",
+        encryption_keys="the-key",
+    )
+
+    shown = effective_settings(settings)
+
+    assert shown["LINKVAULT_ENCRYPTION_KEYS"] == "***"
+    assert shown["LINKVAULT_DATABASE_URL"] == "postgresql+asyncpg://linkvault:***@db.internal/linkvault"
+    assert "hunter2" not in repr(shown) and "the-key" not in repr(shown)
+    assert set(shown) == {f"LINKVAULT_{name.upper()}" for name in Settings.model_fields}
