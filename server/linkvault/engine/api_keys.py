@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +15,15 @@ from linkvault.errors import NotFound
 from linkvault.store import api_keys as store
 from linkvault.store.projects import get_project
 
-__all__ = ["NewApiKey", "add_api_key", "authenticate", "create_api_key", "revoke_api_key"]
+__all__ = [
+    "ApiKeyInfo",
+    "NewApiKey",
+    "add_api_key",
+    "authenticate",
+    "create_api_key",
+    "list_api_keys",
+    "revoke_api_key",
+]
 
 _KEY_PREFIX = "lvk_"
 _MAX_KEY_LENGTH = 256
@@ -27,6 +36,16 @@ class NewApiKey:
     project_id: uuid.UUID
     key_id: uuid.UUID
     api_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ApiKeyInfo:
+    """What may be shown about a stored key: never its hash (which would let anyone test guesses)."""
+
+    key_id: uuid.UUID
+    project_id: uuid.UUID
+    created_at: datetime
+    revoked_at: datetime | None
 
 
 def _hash_key(api_key: str) -> str:
@@ -44,15 +63,29 @@ async def create_api_key(services: Services, *, project_id: uuid.UUID) -> NewApi
     """Add a key to an existing project. Raises NotFound for an unknown project."""
     async with services.sessions.begin() as session:
         if await get_project(session, project_id=project_id) is None:
-            raise NotFound("no such project")
+            raise NotFound(f"no such project: {project_id}")
         return await add_api_key(session, project_id=project_id)
+
+
+async def list_api_keys(services: Services, *, project_id: uuid.UUID) -> list[ApiKeyInfo]:
+    """The project's keys, revoked ones included, oldest first. Raises NotFound for an unknown project."""
+    async with services.sessions() as session:
+        if await get_project(session, project_id=project_id) is None:
+            raise NotFound(f"no such project: {project_id}")
+        keys = await store.list_api_keys(session, project_id=project_id)
+    return [
+        ApiKeyInfo(
+            key_id=key.id, project_id=key.project_id, created_at=key.created_at, revoked_at=key.revoked_at
+        )
+        for key in keys
+    ]
 
 
 async def revoke_api_key(services: Services, *, key_id: uuid.UUID) -> None:
     """Revoke a key at once. Raises NotFound when no active key has this id."""
     async with services.sessions.begin() as session:
         if not await store.revoke_api_key(session, key_id=key_id):
-            raise NotFound("no such active API key")
+            raise NotFound(f"no such active API key: {key_id}")
 
 
 async def authenticate(services: Services, *, api_key: str) -> uuid.UUID | None:

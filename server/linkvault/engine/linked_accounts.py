@@ -7,7 +7,7 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from linkvault.engine import revocation
 from linkvault.engine.services import Services
@@ -20,7 +20,9 @@ __all__ = [
     "LinkedAccountPage",
     "PublicStatus",
     "delete_linked_account",
+    "find_linked_account_anywhere",
     "get_linked_account",
+    "linked_account_public",
     "list_linked_accounts",
     "public_status",
     "set_enabled",
@@ -34,6 +36,28 @@ def public_status(account: LinkedAccount) -> PublicStatus:
     if not account.enabled:
         return "disabled"
     return "needs_reauth" if account.credential_status == "needs_reauth" else "active"
+
+
+def linked_account_public(account: LinkedAccount) -> dict[str, Any]:
+    """The spec's ``LinkedAccountPublic`` as plain JSON values: what anyone may see of an account,
+    never a token. The command line prints it; the API's representation must stay equal to it."""
+
+    def timestamp(value: datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    return {
+        "id": str(account.id),
+        "project_id": str(account.project_id),
+        "app_name": account.app_name,
+        "linked_account_owner_id": account.linked_account_owner_id,
+        "security_scheme": "oauth2",
+        "enabled": account.enabled,
+        "status": public_status(account),
+        "last_refreshed_at": timestamp(account.last_refreshed_at),
+        "provider_subject": account.provider_subject,
+        "created_at": timestamp(account.created_at),
+        "updated_at": timestamp(account.updated_at),
+    }
 
 
 @dataclass(frozen=True)
@@ -100,6 +124,16 @@ async def get_linked_account(
         )
     if account is None:
         raise NotFound("no such linked account")
+    return account
+
+
+async def find_linked_account_anywhere(services: Services, *, linked_account_id: uuid.UUID) -> LinkedAccount:
+    """The account with this id in whichever project holds it: the operator's view, which no API key
+    has. Raises NotFound."""
+    async with services.sessions() as session:
+        account = await store.get_linked_account_by_id(session, linked_account_id=linked_account_id)
+    if account is None:
+        raise NotFound(f"no such linked account: {linked_account_id}")
     return account
 
 

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from linkvault.store.models import ApiKey
 from linkvault.store.types import utc_now
 
-__all__ = ["add_api_key", "find_project_id_by_key_hash", "revoke_api_key"]
+__all__ = ["add_api_key", "find_project_id_by_key_hash", "list_api_keys", "revoke_api_key"]
 
 
 async def add_api_key(session: AsyncSession, *, project_id: uuid.UUID, key_hash: str) -> ApiKey:
@@ -27,6 +27,16 @@ async def find_project_id_by_key_hash(session: AsyncSession, *, key_hash: str) -
         select(ApiKey.project_id).where(ApiKey.key_hash == key_hash, col(ApiKey.revoked_at).is_(None))
     )
     return result.scalar_one_or_none()
+
+
+async def list_api_keys(session: AsyncSession, *, project_id: uuid.UUID) -> list[ApiKey]:
+    """The project's keys, revoked ones included, oldest first."""
+    result = await session.execute(
+        select(ApiKey)
+        .where(col(ApiKey.project_id) == project_id)
+        .order_by(col(ApiKey.created_at), col(ApiKey.id))
+    )
+    return list(result.scalars())
 
 
 async def revoke_api_key(session: AsyncSession, *, key_id: uuid.UUID) -> bool:

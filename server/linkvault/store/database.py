@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from linkvault.errors import Conflict, InvalidInput
+from linkvault.errors import ConfigurationError, Conflict, InvalidInput
 from linkvault.text import is_valid_text
 
-__all__ = ["create_engine", "create_sessionmaker", "flush_or_conflict", "sqlite_path"]
+__all__ = ["check_connection", "create_engine", "create_sessionmaker", "flush_or_conflict", "sqlite_path"]
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -67,3 +67,16 @@ async def flush_or_conflict(session: AsyncSession, *, conflict: str) -> None:
         await session.flush()
     except IntegrityError as exc:
         raise Conflict(conflict) from exc
+
+
+async def check_connection(engine: AsyncEngine) -> None:
+    """Connect and run ``SELECT 1``. Raises ConfigurationError, in one line and with the URL's password
+    hidden, when the database cannot be reached or refuses us (wrong host, port, name or password)."""
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (OSError, TimeoutError, SQLAlchemyError) as exc:
+        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        where = engine.url.render_as_string(hide_password=True)
+        raise ConfigurationError(f"cannot connect to the database at {where}: {reason}") from exc

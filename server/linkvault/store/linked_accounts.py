@@ -18,6 +18,7 @@ __all__ = [
     "delete_linked_account",
     "find_linked_account",
     "get_linked_account",
+    "get_linked_account_by_id",
     "list_linked_accounts",
     "mark_needs_reauth",
     "release_refresh_lease",
@@ -39,6 +40,13 @@ async def get_linked_account(
     # populate_existing: a re-read in the same session must see what another process wrote.
     result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalar_one_or_none()
+
+
+async def get_linked_account_by_id(
+    session: AsyncSession, *, linked_account_id: uuid.UUID
+) -> LinkedAccount | None:
+    """The account with this id in any project (for the operator's command line, not the API)."""
+    return await session.get(LinkedAccount, linked_account_id)
 
 
 async def find_linked_account(
