@@ -1,4 +1,12 @@
-"""The ``linkvault`` command."""
+"""The ``linkvault`` command.
+
+Every command is one ``_Command`` in ``_COMMANDS``: its words, its one-line summary, an example, its
+arguments and what it runs. The parser, the list of commands in ``linkvault --help`` and each command's
+own ``--help`` are all built from that table.
+
+An expected failure (bad settings, an unreachable database, an unknown id) is one line on stderr and
+exit status 1; a usage error is one line and status 2. Only a bug shows a traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,125 +17,267 @@ import logging
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NoReturn
 
 from linkvault import redaction
-from linkvault.engine import api_keys, encryption_keys, housekeeping, projects
+from linkvault.engine import api_keys, encryption_keys, housekeeping, linked_accounts, projects
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import ConfigurationError, LinkvaultError
-from linkvault.settings import Settings
+from linkvault.settings import Settings, effective_settings, load_settings, unknown_variables
 from linkvault.store.crypto import generate_key
+from linkvault.store.database import check_connection
 from linkvault.store.migrate import is_current, upgrade
 
 __all__ = ["main"]
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="linkvault", description="Self-hosted OAuth2 account linking.")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    serve = commands.add_parser("serve", help="apply pending migrations and serve the API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument(
-        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
-    )
-
-    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="apply pending migrations")
-    db.add_parser("prune", help="delete expired link states now (serve also does it periodically)")
-
-    project = commands.add_parser("projects", help="projects").add_subparsers(
-        dest="projects_command", required=True
-    )
-    create_project = project.add_parser("create", help="create a project and its first API key")
-    create_project.add_argument("name")
-    create_project.add_argument("--json", action="store_true", help="print {id, api_key} as JSON")
-
-    keys = commands.add_parser("api-keys", help="API keys").add_subparsers(
-        dest="api_keys_command", required=True
-    )
-    create_key = keys.add_parser("create", help="add an API key to a project")
-    create_key.add_argument("project_id", type=uuid.UUID)
-    create_key.add_argument("--json", action="store_true", help="print {id, project_id, api_key} as JSON")
-    revoke_key = keys.add_parser("revoke", help="revoke an API key at once")
-    revoke_key.add_argument("key_id", type=uuid.UUID)
-
-    encryption = commands.add_parser("keys", help="encryption keys").add_subparsers(
-        dest="keys_command", required=True
-    )
-    encryption.add_parser("generate", help="print a new encryption key for LINKVAULT_ENCRYPTION_KEYS")
-    encryption.add_parser("rotate", help="re-encrypt every stored secret under the first key")
-    return parser
+_PROG = "linkvault"
+_LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]
+_ACCOUNT_PAGE = 500
 
 
-async def _with_services(
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line (and exit status 2), not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+@dataclass(frozen=True)
+class _Command:
+    words: tuple[str, ...]
+    summary: str
+    example: str
+    run: Callable[[Settings, argparse.Namespace], None]
+    arguments: Callable[[argparse.ArgumentParser], None] = lambda _parser: None
+    # `keys generate` needs neither settings nor a database.
+    needs_settings: bool = True
+
+
+def _json_flag(what: str) -> Callable[[argparse.ArgumentParser], None]:
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--json", action="store_true", help=f"print {what} as JSON")
+
+    return add
+
+
+def _both(*adders: Callable[[argparse.ArgumentParser], object]) -> Callable[[argparse.ArgumentParser], None]:
+    def add(parser: argparse.ArgumentParser) -> None:
+        for adder in adders:
+            adder(parser)
+
+    return add
+
+
+def _uuid_argument(name: str, help_text: str) -> Callable[[argparse.ArgumentParser], None]:
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(name, type=uuid.UUID, metavar=name.upper(), help=help_text)
+
+    return add
+
+
+# --- running engine calls -------------------------------------------------------------------------
+
+
+def _with_services(
     settings: Settings, work: Callable[[Services], Awaitable[Any]], *, migrate: bool = False
 ) -> Any:
     """Run ``work`` on open services. Only ``serve`` and ``db upgrade`` migrate (``migrate=True``);
     every other command refuses a database whose schema is behind instead of changing it."""
-    services = open_services(settings)
-    try:
-        if migrate:
-            await upgrade(services.db_engine)
-        elif not await is_current(services.db_engine):
-            raise ConfigurationError("the database schema is not current; run `linkvault db upgrade` first")
-        return await work(services)
-    finally:
-        await services.aclose()
+
+    async def run() -> Any:
+        services = open_services(settings)
+        try:
+            await check_connection(services.db_engine)
+            if migrate:
+                await upgrade(services.db_engine)
+            elif not await is_current(services.db_engine):
+                raise ConfigurationError(
+                    "the database schema is not current; run `linkvault db upgrade` first"
+                )
+            return await work(services)
+        finally:
+            await services.aclose()
+
+    return asyncio.run(run())
 
 
-def _serve(settings: Settings, host: str, port: int, log_level: str) -> None:
+def _print_json(body: Any) -> None:
+    print(json.dumps(body, indent=2))
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+# --- the commands ---------------------------------------------------------------------------------
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from linkvault.app import create_app
 
     if "public_url" not in settings.model_fields_set:
-        settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
-    asyncio.run(_with_services(settings, encryption_keys.verify_keys, migrate=True))
+        settings = settings.model_copy(update={"public_url": f"http://{args.host}:{args.port}"})
+    _with_services(settings, encryption_keys.verify_keys, migrate=True)
     redaction.install()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_level=args.log_level, proxy_headers=False
+    )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    # --log-level applies to every logger (linkvault, Connexion, httpx, SQLAlchemy), not only uvicorn's.
-    level = getattr(args, "log_level", "info").upper()
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        settings = Settings()
-        if args.command == "serve":
-            _serve(settings, args.host, args.port, args.log_level)
-        elif args.command == "db" and args.db_command == "prune":
-            deleted = asyncio.run(_with_services(settings, housekeeping.prune_link_states))
-            print(f"deleted {deleted} expired link states")
-        elif args.command == "db":
-            asyncio.run(_with_services(settings, lambda _services: asyncio.sleep(0), migrate=True))
-            print("database is up to date")
-        elif args.command == "projects":
-            created = asyncio.run(
-                _with_services(settings, lambda s: projects.create_project(s, name=args.name))
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument("--log-level", default="info", choices=_LOG_LEVELS, help="default info")
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> None:
+    _with_services(settings, lambda _services: asyncio.sleep(0), migrate=True)
+    print("database is up to date")
+
+
+def _db_prune(settings: Settings, args: argparse.Namespace) -> None:
+    deleted = _with_services(settings, housekeeping.prune_link_states)
+    if args.json:
+        _print_json({"deleted": deleted})
+    else:
+        print(f"deleted {deleted} expired link states")
+
+
+def _projects_create(settings: Settings, args: argparse.Namespace) -> None:
+    created = _with_services(settings, lambda s: projects.create_project(s, name=args.name))
+    _print_key(created, as_json={"id": str(created.project_id)} if args.json else None)
+
+
+def _projects_list(settings: Settings, args: argparse.Namespace) -> None:
+    found = _with_services(settings, projects.list_projects)
+    rows = [{"id": str(p.id), "name": p.name, "created_at": _time(p.created_at)} for p in found]
+    if args.json:
+        _print_json(rows)
+        return
+    for row in rows:
+        print(f"{row['id']}  {row['created_at']}  {row['name']}")
+
+
+def _api_keys_create(settings: Settings, args: argparse.Namespace) -> None:
+    created = _with_services(settings, lambda s: api_keys.create_api_key(s, project_id=args.project_id))
+    body = {"id": str(created.key_id), "project_id": str(created.project_id)}
+    _print_key(created, as_json=body if args.json else None)
+
+
+def _api_keys_list(settings: Settings, args: argparse.Namespace) -> None:
+    found = _with_services(settings, lambda s: api_keys.list_api_keys(s, project_id=args.project_id))
+    rows = [
+        {
+            "id": str(key.key_id),
+            "project_id": str(key.project_id),
+            "created_at": _time(key.created_at),
+            "revoked_at": _time(key.revoked_at),
+        }
+        for key in found
+    ]
+    if args.json:
+        _print_json(rows)
+        return
+    for row in rows:
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        print(f"{row['id']}  created {row['created_at']}  {state}")
+
+
+def _api_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    _with_services(settings, lambda s: api_keys.revoke_api_key(s, key_id=args.key_id))
+    print(f"revoked {args.key_id}")
+
+
+def _keys_generate(_settings: Settings, _args: argparse.Namespace) -> None:
+    print(generate_key())
+
+
+def _keys_rotate(settings: Settings, args: argparse.Namespace) -> None:
+    report = _with_services(settings, encryption_keys.rotate_keys)
+    if args.json:
+        _print_json(report.rows)
+        return
+    for table, count in report.rows.items():
+        print(f"{table}: {count} rows re-encrypted")
+
+
+def _accounts_list(settings: Settings, args: argparse.Namespace) -> None:
+    async def every_page(services: Services) -> list[dict[str, Any]]:
+        await projects.get_project(services, project_id=args.project)
+        found: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = await linked_accounts.list_linked_accounts(
+                services,
+                project_id=args.project,
+                app_name=args.app,
+                owner_id=args.owner,
+                status=args.status,
+                limit=_ACCOUNT_PAGE,
+                cursor=cursor,
             )
-            _print_key(created, as_json={"id": str(created.project_id)} if args.json else None)
-        elif args.command == "api-keys" and args.api_keys_command == "create":
-            created = asyncio.run(
-                _with_services(settings, lambda s: api_keys.create_api_key(s, project_id=args.project_id))
-            )
-            body = {"id": str(created.key_id), "project_id": str(created.project_id)}
-            _print_key(created, as_json=body if args.json else None)
-        elif args.command == "api-keys":
-            asyncio.run(_with_services(settings, lambda s: api_keys.revoke_api_key(s, key_id=args.key_id)))
-            print(f"revoked {args.key_id}")
-        elif args.command == "keys" and args.keys_command == "rotate":
-            report = asyncio.run(_with_services(settings, encryption_keys.rotate_keys))
-            for table, count in report.rows.items():
-                print(f"{table}: {count} rows re-encrypted")
-        elif args.command == "keys":
-            print(generate_key())
-    except LinkvaultError as exc:
-        print(f"linkvault: {exc.message}", file=sys.stderr)
-        return 1
-    return 0
+            found.extend(linked_accounts.linked_account_public(account) for account in page.items)
+            if page.next_cursor is None:
+                return found
+            cursor = page.next_cursor
+
+    rows = _with_services(settings, every_page)
+    if args.json:
+        _print_json(rows)
+        return
+    for row in rows:
+        print(f"{row['id']}  {row['status']:<12}  {row['app_name']}  {row['linked_account_owner_id']}")
+
+
+def _accounts_list_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", type=uuid.UUID, required=True, metavar="PROJECT_ID", help="the project")
+    parser.add_argument("--app", metavar="APP_NAME", help="only accounts of this app")
+    parser.add_argument("--owner", metavar="OWNER_ID", help="only accounts of this linked_account_owner_id")
+    parser.add_argument("--status", choices=["active", "needs_reauth", "disabled"], help="only this status")
+    _json_flag("an array of the accounts (LinkedAccountPublic)")(parser)
+
+
+def _accounts_show(settings: Settings, args: argparse.Namespace) -> None:
+    account = _with_services(
+        settings,
+        lambda s: linked_accounts.find_linked_account_anywhere(s, linked_account_id=args.account_id),
+    )
+    row = linked_accounts.linked_account_public(account)
+    if args.json:
+        _print_json(row)
+        return
+    width = max(map(len, row))
+    for name, value in row.items():
+        print(f"{name + ':':<{width + 1}} {'' if value is None else value}")
+
+
+def _config_check(settings: Settings, args: argparse.Namespace) -> None:
+    # Not _with_services: a schema that is behind is reported here (serve would migrate it), not refused.
+    async def check() -> bool:
+        services = open_services(settings)
+        try:
+            await check_connection(services.db_engine)
+            if not await is_current(services.db_engine):
+                return False
+            await encryption_keys.verify_keys(services)
+            return True
+        finally:
+            await services.aclose()
+
+    current = asyncio.run(check())
+    shown = effective_settings(settings)
+    if args.json:
+        _print_json({"settings": shown, "database": {"reachable": True, "schema_current": current}})
+        return
+    width = max(map(len, shown))
+    for name, value in shown.items():
+        print(f"{name:<{width}} = {'(unset)' if value is None else value}")
+    schema = "current" if current else "behind (`linkvault db upgrade` or `linkvault serve` migrates it)"
+    print(f"configuration is valid; the database is reachable; its schema is {schema}")
 
 
 def _print_key(created: api_keys.NewApiKey, *, as_json: dict[str, str] | None) -> None:
@@ -138,3 +288,181 @@ def _print_key(created: api_keys.NewApiKey, *, as_json: dict[str, str] | None) -
     print(f"project id: {created.project_id}")
     print(f"key id:     {created.key_id}")
     print(f"api key:    {created.api_key}  (shown once; store it now)")
+
+
+_COMMANDS = [
+    _Command(
+        ("serve",),
+        "apply pending migrations and serve the API",
+        "linkvault serve --host 0.0.0.0 --port 8000",
+        _serve,
+        _serve_arguments,
+    ),
+    _Command(("db", "upgrade"), "apply pending migrations", "linkvault db upgrade", _db_upgrade),
+    _Command(
+        ("db", "prune"),
+        "delete expired link states now (serve also does it periodically)",
+        "linkvault db prune --json",
+        _db_prune,
+        _json_flag("{deleted}"),
+    ),
+    _Command(
+        ("projects", "create"),
+        "create a project and its first API key (the key is shown once)",
+        "linkvault projects create my-app --json",
+        _projects_create,
+        _both(lambda p: p.add_argument("name", help="the project's name"), _json_flag("{id, api_key}")),
+    ),
+    _Command(
+        ("projects", "list"),
+        "list every project (id, creation time, name)",
+        "linkvault projects list --json",
+        _projects_list,
+        _json_flag("an array of {id, name, created_at}"),
+    ),
+    _Command(
+        ("api-keys", "create"),
+        "add an API key to a project (the key is shown once)",
+        "linkvault api-keys create <project id> --json",
+        _api_keys_create,
+        _both(_uuid_argument("project_id", "the project"), _json_flag("{id, project_id, api_key}")),
+    ),
+    _Command(
+        ("api-keys", "list"),
+        "list a project's API keys: ids, created and revoked times (never the keys or their hashes)",
+        "linkvault api-keys list <project id> --json",
+        _api_keys_list,
+        _both(
+            _uuid_argument("project_id", "the project"),
+            _json_flag("an array of {id, project_id, created_at, revoked_at}"),
+        ),
+    ),
+    _Command(
+        ("api-keys", "revoke"),
+        "revoke an API key at once",
+        "linkvault api-keys revoke <key id>",
+        _api_keys_revoke,
+        _uuid_argument("key_id", "the key's id (from `api-keys list` or `api-keys create`)"),
+    ),
+    _Command(
+        ("keys", "generate"),
+        "print a new encryption key for LINKVAULT_ENCRYPTION_KEYS",
+        "linkvault keys generate",
+        _keys_generate,
+        needs_settings=False,
+    ),
+    _Command(
+        ("keys", "rotate"),
+        "re-encrypt every stored secret under the first encryption key",
+        "LINKVAULT_ENCRYPTION_KEYS=<new>,<old> linkvault keys rotate",
+        _keys_rotate,
+        _json_flag("{table: rows re-encrypted}"),
+    ),
+    _Command(
+        ("accounts", "list"),
+        "list a project's linked accounts (never their tokens)",
+        "linkvault accounts list --project <project id> --status needs_reauth --json",
+        _accounts_list,
+        _accounts_list_arguments,
+    ),
+    _Command(
+        ("accounts", "show"),
+        "show one linked account by id, in whichever project it is (never its tokens)",
+        "linkvault accounts show <linked account id> --json",
+        _accounts_show,
+        _both(
+            _uuid_argument("account_id", "the linked account's id; no project is needed"),
+            _json_flag("the account (LinkedAccountPublic)"),
+        ),
+    ),
+    _Command(
+        ("config", "check"),
+        "check the settings and the database connection; print the settings, secrets masked",
+        "linkvault config check --json",
+        _config_check,
+        _json_flag("{settings, database}"),
+    ),
+]
+
+_GROUPS = {
+    "db": "the database schema and housekeeping",
+    "projects": "projects",
+    "api-keys": "API keys of projects",
+    "keys": "encryption keys",
+    "accounts": "linked accounts",
+    "config": "the configuration",
+}
+
+
+def _command_list() -> str:
+    width = max(len(" ".join(command.words)) for command in _COMMANDS)
+    lines = [f"  {' '.join(c.words):<{width}}  {c.summary}" for c in _COMMANDS]
+    return "commands:\n" + "\n".join(lines) + "\n\nEvery command has --help with an example."
+
+
+def _parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog=_PROG,
+        usage="%(prog)s [-h] COMMAND ...",
+        description="Self-hosted OAuth2 account linking. Settings come from LINKVAULT_* variables "
+        "and a .env file in the working directory.",
+        epilog=_command_list(),
+        formatter_class=formatter,
+    )
+    # The commands are listed once, in the epilog, one line each (the groups alone say little).
+    top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", help=argparse.SUPPRESS)
+    groups: dict[str, Any] = {}  # group name -> its add_subparsers() action
+    for command in _COMMANDS:
+        example = f"example:\n  {command.example}"
+        sub: argparse.ArgumentParser
+        if len(command.words) == 1:
+            sub = top.add_parser(
+                command.words[0],
+                help=command.summary,
+                description=command.summary,
+                epilog=example,
+                formatter_class=formatter,
+            )
+        else:
+            group_name, name = command.words
+            if group_name not in groups:
+                members = [c for c in _COMMANDS if c.words[0] == group_name]
+                group = top.add_parser(
+                    group_name,
+                    help=_GROUPS[group_name],
+                    description=_GROUPS[group_name],
+                    epilog="examples:\n" + "\n".join(f"  {c.example}" for c in members),
+                    formatter_class=formatter,
+                )
+                groups[group_name] = group.add_subparsers(dest="subcommand", required=True, metavar="COMMAND")
+            sub = groups[group_name].add_parser(
+                name,
+                help=command.summary,
+                description=command.summary,
+                epilog=example,
+                formatter_class=formatter,
+            )
+        command.arguments(sub)
+        sub.set_defaults(handler=command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command: _Command = args.handler
+    # --log-level applies to every logger (linkvault, Connexion, httpx, SQLAlchemy), not only uvicorn's.
+    # Other commands show the migrations they apply and warnings; their answer is on stdout.
+    level = getattr(args, "log_level", "info" if command.words == ("db", "upgrade") else "warning").upper()
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if command.needs_settings:
+            # Warned first: a misspelt variable may be why the settings are invalid.
+            for warning in unknown_variables():
+                print(f"{_PROG}: warning: {warning}", file=sys.stderr)
+        settings = load_settings() if command.needs_settings else Settings.model_construct()
+        command.run(settings, args)
+    except LinkvaultError as exc:
+        print(f"{_PROG}: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
