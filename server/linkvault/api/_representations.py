@@ -8,10 +8,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from linkvault.engine.linked_accounts import public_status
+# The command line shows an account the same way, so the representation lives with the engine.
+from linkvault.engine.linked_accounts import linked_account_public
 from linkvault.engine.linking import FinishedLink
 from linkvault.engine.refresh import Credentials
-from linkvault.store.models import AppConfiguration, LinkedAccount
+from linkvault.store.models import AppConfiguration
 
 __all__ = [
     "CALLBACK_HEADERS",
@@ -49,22 +50,6 @@ def _timestamp(value: datetime) -> str:
 
 def _optional_timestamp(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def linked_account_public(account: LinkedAccount) -> dict[str, Any]:
-    return {
-        "id": str(account.id),
-        "project_id": str(account.project_id),
-        "app_name": account.app_name,
-        "linked_account_owner_id": account.linked_account_owner_id,
-        "security_scheme": "oauth2",
-        "enabled": account.enabled,
-        "status": public_status(account),
-        "last_refreshed_at": _optional_timestamp(account.last_refreshed_at),
-        "provider_subject": account.provider_subject,
-        "created_at": _timestamp(account.created_at),
-        "updated_at": _timestamp(account.updated_at),
-    }
 
 
 def app_configuration(app: AppConfiguration, *, redirect_uri: str) -> dict[str, Any]:

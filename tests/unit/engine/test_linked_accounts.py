@@ -1,16 +1,15 @@
-"""What the command line shows of a linked account."""
+"""What the command line and the API show of a linked account: its public fields, never a token."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
 
-from linkvault.api._representations import linked_account_public as api_linked_account_public
 from linkvault.engine.linked_accounts import linked_account_public
 from linkvault.store.models import LinkedAccount
 
 
-def test_the_command_line_shows_an_account_as_the_api_does():
+def test_the_public_view_of_an_account_has_the_specs_fields_and_no_secret():
     now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
     account = LinkedAccount(
         id=uuid.uuid4(),
@@ -27,5 +26,19 @@ def test_the_command_line_shows_an_account_as_the_api_does():
         updated_at=now,
     )
 
-    assert linked_account_public(account) == api_linked_account_public(account)
-    assert "ciphertext" not in repr(linked_account_public(account))
+    shown = linked_account_public(account)
+
+    assert shown == {
+        "id": str(account.id),
+        "project_id": str(account.project_id),
+        "app_name": "github",
+        "linked_account_owner_id": "user-1",
+        "security_scheme": "oauth2",
+        "enabled": False,
+        "status": "disabled",
+        "last_refreshed_at": "2025-01-02T03:04:05+00:00",
+        "provider_subject": "sub-1",
+        "created_at": "2025-01-02T03:04:05+00:00",
+        "updated_at": "2025-01-02T03:04:05+00:00",
+    }
+    assert "ciphertext" not in repr(shown)
