@@ -14,6 +14,7 @@ from connexion.resolver import Resolution, Resolver
 from connexion.utils import get_function_from_name
 from starlette.types import ASGIApp
 
+from linkvault import request_ids
 from linkvault.api._naming import handler_path
 from linkvault.api._problems import ERROR_HANDLERS, render_error
 from linkvault.api._spec import SPEC_PATH, operation_rules
@@ -24,6 +25,7 @@ from linkvault.middleware import (
     BodyLimit,
     CallbackHeaders,
     MethodNotAllowed,
+    RequestId,
     RequestScope,
     RequireContentType,
 )
@@ -51,6 +53,7 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
+        request_ids.install()  # the server has set up its log handlers by now
         housekeeping_task = asyncio.create_task(housekeeping.run_periodically(services))
         try:
             yield
@@ -72,7 +75,9 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     for exception_class in ERROR_HANDLERS:
         app.add_error_handler(exception_class, render_error)
     # Each BEFORE_EXCEPTION middleware goes just outside the error rendering, after those added before
-    # it: BodyLimit outermost, RequestScope innermost. CallbackHeaders wraps the rendered errors too.
+    # it: RequestId outermost, RequestScope innermost. RequestId and CallbackHeaders wrap the rendered
+    # errors too, and the error log lines are written inside RequestId.
+    app.add_middleware(RequestId, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(BodyLimit, MiddlewarePosition.BEFORE_EXCEPTION, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(CallbackHeaders, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)

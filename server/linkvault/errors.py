@@ -18,9 +18,12 @@ LinkvaultError
 │   ├── InvalidIdToken        the token response's ID token fails OIDC Core §3.1.3.7
 │   ├── AccountMismatch       a re-link came back with another provider subject
 │   └── TokenRequestRejected  the token endpoint refused the grant (e.g. invalid_grant)
-└── ProviderError             the provider failed us
-    ├── ProviderUnavailable   unreachable, 5xx, or an answer that breaks the protocol
-    └── ProviderTimeout       no answer within LINKVAULT_HTTP_TIMEOUT_SECONDS
+├── ProviderError             the provider failed us
+│   ├── ProviderUnavailable   unreachable, 5xx, or an answer that breaks the protocol
+│   └── ProviderTimeout       no answer within LINKVAULT_HTTP_TIMEOUT_SECONDS
+└── ServiceUnavailable        linkvault cannot serve now; the same request may succeed later
+    ├── DatabaseUnavailable   the database does not answer (refused, cut, pool exhausted)
+    └── SchemaNotCurrent      the database answers, but its migrations are not the ones shipped
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ __all__ = [
     "AccountMismatch",
     "ConfigurationError",
     "Conflict",
+    "DatabaseUnavailable",
     "DecryptionError",
     "InvalidIdToken",
     "InvalidInput",
@@ -44,6 +48,8 @@ __all__ = [
     "ProviderTimeout",
     "ProviderUnavailable",
     "RefreshUnavailable",
+    "SchemaNotCurrent",
+    "ServiceUnavailable",
     "TokenRequestRejected",
 ]
 
@@ -176,3 +182,21 @@ class ProviderTimeout(ProviderError):
     """The provider did not answer in time."""
 
     code = "provider_timeout"
+
+
+class ServiceUnavailable(LinkvaultError):
+    """linkvault cannot serve the request now, through no fault of the caller; retrying later may work."""
+
+    code = "service_unavailable"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot be reached or gave up on the connection; raised by ``linkvault.store`` only."""
+
+    code = "database_unavailable"
+
+
+class SchemaNotCurrent(ServiceUnavailable):
+    """The database answers, but it is not at the newest migration this package ships."""
+
+    code = "schema_not_current"

@@ -3,17 +3,53 @@
 from __future__ import annotations
 
 from connexion.exceptions import UnsupportedMediaTypeProblem
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from linkvault import request_ids
 from linkvault.api._context import services_var
 from linkvault.api._problems import BodyTooLarge
 from linkvault.api._representations import CALLBACK_HEADERS
 from linkvault.api._spec import operation_rules, resources
 from linkvault.engine.services import Services
 
-__all__ = ["BodyLimit", "CallbackHeaders", "MethodNotAllowed", "RequestScope", "RequireContentType"]
+__all__ = [
+    "BodyLimit",
+    "CallbackHeaders",
+    "MethodNotAllowed",
+    "RequestId",
+    "RequestScope",
+    "RequireContentType",
+]
+
+
+class RequestId:
+    """Every answer carries ``X-Request-ID``, the caller's when acceptable, else a new one, and every
+    log line written while the request runs carries it too (``linkvault.request_ids``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = Headers(scope=scope).get(request_ids.HEADER)
+        request_id = request_ids.accept_or_generate(sent)
+        token = request_ids.request_id_var.set(request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=list(message.get("headers", [])))
+                headers[request_ids.HEADER] = request_id
+                message["headers"] = headers.raw
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_ids.request_id_var.reset(token)
 
 
 class RequestScope:

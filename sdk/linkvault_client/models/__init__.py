@@ -8,6 +8,8 @@ from .app_configuration_update import AppConfigurationUpdate
 from .app_configuration_update_authorize_params import AppConfigurationUpdateAuthorizeParams
 from .connection import Connection
 from .error import Error
+from .health_status import HealthStatus
+from .health_status_status import HealthStatusStatus
 from .http_validation_error import HTTPValidationError
 from .linked_account_credentials import LinkedAccountCredentials
 from .linked_account_deleted import LinkedAccountDeleted
@@ -35,6 +37,8 @@ __all__ = (
     "AppConfigurationUpdateAuthorizeParams",
     "Connection",
     "Error",
+    "HealthStatus",
+    "HealthStatusStatus",
     "HTTPValidationError",
     "LinkedAccountCredentials",
     "LinkedAccountDeleted",

@@ -21,7 +21,7 @@ from linkvault import errors
 from linkvault.api._spec import OperationRules, operation_rules
 from linkvault.api._validation import RequestProblem
 
-__all__ = ["ERROR_HANDLERS", "BodyTooLarge", "render_error"]
+__all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "render_error"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,11 @@ _STATUS: dict[type[errors.LinkvaultError], int] = {
     errors.ProviderError: 502,
     errors.ProviderTimeout: 504,
     errors.DecryptionError: 500,
+    errors.ServiceUnavailable: 503,
 }
+# How long a client is asked to wait before retrying a 503 (RFC 9110 §10.2.3): long enough not to
+# hammer a database that is coming back, short enough that service resumes soon after it does.
+RETRY_AFTER_SECONDS = 5
 _TITLES = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -46,6 +50,7 @@ _TITLES = {
     422: "Unprocessable Content",
     500: "Internal Server Error",
     502: "Bad Gateway",
+    503: "Service Unavailable",
     504: "Gateway Timeout",
 }
 # Codes of the refusals the framework answers itself (routing, methods, media types), so that every
@@ -119,12 +124,22 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     if isinstance(exc, errors.ProviderError):
         # The provider failed, not linkvault: one line, no traceback (the detail holds no secret).
         logger.warning("%s %s: %s", request.method, request.url.path, detail)
+    elif isinstance(exc, errors.ServiceUnavailable):
+        # An outage, not a bug: one line per request, naming the cause (the driver's message holds
+        # no secret; the database URL's password is not in it).
+        cause = exc.__cause__
+        logger.warning(
+            "%s %s: %s%s", request.method, request.url.path, detail,
+            f" ({type(cause).__name__})" if cause is not None else "",
+        )  # fmt: skip
     elif status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     rules = _rules(request)
     headers: dict[str, str] = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if status == 503:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     if isinstance(exc, HTTPException) and exc.headers:
         headers.update(exc.headers)  # e.g. the Allow of a 405
 

@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    AsyncSessionTransaction,
+    async_sessionmaker,
+    create_async_engine,
+)
 
-from linkvault.errors import ConfigurationError, Conflict, InvalidInput
+from linkvault.errors import ConfigurationError, Conflict, DatabaseUnavailable, InvalidInput, LinkvaultError
 from linkvault.text import is_valid_text
 
-__all__ = ["check_connection", "create_engine", "create_sessionmaker", "flush_or_conflict", "sqlite_path"]
+__all__ = [
+    "check_connection",
+    "create_engine",
+    "create_sessionmaker",
+    "flush_or_conflict",
+    "is_unavailable",
+    "ping",
+    "sqlite_path",
+    "translate_unavailable",
+]
+
+# What a database that cannot be reached looks like, whichever layer notices: the DBAPI's
+# OperationalError (SQLite cannot open its file, PostgreSQL closed the connection), SQLAlchemy's pool
+# timeout, the socket's own errors (refused, reset, timed out), which asyncpg raises unwrapped while
+# connecting, and asyncpg's connection-class and shutdown errors (SQLSTATE classes 08, 53 and 57).
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OperationalError,
+    PoolTimeout,
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+_UNAVAILABLE_MESSAGE = "the database is unavailable; try again later"
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -56,8 +89,67 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached (rather than refusing a statement).
+
+    A domain error never is: it was raised on purpose, even if a socket error lies somewhere below it
+    (a provider that cannot be reached is not the database)."""
+    if isinstance(exc, LinkvaultError):
+        return False
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, _UNAVAILABLE):
+        return True
+    original = exc.orig if isinstance(exc, DBAPIError) else None
+    return isinstance(original, _UNAVAILABLE)
+
+
+@contextmanager
+def translate_unavailable() -> Iterator[None]:
+    """The one seam where an unreachable database becomes ``DatabaseUnavailable``; every other
+    exception passes unchanged. Sessions apply it on exit; other database work runs inside it."""
+    try:
+        yield
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise DatabaseUnavailable(_UNAVAILABLE_MESSAGE) from exc
+        raise
+
+
+async def _exit_translated(exit_: Awaitable[None], value: BaseException | None) -> None:
+    """Run a session's or transaction's ``__aexit__``: what it raises, or the error that ended the block,
+    becomes ``DatabaseUnavailable`` when the database could not be reached."""
+    with translate_unavailable():
+        await exit_
+    if value is not None and is_unavailable(value):
+        raise DatabaseUnavailable(_UNAVAILABLE_MESSAGE) from value
+
+
+class _Transaction(AsyncSessionTransaction):
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        await _exit_translated(super().__aexit__(type_, value, traceback), value)
+
+
+class _Session(AsyncSession):
+    """A session whose blocks end in ``DatabaseUnavailable`` when the database cannot be reached, at
+    whatever statement, flush or commit that showed it; ``sessions.begin()`` goes through ``begin``."""
+
+    def begin(self) -> AsyncSessionTransaction:
+        return _Transaction(self)
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        await _exit_translated(super().__aexit__(type_, value, traceback), value)
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, class_=_Session, expire_on_commit=False)
+
+
+async def ping(db_engine: AsyncEngine) -> None:
+    """One round trip to the database; DatabaseUnavailable when it does not answer."""
+    with translate_unavailable():
+        async with db_engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
 
 async def flush_or_conflict(session: AsyncSession, *, conflict: str) -> None:
@@ -70,13 +162,16 @@ async def flush_or_conflict(session: AsyncSession, *, conflict: str) -> None:
 
 
 async def check_connection(engine: AsyncEngine) -> None:
-    """Connect and run ``SELECT 1``. Raises ConfigurationError, in one line and with the URL's password
-    hidden, when the database cannot be reached or refuses us (wrong host, port, name or password)."""
+    """``ping`` for a person at a terminal. Raises ConfigurationError, in one line and with the URL's
+    password hidden, when the database cannot be reached or refuses us (wrong host, port, name or
+    password)."""
     try:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except (OSError, TimeoutError, SQLAlchemyError) as exc:
-        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        await ping(engine)
+    except (DatabaseUnavailable, OSError, TimeoutError, SQLAlchemyError) as exc:
+        cause: BaseException = (
+            exc.__cause__ if isinstance(exc, DatabaseUnavailable) and exc.__cause__ else exc
+        )
+        cause = cause.orig if isinstance(cause, DBAPIError) and cause.orig is not None else cause
         reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
         where = engine.url.render_as_string(hide_password=True)
         raise ConfigurationError(f"cannot connect to the database at {where}: {reason}") from exc

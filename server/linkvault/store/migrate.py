@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from linkvault.store.database import translate_unavailable
 
 __all__ = ["alembic_config", "autogenerate_revision", "is_current", "upgrade"]
 
@@ -44,14 +47,27 @@ async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
 
 
 async def is_current(db_engine: AsyncEngine) -> bool:
-    """True when the database is at the newest revision this package ships."""
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    """True when the database is at the newest revision this package ships.
 
-    def _current(connection: Connection) -> set[str]:
-        return set(MigrationContext.configure(connection).get_current_heads())
+    Raises DatabaseUnavailable when the database does not answer."""
+    heads = _shipped_heads()
 
-    async with db_engine.connect() as connection:
-        return await connection.run_sync(_current) == heads
+    def _current(connection: Connection) -> frozenset[str]:
+        # What MigrationContext.get_current_heads() reads, without the two INFO lines its constructor
+        # logs: readiness probes ask every few seconds.
+        if not inspect(connection).has_table("alembic_version"):
+            return frozenset()
+        return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+    with translate_unavailable():
+        async with db_engine.connect() as connection:
+            return await connection.run_sync(_current) == heads
+
+
+@functools.cache
+def _shipped_heads() -> frozenset[str]:
+    # The migrations are files of the package: read once per process (readiness asks on every probe).
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 async def autogenerate_revision(db_engine: AsyncEngine, *, message: str) -> str:

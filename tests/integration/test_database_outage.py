@@ -1,0 +1,99 @@
+"""A PostgreSQL server that goes away under a running linkvault, and comes back.
+
+linkvault reaches the database through a TCP proxy that the test cuts (the open connections are
+dropped, new ones refused) and restores. While it is cut, every operation that needs the database
+answers 503 ``database_unavailable`` with ``Retry-After``, ``/readyz`` too, and ``/healthz`` stays 200;
+once it is restored, service resumes with no restart.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from linkvault.settings import Settings
+from support.databases import is_postgresql
+from support.projects import Project
+from support.server import RunningServer, ServerFactory
+from support.tcp_proxy import TcpProxy, tcp_proxy
+
+WAIT_SECONDS = 20.0
+
+
+def eventually(probe: Callable[[], httpx.Response], expected_status: int) -> httpx.Response:
+    """``probe()`` again every 0.1 s until it answers ``expected_status``, for at most WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        response = probe()
+        if response.status_code == expected_status or time.monotonic() > deadline:
+            return response
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def proxy(migrated: Settings) -> Iterator[TcpProxy]:
+    if not is_postgresql(migrated.database_url):
+        pytest.skip(
+            "PostgreSQL only: an SQLite file cannot be cut from a running server (the in-process "
+            "tests in test_health.py cover SQLite's unreachable file)"
+        )
+    url = make_url(migrated.database_url)
+    with tcp_proxy(url.host or "127.0.0.1", url.port or 5432) as running:
+        yield running
+
+
+@pytest.fixture
+def proxied_server(proxy: TcpProxy, migrated: Settings, server_factory: ServerFactory) -> RunningServer:
+    url = make_url(migrated.database_url).set(host="127.0.0.1", port=proxy.port)
+    return server_factory.start("outage", database_url=url.render_as_string(hide_password=False))
+
+
+def assert_unavailable(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert (problem["status"], problem["code"]) == (503, "database_unavailable")
+    assert int(response.headers["retry-after"]) > 0
+
+
+def test_a_cut_database_is_503_until_it_comes_back(
+    proxy: TcpProxy, proxied_server: RunningServer, project: Project
+) -> None:
+    state = secrets.token_urlsafe(32)
+    with httpx.Client(base_url=proxied_server.base_url, timeout=30) as http:
+        assert http.get("/readyz").status_code == 200
+        assert http.get("/v1/app-configurations", headers=project.headers).status_code == 200
+
+        proxy.cut()
+
+        # The pooled connections are dead and no new one can be made: 503 at once (or very soon).
+        assert_unavailable(eventually(lambda: http.get("/readyz"), 503))
+        response = http.get(
+            "/v1/app-configurations", headers={**project.headers, "X-Request-ID": "during-outage-1"}
+        )
+        assert_unavailable(response)
+        assert response.headers["x-request-id"] == "during-outage-1"
+        assert_unavailable(http.get(f"/v1/linked-accounts/oauth2/callback?code=c&state={state}"))
+        assert_unavailable(http.post("/v2/auth/callback/app", json={"code": "c", "state": state},
+                                     headers=project.headers))  # fmt: skip
+        assert http.get("/healthz").status_code == 200
+
+        proxy.restore()
+
+        assert eventually(lambda: http.get("/readyz"), 200).status_code == 200
+        response = eventually(lambda: http.get("/v1/app-configurations", headers=project.headers), 200)
+        assert response.status_code == 200, response.text
+        assert response.json() == []
+
+    # One line per refused request, no traceback, and the request's id on it.
+    log = proxied_server.log_text()
+    assert any(
+        "the database is unavailable" in line and line.endswith("request_id=during-outage-1")
+        for line in log.splitlines()
+    ), log
+    assert "Traceback" not in log
