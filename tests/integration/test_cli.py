@@ -102,34 +102,6 @@ def _uuid() -> str:
     return str(uuid.uuid4())
 
 
-def test_help_lists_every_command_and_each_has_an_example(tmp_path: Path):
-    env = outer_env()
-    top = run_linkvault("--help", env=env, cwd=tmp_path)
-    assert top.returncode == 0, top.stderr
-    commands = [
-        ["serve"], ["db", "upgrade"], ["db", "prune"], ["projects", "create"], ["projects", "list"],
-        ["api-keys", "create"], ["api-keys", "list"], ["api-keys", "revoke"], ["keys", "generate"],
-        ["keys", "rotate"], ["accounts", "list"], ["accounts", "show"], ["config", "check"],
-    ]  # fmt: skip
-    for words in commands:
-        assert sum(line.split()[: len(words)] == words for line in top.stdout.splitlines()) == 1, words
-        own = run_linkvault(*words, "--help", env=env, cwd=tmp_path)
-        assert own.returncode == 0, own.stderr
-        assert (
-            f"example:\n  linkvault {' '.join(words)}" in own.stdout
-            or "LINKVAULT_ENCRYPTION_KEYS" in own.stdout
-        )
-
-
-def test_a_usage_error_is_one_line_and_status_2(tmp_path: Path):
-    for args in [(), ("projects",), ("api-keys", "list", "not-a-uuid"), ("accounts", "list"), ("nope",)]:
-        result = run_linkvault(*args, env=outer_env(), cwd=tmp_path)
-
-        assert result.returncode == 2, args
-        assert len(result.stderr.splitlines()) == 1, result.stderr
-        assert result.stdout == ""
-
-
 def test_an_unreachable_database_is_one_line_without_a_traceback(tmp_path: Path, encryption_key: str):
     closed_port = free_port()
     env = linkvault_env(
