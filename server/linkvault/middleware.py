@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from connexion.exceptions import UnsupportedMediaTypeProblem
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -11,7 +13,7 @@ from linkvault import request_ids
 from linkvault.api._context import services_var
 from linkvault.api._problems import BodyTooLarge
 from linkvault.api._representations import CALLBACK_HEADERS
-from linkvault.api._spec import operation_rules, resources
+from linkvault.api._spec import resources, rules_of
 from linkvault.engine.services import Services
 
 __all__ = [
@@ -22,6 +24,14 @@ __all__ = [
     "RequestScope",
     "RequireContentType",
 ]
+
+
+def _add_headers(message: Message, headers: Mapping[str, str]) -> None:
+    """Set ``headers`` on an ASGI ``http.response.start`` message (other messages pass unchanged)."""
+    if message["type"] == "http.response.start":
+        merged = MutableHeaders(raw=list(message.get("headers", [])))
+        merged.update(headers)
+        message["headers"] = merged.raw
 
 
 class RequestId:
@@ -40,10 +50,7 @@ class RequestId:
         token = request_ids.request_id_var.set(request_id)
 
         async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(raw=list(message.get("headers", [])))
-                headers[request_ids.HEADER] = request_id
-                message["headers"] = headers.raw
+            _add_headers(message, {request_ids.HEADER: request_id})
             await send(message)
 
         try:
@@ -118,7 +125,6 @@ class CallbackHeaders:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.rules = operation_rules()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,14 +132,9 @@ class CallbackHeaders:
             return
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                # Routing has recorded the operation by the time the answer starts.
-                routing = scope.get("extensions", {}).get("connexion_routing", {})
-                rules = self.rules.get(routing.get("operation_id") or "")
-                if rules is not None and rules.callback:
-                    headers = MutableHeaders(raw=list(message.get("headers", [])))
-                    headers.update(CALLBACK_HEADERS)
-                    message["headers"] = headers.raw
+            # Routing has recorded the operation by the time the answer starts.
+            if message["type"] == "http.response.start" and rules_of(scope).callback:
+                _add_headers(message, CALLBACK_HEADERS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -145,17 +146,11 @@ class RequireContentType:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.rules = operation_rules()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            routing = scope.get("extensions", {}).get("connexion_routing", {})
-            rules = self.rules.get(routing.get("operation_id") or "")
-            if rules is not None and rules.takes_body:
-                if not any(name == b"content-type" for name, _ in scope.get("headers", [])):
-                    raise UnsupportedMediaTypeProblem(
-                        detail="the request body must be sent as application/json"
-                    )
+        if scope["type"] == "http" and rules_of(scope).takes_body:
+            if not any(name == b"content-type" for name, _ in scope.get("headers", [])):
+                raise UnsupportedMediaTypeProblem(detail="the request body must be sent as application/json")
         await self.app(scope, receive, send)
 
 

@@ -18,20 +18,6 @@ from linkvault.settings import Settings
 from support.inprocess import InProcess, in_process
 
 
-@pytest.fixture(scope="module")
-def linkvault(migrated: Settings) -> Iterator[InProcess]:
-    with in_process(migrated) as app:
-        yield app
-
-
-@pytest.fixture
-def unreachable(tmp_path: Path, encryption_key: str) -> Iterator[InProcess]:
-    """linkvault on an SQLite file in a directory that does not exist: every connection fails."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'linkvault.db'}"
-    with in_process(Settings(database_url=url, encryption_keys=encryption_key)) as app:
-        yield app
-
-
 @pytest.fixture
 def unmigrated(tmp_path: Path, encryption_key: str) -> Iterator[InProcess]:
     """linkvault on an empty SQLite database that no migration has touched."""

@@ -5,32 +5,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from linkvault.request_ids import RequestIdFilter
-from linkvault.settings import Settings
-from support.inprocess import InProcess, in_process
+from support.inprocess import InProcess
 from support.projects import Project
 from support.server import ServerFactory
-
-
-@pytest.fixture(scope="module")
-def linkvault(migrated: Settings) -> Iterator[InProcess]:
-    with in_process(migrated) as app:
-        yield app
-
-
-@pytest.fixture
-def unreachable(tmp_path: Path, encryption_key: str) -> Iterator[InProcess]:
-    """linkvault on an SQLite file in a directory that does not exist: every request that needs the
-    database logs a warning."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'linkvault.db'}"
-    with in_process(Settings(database_url=url, encryption_keys=encryption_key)) as app:
-        yield app
 
 
 @pytest.mark.parametrize("sent", ["abc-123", "0f9c.client_7~x", "A" * 128])

@@ -18,7 +18,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from linkvault import errors
-from linkvault.api._spec import OperationRules, operation_rules
+from linkvault.api._spec import OperationRules, rules_of
 from linkvault.api._validation import RequestProblem
 
 __all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "render_error"]
@@ -114,11 +114,6 @@ def _location(exc: Exception, rules: OperationRules) -> list[str | int]:
     return ["body", *field]
 
 
-def _rules(request: ConnexionRequest) -> OperationRules:
-    routing: dict[str, Any] = request.scope.get("extensions", {}).get("connexion_routing", {})
-    return operation_rules().get(routing.get("operation_id") or "", OperationRules())
-
-
 def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     status, code, detail = _status_code_and_reason(exc)
     if isinstance(exc, errors.ProviderError):
@@ -134,7 +129,7 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
         )  # fmt: skip
     elif status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-    rules = _rules(request)
+    rules = rules_of(request.scope)
     headers: dict[str, str] = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"

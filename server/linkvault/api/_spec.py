@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +24,7 @@ __all__ = [
     "Resource",
     "operation_rules",
     "resources",
+    "rules_of",
 ]
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
@@ -99,6 +101,16 @@ def operation_rules() -> dict[str, OperationRules]:
                 takes_body="requestBody" in operation,
             )
     return rules
+
+
+def rules_of(scope: MutableMapping[str, Any]) -> OperationRules:
+    """The rules of the operation an ASGI ``scope`` was routed to (Connexion records its id in the
+    scope's extensions); the defaults before routing or for a path the spec lacks."""
+    routing = scope.get("extensions", {}).get("connexion_routing", {})
+    return operation_rules().get(routing.get("operation_id") or "", _NO_RULES)
+
+
+_NO_RULES = OperationRules()
 
 
 @functools.cache
