@@ -16,6 +16,8 @@ nox.options.reuse_venv = "yes"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 SPEC = "openapi/openapi.yaml"
 SDK_CONFIG = "openapi/sdk-config.yaml"
+# Templates that replace the generator's own (only README.md.jinja: sdk/README.md is ours).
+SDK_TEMPLATES = "openapi/sdk-templates"
 POSTGRES_URL = os.environ.get(
     "LINKVAULT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
@@ -44,6 +46,7 @@ def typecheck(session: nox.Session) -> None:
 def _generate_sdk(session: nox.Session, output: Path) -> None:
     session.run(
         "openapi-python-client", "generate", "--path", SPEC, "--config", SDK_CONFIG,
+        "--custom-template-path", SDK_TEMPLATES,
         "--meta", "pdm", "--fail-on-warning", "--overwrite", "--output-path", str(output),
     )  # fmt: skip
     shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
