@@ -117,6 +117,14 @@ class Session:
             )  # fmt: skip
 
 
+def ended(process: subprocess.Popen[str]) -> str:
+    """What a failed step wrote (it is stopped first if it still waits)."""
+    if process.poll() is None:
+        process.kill()
+    out, err = process.communicate()
+    return f"exit status {process.returncode}\n{out}\n{err}"
+
+
 def wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + STEP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
@@ -178,10 +186,12 @@ def test_the_quickstart_links_an_account_and_gets_a_fresh_token(
         quickstart = session.python(blocks["link-sync"], "quickstart.py")
         assert quickstart.stdout is not None
         shown = [quickstart.stdout.readline() for _ in range(3)]
-        assert shown[0].startswith("configured demo at " + oidc_provider.authorization_endpoint), shown
-        assert shown[1] == "Open this URL in your browser, log in and consent:\n", shown
+        assert shown[0].startswith("configured demo at " + oidc_provider.authorization_endpoint), ended(
+            quickstart
+        )
+        assert shown[1] == "Open this URL in your browser, log in and consent:\n", ended(quickstart)
         authorization_url = shown[2].strip()
-        assert authorization_url.startswith(oidc_provider.authorization_endpoint + "?"), shown
+        assert authorization_url.startswith(oidc_provider.authorization_endpoint + "?"), ended(quickstart)
 
         back_to_linkvault = oidc_provider.authorize(authorization_url, login="user-1-at-provider")
         assert back_to_linkvault.startswith(f"{base_url}/v1/linked-accounts/oauth2/callback?")
