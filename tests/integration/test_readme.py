@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -151,6 +152,8 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 def test_the_quickstart_links_an_account_and_gets_a_fresh_token(
     tmp_path: Path, oidc_provider: OidcProvider
 ) -> None:
+    missing = [tool for tool in ("bash", "curl") if shutil.which(tool) is None]
+    assert missing == [], f"the README's shell steps need {missing}"
     blocks = runnable_blocks(README)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
