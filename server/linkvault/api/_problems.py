@@ -2,9 +2,10 @@
 
 Errors are RFC 9457 problem details, except on the browser face (``x-linkvault-browser``) when the
 request prefers ``text/html`` (a page for a person, ``linkvault.api._pages``), and where the spec's
-``x-linkvault-errors`` names a seed's own shape for the operation: ``http-validation-error`` (request validation errors are 422
-``HTTPValidationError``) or ``error-object`` (every error is ``{"error": "..."}``). The ``code`` member
-is the domain error's own ``code``; the status of each error class is chosen here and nowhere else.
+``x-linkvault-errors`` names a seed's own shape for the operation: ``http-validation-error`` (request
+validation errors are 422 ``HTTPValidationError``) or ``error-object`` (every error is
+``{"error": "..."}``). The ``code`` member is the domain error's own ``code``; the status of each error
+class is chosen here and nowhere else.
 """
 
 from __future__ import annotations
