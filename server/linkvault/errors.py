@@ -12,7 +12,9 @@ LinkvaultError
 │   └── RefreshUnavailable    a refresh was asked for, but the provider gave no refresh token
 ├── InvalidInput              a value the caller sent is unacceptable (``field`` names it)
 ├── LinkError                 a link cannot be finished (``code`` says why)
-│   ├── InvalidState          unknown, expired, used, foreign or malformed state
+│   ├── InvalidState          unknown, foreign or malformed state
+│   │   ├── StateExpired      a state of ours whose time ran out
+│   │   └── StateUsed         a state of ours that was already used
 │   ├── IssuerMismatch        RFC 9207 ``iss`` missing or not the expected issuer
 │   ├── ProviderDenied        the provider redirected back with an error
 │   ├── InvalidIdToken        the token response's ID token fails OIDC Core §3.1.3.7
@@ -52,6 +54,8 @@ __all__ = [
     "RefreshUnavailable",
     "SchemaNotCurrent",
     "ServiceUnavailable",
+    "StateExpired",
+    "StateUsed",
     "TokenRequestRejected",
 ]
 
@@ -133,6 +137,17 @@ class InvalidState(LinkError):
     """The state is unknown, expired, already used, of another project or app, or malformed."""
 
     code = "invalid_state"
+
+
+class StateExpired(InvalidState):
+    """The state is one linkvault issued, but LINKVAULT_STATE_TTL_SECONDS have passed (RFC 6749 §10.12).
+
+    Same ``code`` as any invalid state: a caller that only reads codes sees no change; the end user's
+    page can say why."""
+
+
+class StateUsed(InvalidState):
+    """The state is one linkvault issued, but a callback already used it (RFC 9700 §4.7)."""
 
 
 class IssuerMismatch(LinkError):
