@@ -21,7 +21,8 @@ import httpx
 
 __all__ = ["RunningServer", "ServerFactory", "free_port", "linkvault_env", "outer_env", "start_server"]
 
-START_TIMEOUT_SECONDS = 60.0
+# Generous: on a loaded 2-core machine, importing Connexion and loading the spec has taken 20 s.
+START_TIMEOUT_SECONDS = 120.0
 
 
 def free_port() -> int:
