@@ -135,7 +135,7 @@ class RefreshTokens(_Model):
 class Provider(_Model):
     """One catalog entry. URLs may hold ``{param}`` parts, each declared in ``params``."""
 
-    name: Annotated[str, Field(pattern=_NAME.pattern)]
+    name: Annotated[str, Field(pattern=f"^{_NAME.pattern}$")]
     display_name: str
     authorize_url: str
     token_url: str
