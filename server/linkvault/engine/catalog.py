@@ -29,6 +29,7 @@ from linkvault.errors import InvalidInput, NotFound
 __all__ = [
     "CATALOG_PATH",
     "DEFAULT_QUIRKS",
+    "MAX_PARAM_LENGTH",
     "Catalog",
     "Param",
     "Provider",

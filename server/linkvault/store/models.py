@@ -75,9 +75,7 @@ class AppConfiguration(SQLModel, table=True):
     # values of its templated URL parts. Its token response quirks are read from the catalog by this
     # name at use time, so that a catalog fix reaches existing configurations.
     provider: str | None = Field(default=None, max_length=MAX_PROVIDER_NAME_LENGTH)
-    provider_params: dict[str, str] = Field(
-        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
-    )
+    provider_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
