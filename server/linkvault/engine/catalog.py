@@ -246,7 +246,7 @@ def find_provider(name: str) -> Provider:
     """The catalog entry ``name``. Raises NotFound."""
     provider = catalog().by_name.get(name)
     if provider is None:
-        raise NotFound(f"no provider {name!r} in the catalog")
+        raise NotFound("no such provider in the catalog")
     return provider
 
 
