@@ -20,7 +20,8 @@ LinkvaultError
 │   └── TokenRequestRejected  the token endpoint refused the grant (e.g. invalid_grant)
 ├── ProviderError             the provider failed us
 │   ├── ProviderUnavailable   unreachable, 5xx, or an answer that breaks the protocol
-│   └── ProviderTimeout       no answer within LINKVAULT_HTTP_TIMEOUT_SECONDS
+│   ├── ProviderTimeout       no whole answer within LINKVAULT_HTTP_TIMEOUT_SECONDS
+│   └── AddressNotAllowed     the endpoint resolves to an address outbound calls may not reach
 └── ServiceUnavailable        linkvault cannot serve now; the same request may succeed later
     ├── DatabaseUnavailable   the database does not answer (refused, cut, pool exhausted)
     └── SchemaNotCurrent      the database answers, but its migrations are not the ones shipped
@@ -31,6 +32,7 @@ from __future__ import annotations
 __all__ = [
     "AccountDisabled",
     "AccountMismatch",
+    "AddressNotAllowed",
     "ConfigurationError",
     "Conflict",
     "DatabaseUnavailable",
@@ -182,6 +184,14 @@ class ProviderTimeout(ProviderError):
     """The provider did not answer in time."""
 
     code = "provider_timeout"
+
+
+class AddressNotAllowed(ProviderError):
+    """An outbound call was refused before any packet was sent: its host resolves to a link-local,
+    cloud-metadata or otherwise unroutable address (or to a private one, where the settings refuse
+    those). A server-side request made on a tenant's say-so must not reach them (SSRF)."""
+
+    code = "address_not_allowed"
 
 
 class ServiceUnavailable(LinkvaultError):
