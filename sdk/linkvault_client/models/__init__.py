@@ -13,8 +13,8 @@ from .catalog_entry_authorize_params import CatalogEntryAuthorizeParams
 from .catalog_entry_params import CatalogEntryParams
 from .catalog_param import CatalogParam
 from .catalog_refresh_tokens import CatalogRefreshTokens
-from .catalog_token_response import CatalogTokenResponse
-from .catalog_token_response_error_codes import CatalogTokenResponseErrorCodes
+from .catalog_token_quirks import CatalogTokenQuirks
+from .catalog_token_quirks_error_codes import CatalogTokenQuirksErrorCodes
 from .connection import Connection
 from .error import Error
 from .health_status import HealthStatus
@@ -49,8 +49,8 @@ __all__ = (
     "CatalogEntryParams",
     "CatalogParam",
     "CatalogRefreshTokens",
-    "CatalogTokenResponse",
-    "CatalogTokenResponseErrorCodes",
+    "CatalogTokenQuirks",
+    "CatalogTokenQuirksErrorCodes",
     "Connection",
     "Error",
     "HealthStatus",

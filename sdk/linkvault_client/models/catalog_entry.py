@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from ..models.catalog_entry_authorize_params import CatalogEntryAuthorizeParams
     from ..models.catalog_entry_params import CatalogEntryParams
     from ..models.catalog_refresh_tokens import CatalogRefreshTokens
-    from ..models.catalog_token_response import CatalogTokenResponse
+    from ..models.catalog_token_quirks import CatalogTokenQuirks
 
 
 T = TypeVar("T", bound="CatalogEntry")
@@ -38,7 +38,7 @@ class CatalogEntry:
             token_endpoint_auth_method (None | str): `client_secret_basic` or `client_secret_post` (RFC 6749 §2.3.1).
             refresh_tokens (CatalogRefreshTokens): What the provider documents of its refresh tokens; null where it says
                 nothing.
-            token_response (CatalogTokenResponse): How the provider's token response departs from RFC 6749 §5.1 and §5.2.
+            token_response (CatalogTokenQuirks): How the provider's token response departs from RFC 6749 §5.1 and §5.2.
             api_base_url (None | str):
             notes (None | str):
             docs (list[str]): The provider's public documentation the facts were taken from.
@@ -57,7 +57,7 @@ class CatalogEntry:
     pkce: None | str
     token_endpoint_auth_method: None | str
     refresh_tokens: CatalogRefreshTokens
-    token_response: CatalogTokenResponse
+    token_response: CatalogTokenQuirks
     api_base_url: None | str
     notes: None | str
     docs: list[str]
@@ -135,7 +135,7 @@ class CatalogEntry:
         from ..models.catalog_entry_authorize_params import CatalogEntryAuthorizeParams  # noqa: PLC0415
         from ..models.catalog_entry_params import CatalogEntryParams  # noqa: PLC0415
         from ..models.catalog_refresh_tokens import CatalogRefreshTokens  # noqa: PLC0415
-        from ..models.catalog_token_response import CatalogTokenResponse  # noqa: PLC0415
+        from ..models.catalog_token_quirks import CatalogTokenQuirks  # noqa: PLC0415
 
         d = dict(src_dict)
         name = d.pop("name")
@@ -184,7 +184,7 @@ class CatalogEntry:
 
         refresh_tokens = CatalogRefreshTokens.from_dict(d.pop("refresh_tokens"))
 
-        token_response = CatalogTokenResponse.from_dict(d.pop("token_response"))
+        token_response = CatalogTokenQuirks.from_dict(d.pop("token_response"))
 
         def _parse_api_base_url(data: object) -> None | str:
             if data is None:

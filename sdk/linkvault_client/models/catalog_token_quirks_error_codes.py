@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CatalogTokenResponseErrorCodes")
+T = TypeVar("T", bound="CatalogTokenQuirksErrorCodes")
 
 
 @_attrs_define
-class CatalogTokenResponseErrorCodes:
+class CatalogTokenQuirksErrorCodes:
     """The provider's own error codes mapped onto RFC 6749 §5.2 codes."""
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
@@ -25,10 +25,10 @@ class CatalogTokenResponseErrorCodes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        catalog_token_response_error_codes = cls()
+        catalog_token_quirks_error_codes = cls()
 
-        catalog_token_response_error_codes.additional_properties = d
-        return catalog_token_response_error_codes
+        catalog_token_quirks_error_codes.additional_properties = d
+        return catalog_token_quirks_error_codes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -7,14 +7,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.catalog_token_response_error_codes import CatalogTokenResponseErrorCodes
+    from ..models.catalog_token_quirks_error_codes import CatalogTokenQuirksErrorCodes
 
 
-T = TypeVar("T", bound="CatalogTokenResponse")
+T = TypeVar("T", bound="CatalogTokenQuirks")
 
 
 @_attrs_define
-class CatalogTokenResponse:
+class CatalogTokenQuirks:
     """How the provider's token response departs from RFC 6749 §5.1 and §5.2.
 
     Attributes:
@@ -23,7 +23,7 @@ class CatalogTokenResponse:
         bearer_token_types (list[str]): `token_type` values, besides `Bearer`, of tokens used as Bearer tokens.
         token_type_optional (bool): An answer without `token_type` carries a Bearer token.
         scope_separator (str): How the answered `scope` separates its values.
-        error_codes (CatalogTokenResponseErrorCodes): The provider's own error codes mapped onto RFC 6749 §5.2 codes.
+        error_codes (CatalogTokenQuirksErrorCodes): The provider's own error codes mapped onto RFC 6749 §5.2 codes.
         access_token_lifetime_seconds (int | None): The lifetime of a token answered without `expires_in` (null — it
             does not expire).
         zero_expires_in_means_no_expiry (bool):
@@ -34,7 +34,7 @@ class CatalogTokenResponse:
     bearer_token_types: list[str]
     token_type_optional: bool
     scope_separator: str
-    error_codes: CatalogTokenResponseErrorCodes
+    error_codes: CatalogTokenQuirksErrorCodes
     access_token_lifetime_seconds: int | None
     zero_expires_in_means_no_expiry: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -76,7 +76,7 @@ class CatalogTokenResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.catalog_token_response_error_codes import CatalogTokenResponseErrorCodes  # noqa: PLC0415
+        from ..models.catalog_token_quirks_error_codes import CatalogTokenQuirksErrorCodes  # noqa: PLC0415
 
         d = dict(src_dict)
         form_encoded = d.pop("form_encoded")
@@ -89,7 +89,7 @@ class CatalogTokenResponse:
 
         scope_separator = d.pop("scope_separator")
 
-        error_codes = CatalogTokenResponseErrorCodes.from_dict(d.pop("error_codes"))
+        error_codes = CatalogTokenQuirksErrorCodes.from_dict(d.pop("error_codes"))
 
         def _parse_access_token_lifetime_seconds(data: object) -> int | None:
             if data is None:
@@ -100,7 +100,7 @@ class CatalogTokenResponse:
 
         zero_expires_in_means_no_expiry = d.pop("zero_expires_in_means_no_expiry")
 
-        catalog_token_response = cls(
+        catalog_token_quirks = cls(
             form_encoded=form_encoded,
             token_paths=token_paths,
             bearer_token_types=bearer_token_types,
@@ -111,8 +111,8 @@ class CatalogTokenResponse:
             zero_expires_in_means_no_expiry=zero_expires_in_means_no_expiry,
         )
 
-        catalog_token_response.additional_properties = d
-        return catalog_token_response
+        catalog_token_quirks.additional_properties = d
+        return catalog_token_quirks
 
     @property
     def additional_keys(self) -> list[str]:
