@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from linkvault.engine import tokens
+from linkvault.engine import catalog, tokens
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
 from linkvault.errors import (
@@ -184,6 +184,8 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
                 token_url=app.token_url,
                 client=client_credentials(services, app),
                 refresh_token=services.cipher.decrypt(account.refresh_token_encrypted),
+                quirks=catalog.quirks_of(app.provider),
+                requested_scope=account.scope,
             )
     except TimeoutError as exc:
         raise ProviderTimeout("the token endpoint did not answer in time") from exc
@@ -207,8 +209,9 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
                 services.cipher.encrypt(token_set.refresh_token) if token_set.refresh_token else None
             ),
             token_type=token_set.token_type,
-            # RFC 6749 §5.1: a response without scope granted the scope asked for, here the old one.
-            scope=token_set.scope if token_set.scope is not None else account.scope,
+            # RFC 6749 §5.1: a response without scope granted the scope asked for, here the old one
+            # (tokens.refresh answers it so).
+            scope=token_set.scope,
             expires_at=now + timedelta(seconds=token_set.expires_in)
             if token_set.expires_in is not None
             else None,
