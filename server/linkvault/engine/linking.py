@@ -5,14 +5,16 @@ Every callback face of the API finishes through ``finish_link``, so they share o
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from linkvault.engine import id_tokens, pkce, revocation, tokens
+from linkvault.engine import events, id_tokens, pkce, revocation, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
@@ -24,12 +26,16 @@ from linkvault.errors import (
     InvalidInput,
     InvalidState,
     IssuerMismatch,
+    LinkvaultError,
     NotFound,
     ProviderDenied,
+    ServiceUnavailable,
 )
 from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["CallbackParameters", "FinishedLink", "finish_link", "redirect_uri_of", "start_link"]
 
@@ -153,22 +159,74 @@ async def finish_link(
     The state is consumed in its own transaction before anything else, so it is used up whatever
     happens next, and a crash leaves it unusable. ``project_id`` and ``app_name`` narrow the state
     to the authenticated caller's; a state of another project or app is refused and not consumed.
+
+    A used-up state that does not become a linked account is announced as ``link.failed`` with the
+    error's code: in the consuming transaction when the response is refused on its face (issuer,
+    provider error, no code), in a transaction of its own when the exchange or the save fails.
     """
     state_hash = states.hash_state(callback.state)
     async with services.sessions.begin() as session:
+        now = services.clock()
         link = await link_states.consume_link_state(
-            session, state_hash=state_hash, now=services.clock(), project_id=project_id, app_name=app_name
+            session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
         )
+        # A response refused on its face uses the state up: link.failed goes with the state's use.
+        refusal = None if link is None else _refusal(link, callback)
+        if link is not None and refusal is not None:
+            await _record_link_failed(session, link, refusal, now=now)
     if link is None:
         raise InvalidState("the state is unknown, expired or already used")
+    if refusal is not None:
+        raise refusal
+    try:
+        return await _finish_consumed_link(services, link, callback)
+    except LinkvaultError as exc:
+        if isinstance(exc, ServiceUnavailable):
+            raise
+        try:
+            async with services.sessions.begin() as session:
+                await _record_link_failed(session, link, exc, now=services.clock())
+        except ServiceUnavailable:
+            # The caller learns why the link failed; the event is lost with the database.
+            logger.warning("link.failed could not be recorded: the database is unavailable")
+        raise
 
-    _check_issuer(link, callback.iss)
+
+def _refusal(link: LinkState, callback: CallbackParameters) -> LinkvaultError | None:
+    """Why the authorization response itself is refused (issuer, provider error, no code), or None."""
+    try:
+        _check_issuer(link, callback.iss)
+    except IssuerMismatch as exc:
+        return exc
     if callback.error is not None:
         code = callback.error if callback.error in _PROVIDER_ERRORS else "provider_error"
-        raise ProviderDenied(f"the provider refused the authorization ({code})", code=code)
+        return ProviderDenied(f"the provider refused the authorization ({code})", code=code)
     if not callback.code:
-        raise InvalidInput("the callback carries no code", field=("code",))
+        return InvalidInput("the callback carries no code", field=("code",))
+    return None
 
+
+async def _record_link_failed(
+    session: AsyncSession, link: LinkState, exc: LinkvaultError, *, now: datetime
+) -> None:
+    # The error's code (``access_denied``, ``invalid_grant``, ``account_mismatch``...), never its text:
+    # a provider's words do not travel on.
+    reason = "missing_code" if isinstance(exc, InvalidInput) else exc.code
+    await events.record_link_failed(
+        session,
+        project_id=link.project_id,
+        app_name=link.app_name,
+        owner_id=link.linked_account_owner_id,
+        linked_account_id=None,
+        reason=reason,
+        now=now,
+    )
+
+
+async def _finish_consumed_link(
+    services: Services, link: LinkState, callback: CallbackParameters
+) -> FinishedLink:
+    assert callback.code is not None
     async with services.sessions() as session:
         app = await app_configurations.get_app_configuration_by_id(
             session, app_configuration_id=link.app_configuration_id
@@ -261,6 +319,12 @@ async def _save_account(
                     raise AccountMismatch(
                         "the provider signed in another user than the one this account belongs to"
                     )
+                # A first link creates; a later one re-authorizes, and recovers a dead grant.
+                announced = [events.ACCOUNT_CREATED]
+                if account is not None:
+                    announced = [events.ACCOUNT_REAUTHORIZED]
+                    if account.credential_status == "needs_reauth":
+                        announced.append(events.ACCOUNT_RECOVERED)
                 if account is None:
                     account = LinkedAccount(
                         project_id=link.project_id,
@@ -292,7 +356,10 @@ async def _save_account(
                     account.provider_subject = subject
                 account.sequence += 1
                 account.updated_at = now
-                return await linked_accounts.save_linked_account(session, account=account)
+                saved = await linked_accounts.save_linked_account(session, account=account)
+                for event_type in announced:
+                    await events.record_account_event(session, event_type=event_type, account=saved, now=now)
+                return saved
         except Conflict:
             if attempt == 1:
                 raise
