@@ -37,6 +37,8 @@ class AppConfiguration:
         allowed_redirect_urls (list[str]):
         authorization_response_iss_parameter_supported (bool): From the provider's metadata; when true, callbacks must
             carry a matching `iss` (RFC 9207).
+        refresh_idle_after (None | str): The idle refresh threshold as an ISO 8601 duration (`P180D`, `PT3600S`), or
+            null.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -56,6 +58,7 @@ class AppConfiguration:
     redirect_uri: str
     allowed_redirect_urls: list[str]
     authorization_response_iss_parameter_supported: bool
+    refresh_idle_after: None | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -93,6 +96,9 @@ class AppConfiguration:
 
         authorization_response_iss_parameter_supported = self.authorization_response_iss_parameter_supported
 
+        refresh_idle_after: None | str
+        refresh_idle_after = self.refresh_idle_after
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -116,6 +122,7 @@ class AppConfiguration:
                 "redirect_uri": redirect_uri,
                 "allowed_redirect_urls": allowed_redirect_urls,
                 "authorization_response_iss_parameter_supported": authorization_response_iss_parameter_supported,
+                "refresh_idle_after": refresh_idle_after,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -168,6 +175,13 @@ class AppConfiguration:
 
         authorization_response_iss_parameter_supported = d.pop("authorization_response_iss_parameter_supported")
 
+        def _parse_refresh_idle_after(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        refresh_idle_after = _parse_refresh_idle_after(d.pop("refresh_idle_after"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -188,6 +202,7 @@ class AppConfiguration:
             redirect_uri=redirect_uri,
             allowed_redirect_urls=allowed_redirect_urls,
             authorization_response_iss_parameter_supported=authorization_response_iss_parameter_supported,
+            refresh_idle_after=refresh_idle_after,
             created_at=created_at,
             updated_at=updated_at,
         )
