@@ -118,7 +118,6 @@ async def record_link_failed(
     project_id: uuid.UUID,
     app_name: str,
     owner_id: str,
-    linked_account_id: uuid.UUID | None,
     reason: str,
     now: datetime,
 ) -> Event:
@@ -131,11 +130,9 @@ async def record_link_failed(
             "project_id": str(project_id),
             "app_name": app_name,
             "linked_account_owner_id": owner_id,
-            "linked_account_id": None if linked_account_id is None else str(linked_account_id),
             "reason": reason,
         },
         now=now,
-        linked_account_id=linked_account_id,
     )
 
 

@@ -217,7 +217,6 @@ async def _record_link_failed(
         project_id=link.project_id,
         app_name=link.app_name,
         owner_id=link.linked_account_owner_id,
-        linked_account_id=None,
         reason=reason,
         now=now,
     )
