@@ -1,6 +1,7 @@
 """Delivery across processes: an event committed by a server that is then SIGKILLed is delivered after
 a restart, and replicas sharing one database never send the same delivery twice (the receiver counts).
-Each test runs its servers on a database of its own, so no other server's worker takes part."""
+Each test runs its servers on a database of its own, so no other server's worker takes part (the
+database is requested before the servers, so it is dropped after they stop)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def _ping(server: RunningServer, project: Project, endpoint: dict[str, Any]) -> 
 
 
 def test_an_event_committed_before_a_crash_is_delivered_after_the_restart(
-    server_factory: ServerFactory, own_database: str, encryption_key: str
+    own_database: str, server_factory: ServerFactory, encryption_key: str
 ) -> None:
     with receiver() as hook:
         first = server_factory.start("crashing", database_url=own_database, extra_env=ASLEEP)
@@ -76,7 +77,7 @@ def test_an_event_committed_before_a_crash_is_delivered_after_the_restart(
 
 
 def test_replicas_on_one_database_never_send_a_delivery_twice(
-    server_factory: ServerFactory, own_database: str, encryption_key: str
+    own_database: str, server_factory: ServerFactory, encryption_key: str
 ) -> None:
     with receiver() as hook:
         replicas = [
