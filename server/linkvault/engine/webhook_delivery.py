@@ -65,12 +65,19 @@ async def deliver_due(services: Services, *, limit: int = _BATCH_SIZE) -> int:
         endpoints = await store.endpoints_by_id(
             session, endpoint_ids=list({delivery.endpoint_id for delivery in claimed})
         )
-    await asyncio.gather(
+    # An endpoint deleted meanwhile takes its deliveries with it: nothing to send.
+    claimed = [d for d in claimed if d.event_id in found and d.endpoint_id in endpoints]
+    outcomes = await asyncio.gather(
         *(
             _attempt(services, delivery, found[delivery.event_id], endpoints[delivery.endpoint_id], lease_id)
             for delivery in claimed
-        )
+        ),
+        return_exceptions=True,
     )
+    for delivery, outcome in zip(claimed, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            # Its claim runs out and another pass sends it again (at least once).
+            logger.error("webhook delivery %s failed unexpectedly", delivery.id, exc_info=outcome)
     return len(claimed)
 
 

@@ -125,8 +125,8 @@ async def finish_attempt(
 ) -> bool:
     """Record ``attempt`` and move the delivery on (``status``, ``next_attempt_at``), giving the claim
     back. The delivery is changed only while ``lease_id`` still holds it: False when the claim ran out
-    and another worker took it over (the attempt is recorded all the same; it happened)."""
-    session.add(attempt)
+    and another worker took it over (the attempt is recorded all the same; it happened), or when the
+    delivery is gone with its endpoint (then there is nothing to record it on)."""
     result = await session.execute(
         update(WebhookDelivery)
         .where(col(WebhookDelivery.id) == delivery_id, col(WebhookDelivery.lease_id) == lease_id)
@@ -140,8 +140,11 @@ async def finish_attempt(
         )
         .execution_options(synchronize_session=False)
     )
-    await session.flush()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    held = bool(result.rowcount)  # type: ignore[attr-defined]
+    if held or await session.get(WebhookDelivery, delivery_id) is not None:
+        session.add(attempt)
+        await session.flush()
+    return held
 
 
 async def note_endpoint_outcome(
