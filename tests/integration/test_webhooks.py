@@ -267,3 +267,28 @@ def test_a_ping_reaches_the_endpoint_whatever_its_filter(
     assert ping["data"] == {"project_id": project.id, "webhook_endpoint_id": endpoint["id"]}
     # Not part of the event stream.
     assert api.get("/v1/events", headers=project.headers).json() == []
+
+
+def test_a_relink_by_another_provider_user_is_announced_as_an_account_mismatch(
+    api: httpx.Client, project: Project, make_app, hook: Receiver
+) -> None:
+    _endpoint(api, project, hook, events=["link.failed", "linked_account.reauthorized"])
+    app = make_app(project)
+    account = _link(api, app, "iris")
+
+    redirect = consent(app, start_link(api, app, owner="iris"), login="mallory")
+    refused = api.get(callback_path(redirect))
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "account_mismatch"
+    [failed] = hook.wait_for_types("link.failed")
+    assert failed["data"]["reason"] == "account_mismatch"
+    assert failed["data"]["linked_account_owner_id"] == "iris"
+    assert "linked_account.reauthorized" not in hook.types()
+    assert [event["type"] for event in api.get("/v1/events", headers=project.headers).json()] == [
+        "linked_account.created",
+        "link.failed",
+    ]
+    assert (
+        api.get(f"/v1/linked-accounts/{account['id']}", headers=project.headers).json()["status"] == "active"
+    )
