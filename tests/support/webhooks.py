@@ -20,7 +20,7 @@ __all__ = ["Delivery", "Receiver", "receiver"]
 
 @dataclass(frozen=True)
 class Delivery:
-    """One POST the receiver got: its headers (lower-case names), body and whether it verified."""
+    """One POST the receiver got: its headers (lower-case names), body and the status it answered."""
 
     headers: dict[str, str]
     body: bytes
@@ -90,7 +90,8 @@ class Receiver:
         raise AssertionError(f"the receiver did not get what was expected; verified: {self.types()}")
 
     def wait_for_types(self, *types: str, timeout: float = 20.0) -> list[dict[str, Any]]:
-        """Wait for verified events of these types (in any order) beyond those seen; return them."""
+        """Wait until verified events of each of these types have arrived; return every verified event
+        of these types."""
         self.wait_for(lambda receiver: all(t in receiver.types() for t in types), timeout=timeout)
         with self.lock:
             return [payload for payload in self.verified if payload["type"] in types]

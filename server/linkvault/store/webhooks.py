@@ -31,6 +31,7 @@ __all__ = [
 
 
 async def add_endpoint(session: AsyncSession, *, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """Insert ``endpoint`` (its secret already encrypted)."""
     session.add(endpoint)
     await session.flush()
     return endpoint
@@ -50,6 +51,7 @@ async def get_endpoint(
 
 
 async def list_endpoints(session: AsyncSession, *, project_id: uuid.UUID) -> list[WebhookEndpoint]:
+    """The project's endpoints, oldest first."""
     query = (
         select(WebhookEndpoint)
         .where(col(WebhookEndpoint.project_id) == project_id)
@@ -98,6 +100,7 @@ async def claim_due_deliveries(
 
 
 async def events_by_id(session: AsyncSession, *, event_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Event]:
+    """The events with these ids, by id."""
     if not event_ids:
         return {}
     result = await session.execute(select(Event).where(col(Event.id).in_(event_ids)))
@@ -107,6 +110,7 @@ async def events_by_id(session: AsyncSession, *, event_ids: Sequence[uuid.UUID])
 async def endpoints_by_id(
     session: AsyncSession, *, endpoint_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, WebhookEndpoint]:
+    """The endpoints with these ids, by id."""
     if not endpoint_ids:
         return {}
     result = await session.execute(select(WebhookEndpoint).where(col(WebhookEndpoint.id).in_(endpoint_ids)))
@@ -217,6 +221,7 @@ async def attempts_of(
 async def get_delivery(
     session: AsyncSession, *, endpoint_id: uuid.UUID, delivery_id: uuid.UUID
 ) -> tuple[WebhookDelivery, Event] | None:
+    """The endpoint's delivery with this id and its event, or None."""
     query = (
         select(WebhookDelivery, Event)
         .join(Event, col(Event.id) == col(WebhookDelivery.event_id))
