@@ -19,7 +19,7 @@ from linkvault.api._naming import handler_path
 from linkvault.api._problems import ERROR_HANDLERS, render_error
 from linkvault.api._spec import SPEC_PATH, operation_rules
 from linkvault.api._validation import VALIDATORS
-from linkvault.engine import housekeeping
+from linkvault.engine import housekeeping, idle_refresh, webhook_delivery
 from linkvault.engine.services import Services, open_services
 from linkvault.middleware import (
     BodyLimit,
@@ -54,12 +54,18 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         request_ids.install()  # the server has set up its log handlers by now
-        housekeeping_task = asyncio.create_task(housekeeping.run_periodically(services))
+        # Background loops of every replica: housekeeping, webhook delivery, idle-account refresh.
+        tasks = [
+            asyncio.create_task(housekeeping.run_periodically(services)),
+            asyncio.create_task(webhook_delivery.run_periodically(services)),
+            asyncio.create_task(idle_refresh.run_periodically(services)),
+        ]
         try:
             yield
         finally:
-            housekeeping_task.cancel()
-            await asyncio.gather(housekeeping_task, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await services.aclose()
 
     # No Swagger UI: it would load scripts from a CDN, and the spec is served at /openapi.json.

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from linkvault import redaction
-from linkvault.engine import api_keys, encryption_keys, housekeeping, linked_accounts, projects
+from linkvault.engine import api_keys, encryption_keys, events, housekeeping, linked_accounts, projects
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import ConfigurationError, LinkvaultError
 from linkvault.settings import Settings, effective_settings, load_settings, unknown_variables
@@ -255,6 +255,50 @@ def _accounts_show(settings: Settings, args: argparse.Namespace) -> None:
         print(f"{name + ':':<{width + 1}} {'' if value is None else value}")
 
 
+def _events_list(settings: Settings, args: argparse.Namespace) -> None:
+    async def every_page(services: Services) -> list[dict[str, Any]]:
+        await projects.get_project(services, project_id=args.project)
+        found: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = await events.list_events(
+                services,
+                project_id=args.project,
+                event_type=args.type,
+                linked_account_id=args.account,
+                limit=_ACCOUNT_PAGE,
+                cursor=cursor,
+            )
+            found.extend(events.envelope(event) for event in page.items)
+            if page.next_cursor is None or (args.limit is not None and len(found) >= args.limit):
+                return found[: args.limit] if args.limit is not None else found
+            cursor = page.next_cursor
+
+    rows = _with_services(settings, every_page)
+    if args.json:
+        _print_json(rows)
+        return
+    for row in rows:
+        data = row["data"]
+        subject = data.get("linked_account_id") or data.get("linked_account_owner_id", "")
+        print(f"{row['timestamp']}  {row['id']}  {row['type']:<28}  {subject}")
+
+
+def _events_list_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", type=uuid.UUID, required=True, metavar="PROJECT_ID", help="the project")
+    parser.add_argument(
+        "--type",
+        choices=events.EVENT_TYPES,
+        metavar="TYPE",
+        help="only events of this type (e.g. link.failed)",
+    )
+    parser.add_argument(
+        "--account", type=uuid.UUID, metavar="LINKED_ACCOUNT_ID", help="only events of this linked account"
+    )
+    parser.add_argument("--limit", type=int, metavar="N", help="at most N events (the oldest first)")
+    _json_flag("an array of the events (Event: id, type, timestamp, data)")(parser)
+
+
 def _config_check(settings: Settings, args: argparse.Namespace) -> None:
     # Not _with_services: a schema that is behind is reported here (serve would migrate it), not refused.
     async def check() -> bool:
@@ -376,6 +420,13 @@ _COMMANDS = [
         ),
     ),
     _Command(
+        ("events", "list"),
+        "list a project's events, oldest first: what its webhooks deliver (never a token)",
+        "linkvault events list --project <project id> --type linked_account.needs_reauth --json",
+        _events_list,
+        _events_list_arguments,
+    ),
+    _Command(
         ("config", "check"),
         "check the settings and the database connection; print the settings, secrets masked",
         "linkvault config check --json",
@@ -390,6 +441,7 @@ _GROUPS = {
     "api-keys": "API keys of projects",
     "keys": "encryption keys",
     "accounts": "linked accounts",
+    "events": "the event stream webhooks deliver",
     "config": "the configuration",
 }
 

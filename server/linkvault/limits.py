@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "MAX_APP_NAME_LENGTH",
     "MAX_CLIENT_ID_LENGTH",
+    "MAX_DESCRIPTION_LENGTH",
     "MAX_OWNER_ID_LENGTH",
     "MAX_PROJECT_NAME_LENGTH",
     "MAX_PROVIDER_NAME_LENGTH",
@@ -19,3 +20,4 @@ MAX_CLIENT_ID_LENGTH = 1024
 MAX_PROJECT_NAME_LENGTH = 200
 MAX_PROVIDER_NAME_LENGTH = 63  # a provider catalog entry's name
 MAX_SCOPE_LENGTH = 4096  # the granted scope string of a token response
+MAX_DESCRIPTION_LENGTH = 500  # a webhook endpoint's description

@@ -97,6 +97,31 @@ class Settings(BaseSettings):
         description="how often `serve` deletes expired link states, a batch at a time",
     )
 
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="whether webhook endpoints may be on private addresses (and on names that resolve to "
+        "loopback); `http://` is allowed for loopback IP addresses either way. Link-local and "
+        "cloud-metadata addresses are refused always (checked at creation and after DNS resolution at "
+        "every delivery)",
+    )
+    webhooks_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="how long one webhook delivery attempt may take as a whole"
+    )
+    webhooks_poll_interval_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=3600,
+        description="how often `serve` looks for webhook deliveries that are due (a pass that found work "
+        "is followed by the next at once)",
+    )
+    idle_refresh_interval_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        le=86_400,
+        description="how often `serve` refreshes accounts whose refresh token has been idle longer than "
+        "their app configuration's `refresh_idle_after`",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:

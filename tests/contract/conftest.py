@@ -7,6 +7,7 @@ By default that is ``create_app(settings)`` in-process (ASGI). With ``LINKVAULT_
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ import pytest
 from starlette.types import ASGIApp
 
 from linkvault.app import create_app
+from linkvault.engine.egress import IPAddress
 from linkvault.engine.services import open_services
 from linkvault.engine.urls import is_loopback_host
 from linkvault.settings import Settings
@@ -66,11 +68,21 @@ def contract_app(migrated: Settings) -> ASGIApp:
 
     One per test: Schemathesis ends an ASGI app's lifespan when a test ends, and linkvault's lifespan
     closes the app's services then."""
-    services = open_services(migrated)
+    services = open_services(migrated, resolver=_loopback_names_only)
     client = httpx.AsyncClient(
         transport=_LoopbackOnlyTransport(), timeout=migrated.http_timeout_seconds, follow_redirects=False
     )
-    return create_app(migrated, dataclasses.replace(services, http=client))
+    webhooks = httpx.AsyncClient(
+        transport=_LoopbackOnlyTransport(), timeout=migrated.webhooks_timeout_seconds, follow_redirects=False
+    )
+    return create_app(migrated, dataclasses.replace(services, http=client, webhook_http=webhooks))
+
+
+async def _loopback_names_only(host: str, port: int) -> list[IPAddress]:
+    """No DNS lookup leaves the machine: generated webhook hosts do not resolve, except localhost."""
+    if host == "localhost":
+        return [ipaddress.ip_address("127.0.0.1")]
+    raise OSError(f"the contract suite resolves no names ({host})")
 
 
 @pytest.fixture(scope="session")

@@ -248,3 +248,36 @@ def test_accounts_are_listed_and_shown_without_tokens(
     assert json.loads(by_owner.stdout) == [account]
     assert json.loads(disabled.stdout) == []
     assert "id:" in text.stdout and account["id"] in text.stdout
+
+
+def test_events_are_listed_as_the_api_lists_them(
+    linkvault_server: RunningServer, api: httpx.Client, project: Project, make_app
+):
+    env = linkvault_server.env
+    app = make_app(project)
+    account = api.get(callback_path(consent(app, start_link(api, app, owner="cli-events")))).json()
+    patched = api.patch(
+        f"/v1/linked-accounts/{account['id']}", json={"enabled": False}, headers=project.headers
+    )
+    assert patched.status_code == 200, patched.text
+
+    listed = run_linkvault("events", "list", "--project", project.id, "--json", env=env)
+    disabled = run_linkvault(
+        "events", "list", "--project", project.id, "--type", "linked_account.disabled", "--json", env=env
+    )
+    text = run_linkvault("events", "list", "--project", project.id, "--account", account["id"], env=env)
+    first = run_linkvault("events", "list", "--project", project.id, "--limit", "1", "--json", env=env)
+
+    for result in (listed, disabled, text, first):
+        assert result.returncode == 0, result.stderr
+    assert json.loads(listed.stdout) == api.get("/v1/events", headers=project.headers).json()
+    assert [event["type"] for event in json.loads(listed.stdout)] == [
+        "linked_account.created",
+        "linked_account.disabled",
+    ]
+    assert [event["data"]["status"] for event in json.loads(disabled.stdout)] == ["disabled"]
+    assert [line.split()[2] for line in text.stdout.splitlines()] == [
+        "linked_account.created",
+        "linked_account.disabled",
+    ]
+    assert json.loads(first.stdout) == json.loads(listed.stdout)[:1]

@@ -17,7 +17,10 @@ from linkvault.settings import Settings
 from linkvault.store.database import create_engine
 from linkvault.store.migrate import alembic_config, upgrade
 
-TABLES = {"projects", "api_keys", "app_configurations", "link_states", "linked_accounts"}
+TABLES = {
+    "projects", "api_keys", "app_configurations", "link_states", "linked_accounts",
+    "webhook_endpoints", "events", "webhook_deliveries", "webhook_attempts",
+}  # fmt: skip
 
 
 def _schema_diff(connection: Connection) -> list[Any]:

@@ -9,16 +9,20 @@ it unchanged.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import functools
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
+import httpcore
 import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from starlette.types import ASGIApp
 
 from linkvault.app import create_app
+from linkvault.engine.egress import Resolver
 from linkvault.engine.services import Services, open_services
 from linkvault.settings import Settings
 from linkvault.store.types import utc_now
@@ -26,6 +30,8 @@ from linkvault.store.types import utc_now
 __all__ = ["BASE_URL", "FakeClock", "InProcess", "in_process"]
 
 BASE_URL = "http://linkvault.test"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -59,22 +65,36 @@ class _PortalTransport(httpx.BaseTransport):
 
 @dataclass(frozen=True)
 class InProcess:
-    """An in-process linkvault: ``http`` talks to it, ``clock`` is its time, ``services`` its state."""
+    """An in-process linkvault: ``http`` talks to it, ``clock`` is its time, ``services`` its state;
+    ``run`` calls an engine coroutine function on the application's event loop (one worker pass, say)."""
 
     http: httpx.Client
     clock: FakeClock
     services: Services
+    portal: BlockingPortal
+
+    def run(self, function: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        return self.portal.call(functools.partial(function, self.services, *args, **kwargs))
 
 
 @contextmanager
-def in_process(settings: Settings) -> Iterator[InProcess]:
-    """``create_app(settings)`` on services whose clock is a ``FakeClock``; closed on exit."""
+def in_process(
+    settings: Settings,
+    *,
+    resolver: Resolver | None = None,
+    network_backend: httpcore.AsyncNetworkBackend | None = None,
+) -> Iterator[InProcess]:
+    """``create_app(settings)`` on services whose clock is a ``FakeClock``; closed on exit. ``resolver``
+    and ``network_backend`` replace DNS and the network for outbound calls (``support.egress``)."""
     clock = FakeClock()
-    services = dataclasses.replace(open_services(settings), clock=clock)
+    extra: dict[str, Any] = {"network_backend": network_backend}
+    if resolver is not None:
+        extra["resolver"] = resolver
+    services = dataclasses.replace(open_services(settings, **extra), clock=clock)
     with start_blocking_portal() as portal:
         app = create_app(settings, services=services)
         try:
             with httpx.Client(transport=_PortalTransport(portal, app), base_url=BASE_URL) as http:
-                yield InProcess(http=http, clock=clock, services=services)
+                yield InProcess(http=http, clock=clock, services=services, portal=portal)
         finally:
             portal.call(services.aclose)

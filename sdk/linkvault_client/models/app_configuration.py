@@ -38,6 +38,8 @@ class AppConfiguration:
         allowed_redirect_urls (list[str]):
         authorization_response_iss_parameter_supported (bool): From the provider's metadata; when true, callbacks must
             carry a matching `iss` (RFC 9207).
+        refresh_idle_after (None | str): The idle refresh threshold as an ISO 8601 duration (`P180D`, `PT3600S`), or
+            null.
         provider (None | str): The catalog provider the configuration was made from, if any.
         provider_params (AppConfigurationProviderParams): The values of the catalog provider's templated URL parts.
         created_at (datetime.datetime):
@@ -59,6 +61,7 @@ class AppConfiguration:
     redirect_uri: str
     allowed_redirect_urls: list[str]
     authorization_response_iss_parameter_supported: bool
+    refresh_idle_after: None | str
     provider: None | str
     provider_params: AppConfigurationProviderParams
     created_at: datetime.datetime
@@ -98,6 +101,9 @@ class AppConfiguration:
 
         authorization_response_iss_parameter_supported = self.authorization_response_iss_parameter_supported
 
+        refresh_idle_after: None | str
+        refresh_idle_after = self.refresh_idle_after
+
         provider: None | str
         provider = self.provider
 
@@ -126,6 +132,7 @@ class AppConfiguration:
                 "redirect_uri": redirect_uri,
                 "allowed_redirect_urls": allowed_redirect_urls,
                 "authorization_response_iss_parameter_supported": authorization_response_iss_parameter_supported,
+                "refresh_idle_after": refresh_idle_after,
                 "provider": provider,
                 "provider_params": provider_params,
                 "created_at": created_at,
@@ -181,6 +188,13 @@ class AppConfiguration:
 
         authorization_response_iss_parameter_supported = d.pop("authorization_response_iss_parameter_supported")
 
+        def _parse_refresh_idle_after(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        refresh_idle_after = _parse_refresh_idle_after(d.pop("refresh_idle_after"))
+
         def _parse_provider(data: object) -> None | str:
             if data is None:
                 return data
@@ -210,6 +224,7 @@ class AppConfiguration:
             redirect_uri=redirect_uri,
             allowed_redirect_urls=allowed_redirect_urls,
             authorization_response_iss_parameter_supported=authorization_response_iss_parameter_supported,
+            refresh_idle_after=refresh_idle_after,
             provider=provider,
             provider_params=provider_params,
             created_at=created_at,

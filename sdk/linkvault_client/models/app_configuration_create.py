@@ -41,6 +41,9 @@ class AppConfigurationCreate:
         redirect_uri (str | Unset): Where the provider sends the user back: an application frontend URL for bridged
             callbacks. Default: linkvault's own GET callback under `LINKVAULT_PUBLIC_URL`.
         allowed_redirect_urls (list[str] | Unset): The allow-list for `after_oauth2_link_redirect_url`.
+        refresh_idle_after (None | str | Unset): Refresh an account in the background when its refresh token has not
+            been used for this long (some providers expire idle refresh tokens): an ISO 8601 duration (`P180D`, `PT12H`) or
+            a number of seconds (`"86400"`), at least 60 seconds. Null or left out: never.
         provider (str | Unset): A provider of the catalog (`GET /v1/apps`): its endpoints and defaults fill the fields
             left out, and linkvault reads its token responses the provider's way.
         provider_params (AppConfigurationCreateProviderParams | Unset): Values of the provider's templated URL parts,
@@ -59,6 +62,7 @@ class AppConfigurationCreate:
     authorize_params: AppConfigurationCreateAuthorizeParams | Unset = UNSET
     redirect_uri: str | Unset = UNSET
     allowed_redirect_urls: list[str] | Unset = UNSET
+    refresh_idle_after: None | str | Unset = UNSET
     provider: str | Unset = UNSET
     provider_params: AppConfigurationCreateProviderParams | Unset = UNSET
 
@@ -95,6 +99,12 @@ class AppConfigurationCreate:
         if not isinstance(self.allowed_redirect_urls, Unset):
             allowed_redirect_urls = self.allowed_redirect_urls
 
+        refresh_idle_after: None | str | Unset
+        if isinstance(self.refresh_idle_after, Unset):
+            refresh_idle_after = UNSET
+        else:
+            refresh_idle_after = self.refresh_idle_after
+
         provider = self.provider
 
         provider_params: dict[str, Any] | Unset = UNSET
@@ -129,6 +139,8 @@ class AppConfigurationCreate:
             field_dict["redirect_uri"] = redirect_uri
         if allowed_redirect_urls is not UNSET:
             field_dict["allowed_redirect_urls"] = allowed_redirect_urls
+        if refresh_idle_after is not UNSET:
+            field_dict["refresh_idle_after"] = refresh_idle_after
         if provider is not UNSET:
             field_dict["provider"] = provider
         if provider_params is not UNSET:
@@ -176,6 +188,15 @@ class AppConfigurationCreate:
 
         allowed_redirect_urls = cast(list[str], d.pop("allowed_redirect_urls", UNSET))
 
+        def _parse_refresh_idle_after(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        refresh_idle_after = _parse_refresh_idle_after(d.pop("refresh_idle_after", UNSET))
+
         provider = d.pop("provider", UNSET)
 
         _provider_params = d.pop("provider_params", UNSET)
@@ -198,6 +219,7 @@ class AppConfigurationCreate:
             authorize_params=authorize_params,
             redirect_uri=redirect_uri,
             allowed_redirect_urls=allowed_redirect_urls,
+            refresh_idle_after=refresh_idle_after,
             provider=provider,
             provider_params=provider_params,
         )

@@ -33,6 +33,9 @@ class AppConfigurationUpdate:
         authorize_params (AppConfigurationUpdateAuthorizeParams | Unset):
         redirect_uri (None | str | Unset):
         allowed_redirect_urls (list[str] | Unset):
+        refresh_idle_after (None | str | Unset): Refresh an account in the background when its refresh token has not
+            been used for this long (some providers expire idle refresh tokens): an ISO 8601 duration (`P180D`, `PT12H`) or
+            a number of seconds (`"86400"`), at least 60 seconds. Null or left out: never.
     """
 
     issuer: str | Unset = UNSET
@@ -46,6 +49,7 @@ class AppConfigurationUpdate:
     authorize_params: AppConfigurationUpdateAuthorizeParams | Unset = UNSET
     redirect_uri: None | str | Unset = UNSET
     allowed_redirect_urls: list[str] | Unset = UNSET
+    refresh_idle_after: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         issuer = self.issuer
@@ -90,6 +94,12 @@ class AppConfigurationUpdate:
         if not isinstance(self.allowed_redirect_urls, Unset):
             allowed_redirect_urls = self.allowed_redirect_urls
 
+        refresh_idle_after: None | str | Unset
+        if isinstance(self.refresh_idle_after, Unset):
+            refresh_idle_after = UNSET
+        else:
+            refresh_idle_after = self.refresh_idle_after
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -115,6 +125,8 @@ class AppConfigurationUpdate:
             field_dict["redirect_uri"] = redirect_uri
         if allowed_redirect_urls is not UNSET:
             field_dict["allowed_redirect_urls"] = allowed_redirect_urls
+        if refresh_idle_after is not UNSET:
+            field_dict["refresh_idle_after"] = refresh_idle_after
 
         return field_dict
 
@@ -176,6 +188,15 @@ class AppConfigurationUpdate:
 
         allowed_redirect_urls = cast(list[str], d.pop("allowed_redirect_urls", UNSET))
 
+        def _parse_refresh_idle_after(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        refresh_idle_after = _parse_refresh_idle_after(d.pop("refresh_idle_after", UNSET))
+
         app_configuration_update = cls(
             issuer=issuer,
             authorize_url=authorize_url,
@@ -188,6 +209,7 @@ class AppConfigurationUpdate:
             authorize_params=authorize_params,
             redirect_uri=redirect_uri,
             allowed_redirect_urls=allowed_redirect_urls,
+            refresh_idle_after=refresh_idle_after,
         )
 
         return app_configuration_update

@@ -10,10 +10,13 @@ from starlette.responses import Response
 
 # The command line shows an account the same way, so the representation lives with the engine.
 from linkvault.engine.catalog import Provider
+from linkvault.engine.durations import format_duration
+from linkvault.engine.events import envelope
 from linkvault.engine.linked_accounts import linked_account_public
 from linkvault.engine.linking import FinishedLink
 from linkvault.engine.refresh import Credentials
-from linkvault.store.models import AppConfiguration
+from linkvault.engine.webhooks import DeliveryView
+from linkvault.store.models import AppConfiguration, Event, WebhookEndpoint
 
 __all__ = [
     "CALLBACK_HEADERS",
@@ -22,10 +25,13 @@ __all__ = [
     "catalog_entry",
     "connection",
     "credentials",
+    "event",
     "html_response",
     "json_response",
     "linked_account_public",
     "oauth_connection",
+    "webhook_delivery",
+    "webhook_endpoint",
 ]
 
 # RFC 6749 §5.1: responses with tokens must not be cached.
@@ -80,6 +86,11 @@ def app_configuration(app: AppConfiguration, *, redirect_uri: str) -> dict[str, 
         "authorization_response_iss_parameter_supported": app.authorization_response_iss_parameter_supported,
         "provider": app.provider,
         "provider_params": dict(app.provider_params),
+        "refresh_idle_after": (
+            None
+            if app.refresh_idle_after_seconds is None
+            else format_duration(app.refresh_idle_after_seconds)
+        ),
         "created_at": _timestamp(app.created_at),
         "updated_at": _timestamp(app.updated_at),
     }
@@ -129,3 +140,49 @@ def credentials(found: Credentials) -> dict[str, Any]:
         "scope": found.scope,
         "sequence": found.sequence,
     }
+
+
+def webhook_endpoint(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    """WebhookEndpoint: never the secret."""
+    return {
+        "id": str(endpoint.id),
+        "project_id": str(endpoint.project_id),
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "enabled": endpoint.enabled,
+        "delivery_status": endpoint.delivery_status,
+        "disabled_reason": endpoint.disabled_reason,
+        "description": endpoint.description,
+        "previous_secret_expires_at": _optional_timestamp(endpoint.previous_secret_expires_at),
+        "created_at": _timestamp(endpoint.created_at),
+        "updated_at": _timestamp(endpoint.updated_at),
+    }
+
+
+def webhook_delivery(view: DeliveryView) -> dict[str, Any]:
+    delivery = view.delivery
+    return {
+        "id": str(delivery.id),
+        "event_id": str(view.event.id),
+        "event_type": view.event.type,
+        "status": delivery.status,
+        "attempt_count": delivery.attempt_count,
+        "next_attempt_at": _optional_timestamp(
+            delivery.next_attempt_at if delivery.status == "pending" else None
+        ),
+        "created_at": _timestamp(delivery.created_at),
+        "attempts": [
+            {
+                "attempted_at": _timestamp(attempt.attempted_at),
+                "status_code": attempt.status_code,
+                "latency_ms": attempt.latency_ms,
+                "error_class": attempt.error_class,
+            }
+            for attempt in view.attempts
+        ],
+    }
+
+
+def event(found: Event) -> dict[str, Any]:
+    """Event: the same envelope a webhook delivers."""
+    return envelope(found)

@@ -18,6 +18,7 @@ from typing import Any
 
 from linkvault.engine import catalog
 from linkvault.engine.discovery import discover
+from linkvault.engine.durations import parse_duration
 from linkvault.engine.services import Services
 from linkvault.engine.tokens import ClientCredentials
 from linkvault.engine.urls import check_endpoint_url
@@ -43,6 +44,9 @@ _RESERVED_PARAMS = {
     "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
     "code_challenge_method", "request", "request_uri",
 }  # fmt: skip
+# refresh_idle_after: below a minute it would refresh on every round; ten years is "never" in practice.
+_MIN_IDLE_SECONDS = 60
+_MAX_IDLE_SECONDS = 10 * 365 * 86_400
 _URL_FIELDS = ("authorize_url", "token_url", "revocation_url", "redirect_uri")
 
 
@@ -183,6 +187,14 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
         raise InvalidInput("give either issuer or both authorize_url and token_url", field=())
     if changes.get("token_endpoint_auth_method", app.token_endpoint_auth_method) not in AUTH_METHODS:
         raise InvalidInput("unsupported token_endpoint_auth_method", field=("token_endpoint_auth_method",))
+    if "refresh_idle_after" in fields:
+        idle = fields["refresh_idle_after"]
+        seconds = None if idle is None else parse_duration(idle, field=("refresh_idle_after",))
+        if seconds is not None and not _MIN_IDLE_SECONDS <= seconds <= _MAX_IDLE_SECONDS:
+            raise InvalidInput(
+                "refresh_idle_after must be between 60 seconds and 10 years", field=("refresh_idle_after",)
+            )
+        changes["refresh_idle_after_seconds"] = seconds
     if "client_secret" in fields:
         secret = fields["client_secret"]
         changes["client_secret_encrypted"] = services.cipher.encrypt(secret) if secret else None

@@ -20,7 +20,7 @@ import httpx
 from linkvault.engine.egress import EgressPolicy, IPAddress, Resolver, system_resolver
 from linkvault.errors import AddressNotAllowed, ProviderTimeout, ProviderUnavailable
 
-__all__ = ["GuardedBackend", "ProviderResponse", "get", "new_client", "post_form"]
+__all__ = ["GuardedBackend", "ProviderResponse", "get", "new_client", "post_form", "post_json"]
 
 # A provider's answer larger than this is not a token response or metadata document.
 _MAX_RESPONSE_BYTES = 1_048_576
@@ -60,9 +60,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await self._addresses(host, port)
+        addresses, literal = await self._addresses(host, port)
         for address in addresses:
-            reason = self._policy.refusal(address)
+            reason = self._policy.refusal(address, literal=literal)
             if reason is not None:
                 raise _Refused(f"{host} resolves to {reason} ({address})")
         last_error: Exception | None = None
@@ -76,9 +76,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert last_error is not None
         raise last_error
 
-    async def _addresses(self, host: str, port: int) -> list[IPAddress]:
+    async def _addresses(self, host: str, port: int) -> tuple[list[IPAddress], bool]:
+        """The addresses to connect to, and whether the host was an address itself (a literal)."""
         try:
-            return [ipaddress.ip_address(host)]
+            return [ipaddress.ip_address(host.strip("[]"))], True
         except ValueError:
             pass
         try:
@@ -87,7 +88,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectError(f"{host} does not resolve") from exc
         if not addresses:
             raise httpcore.ConnectError(f"{host} does not resolve")
-        return addresses
+        return addresses, False
 
     async def connect_unix_socket(
         self,
@@ -164,6 +165,15 @@ async def post_form(
         **headers,
     }
     return await _send(client, client.build_request("POST", url, content=body.encode(), headers=headers))
+
+
+async def post_json(
+    client: httpx.AsyncClient, url: str, *, body: bytes, headers: dict[str, str]
+) -> ProviderResponse:
+    """POST ``body`` (already serialised JSON, sent byte for byte: a signature covers it) to ``url``.
+    Raises ProviderTimeout, ProviderUnavailable or AddressNotAllowed as every call here does."""
+    headers = {"Content-Type": "application/json", **headers}
+    return await _send(client, client.build_request("POST", url, content=body, headers=headers))
 
 
 async def _send(client: httpx.AsyncClient, request: httpx.Request) -> ProviderResponse:

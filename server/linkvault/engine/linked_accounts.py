@@ -7,9 +7,10 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from linkvault.engine import revocation
+from linkvault.engine import events, revocation
+from linkvault.engine.account_status import PublicStatus, public_status
 from linkvault.engine.services import Services
 from linkvault.errors import InvalidInput, NotFound
 from linkvault.store import app_configurations as app_store
@@ -27,15 +28,6 @@ __all__ = [
     "public_status",
     "set_enabled",
 ]
-
-PublicStatus = Literal["active", "needs_reauth", "disabled"]
-
-
-def public_status(account: LinkedAccount) -> PublicStatus:
-    """``disabled`` while switched off, else the credentials' status (``active``, ``needs_reauth``)."""
-    if not account.enabled:
-        return "disabled"
-    return "needs_reauth" if account.credential_status == "needs_reauth" else "active"
 
 
 def linked_account_public(account: LinkedAccount) -> dict[str, Any]:
@@ -141,6 +133,7 @@ async def set_enabled(
     services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID, enabled: bool
 ) -> LinkedAccount:
     """Enable or disable the account; a disabled one gives no credentials and is never refreshed.
+    A change is announced (``linked_account.enabled`` / ``.disabled``) in the same transaction.
     Raises NotFound."""
     async with services.sessions.begin() as session:
         account = await store.get_linked_account(
@@ -148,14 +141,25 @@ async def set_enabled(
         )
         if account is None:
             raise NotFound("no such linked account")
-        return await store.set_enabled(session, account=account, enabled=enabled)
+        changed = account.enabled != enabled
+        account = await store.set_enabled(session, account=account, enabled=enabled)
+        if changed:
+            await events.record_account_event(
+                session,
+                event_type=events.ACCOUNT_ENABLED if enabled else events.ACCOUNT_DISABLED,
+                account=account,
+                now=services.clock(),
+            )
+        return account
 
 
 async def delete_linked_account(
     services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
 ) -> revocation.RevocationOutcome:
     """Revoke the grant at the provider (RFC 7009: the refresh token, else the access token), then
-    delete the account whatever the provider answered, and say how revoking went. Raises NotFound."""
+    delete the account whatever the provider answered, and say how revoking went; the
+    ``linked_account.deleted`` event, with that outcome, is written in the deleting transaction.
+    Raises NotFound."""
     account = await get_linked_account(services, project_id=project_id, linked_account_id=linked_account_id)
     async with services.sessions() as session:
         app = await app_store.get_app_configuration_by_id(
@@ -176,5 +180,12 @@ async def delete_linked_account(
         )
         if current is None:
             raise NotFound("no such linked account")
+        await events.record_account_event(
+            session,
+            event_type=events.ACCOUNT_DELETED,
+            account=current,
+            now=services.clock(),
+            revocation=outcome,
+        )
         await store.delete_linked_account(session, account=current)
     return outcome

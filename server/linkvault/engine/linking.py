@@ -5,14 +5,16 @@ Every callback face of the API finishes through ``finish_link``, so they share o
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from linkvault.engine import catalog, id_tokens, outcomes, pkce, revocation, tokens
+from linkvault.engine import catalog, events, id_tokens, outcomes, pkce, revocation, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
@@ -24,14 +26,18 @@ from linkvault.errors import (
     InvalidInput,
     InvalidState,
     IssuerMismatch,
+    LinkvaultError,
     NotFound,
     ProviderDenied,
+    ServiceUnavailable,
     StateExpired,
     StateUsed,
 )
 from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "BrowserFinish",
@@ -165,9 +171,13 @@ async def finish_link(
     to the authenticated caller's; a state of another project or app is refused and not consumed.
     Raises InvalidState (StateExpired, StateUsed), then any LinkError or ProviderError of the
     authorization response, the token request or the ID token.
+
+    A used-up state that does not become a linked account is announced as ``link.failed`` with the
+    error's code: in the consuming transaction when the response is refused on its face (issuer,
+    provider error, no code), in a transaction of its own when the exchange or the save fails.
     """
-    link = await _consume_state(services, callback, project_id=project_id, app_name=app_name)
-    return await _complete(services, link, callback)
+    link, refusal = await _consume_state(services, callback, project_id=project_id, app_name=app_name)
+    return await _complete(services, link, callback, refusal)
 
 
 @dataclass(frozen=True)
@@ -188,9 +198,9 @@ async def finish_link_in_browser(services: Services, callback: CallbackParameter
     every failure. A failure before the state is validated (unknown, expired, used, malformed state;
     a repeated parameter) redirects nowhere: the redirect URL could not be trusted (RFC 9700 §4.11.1).
     Raises what ``finish_link`` raises when the link has no post-link URL."""
-    link = await _consume_state(services, callback, project_id=None, app_name=None)
+    link, refusal = await _consume_state(services, callback, project_id=None, app_name=None)
     try:
-        finished = await _complete(services, link, callback)
+        finished = await _complete(services, link, callback, refusal)
     except Exception as exc:
         if link.after_redirect_url is None:
             raise
@@ -206,9 +216,11 @@ async def _consume_state(
     *,
     project_id: uuid.UUID | None,
     app_name: str | None,
-) -> LinkState:
-    """The stored link of ``callback.state``, now used up. Raises StateExpired or StateUsed for a state
-    of ours (within the caller's project and app, when given) that cannot be used, else InvalidState."""
+) -> tuple[LinkState, LinkvaultError | None]:
+    """The stored link of ``callback.state``, now used up, and why its authorization response is
+    refused on its face (None when it is not); such a refusal is announced as ``link.failed`` in the
+    transaction that uses the state up. Raises StateExpired or StateUsed for a state of ours (within
+    the caller's project and app, when given) that cannot be used, else InvalidState."""
     state_hash = states.hash_state(callback.state)
     async with services.sessions.begin() as session:
         now = services.clock()
@@ -216,7 +228,10 @@ async def _consume_state(
             session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
         )
         if link is not None:
-            return link
+            refusal = _refusal(link, callback)
+            if refusal is not None:
+                await _record_link_failed(session, link, refusal, now=now)
+            return link, refusal
         # Looked up only within what the caller may see, so no other project's state is described.
         why = await link_states.why_unusable(
             session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
@@ -228,15 +243,64 @@ async def _consume_state(
     raise InvalidState("the state is unknown, expired or already used")
 
 
-async def _complete(services: Services, link: LinkState, callback: CallbackParameters) -> FinishedLink:
-    """Check the authorization response of a consumed state, exchange the code and save the account."""
-    _check_issuer(link, callback.iss)
+async def _complete(
+    services: Services,
+    link: LinkState,
+    callback: CallbackParameters,
+    refusal: LinkvaultError | None,
+) -> FinishedLink:
+    """Raise the response's ``refusal``, or exchange the code and save the account; a failure after
+    that point is announced as ``link.failed`` in a transaction of its own."""
+    if refusal is not None:
+        raise refusal
+    try:
+        return await _finish_consumed_link(services, link, callback)
+    except LinkvaultError as exc:
+        if isinstance(exc, ServiceUnavailable):
+            raise
+        try:
+            async with services.sessions.begin() as session:
+                await _record_link_failed(session, link, exc, now=services.clock())
+        except ServiceUnavailable:
+            # The caller learns why the link failed; the event is lost with the database.
+            logger.warning("link.failed could not be recorded: the database is unavailable")
+        raise
+
+
+def _refusal(link: LinkState, callback: CallbackParameters) -> LinkvaultError | None:
+    """Why the authorization response itself is refused (issuer, provider error, no code), or None."""
+    try:
+        _check_issuer(link, callback.iss)
+    except IssuerMismatch as exc:
+        return exc
     if callback.error is not None:
         code = callback.error if callback.error in _PROVIDER_ERRORS else "provider_error"
-        raise ProviderDenied(f"the provider refused the authorization ({code})", code=code)
+        return ProviderDenied(f"the provider refused the authorization ({code})", code=code)
     if not callback.code:
-        raise InvalidInput("the callback carries no code", field=("code",))
+        return InvalidInput("the callback carries no code", field=("code",))
+    return None
 
+
+async def _record_link_failed(
+    session: AsyncSession, link: LinkState, exc: LinkvaultError, *, now: datetime
+) -> None:
+    # The error's code (``access_denied``, ``invalid_grant``, ``account_mismatch``...), never its text:
+    # a provider's words do not travel on.
+    reason = "missing_code" if isinstance(exc, InvalidInput) else exc.code
+    await events.record_link_failed(
+        session,
+        project_id=link.project_id,
+        app_name=link.app_name,
+        owner_id=link.linked_account_owner_id,
+        reason=reason,
+        now=now,
+    )
+
+
+async def _finish_consumed_link(
+    services: Services, link: LinkState, callback: CallbackParameters
+) -> FinishedLink:
+    assert callback.code is not None
     async with services.sessions() as session:
         app = await app_configurations.get_app_configuration_by_id(
             session, app_configuration_id=link.app_configuration_id
@@ -331,6 +395,12 @@ async def _save_account(
                     raise AccountMismatch(
                         "the provider signed in another user than the one this account belongs to"
                     )
+                # A first link creates; a later one re-authorizes, and recovers a dead grant.
+                announced = [events.ACCOUNT_CREATED]
+                if account is not None:
+                    announced = [events.ACCOUNT_REAUTHORIZED]
+                    if account.credential_status == "needs_reauth":
+                        announced.append(events.ACCOUNT_RECOVERED)
                 if account is None:
                     account = LinkedAccount(
                         project_id=link.project_id,
@@ -362,7 +432,10 @@ async def _save_account(
                     account.provider_subject = subject
                 account.sequence += 1
                 account.updated_at = now
-                return await linked_accounts.save_linked_account(session, account=account)
+                saved = await linked_accounts.save_linked_account(session, account=account)
+                for event_type in announced:
+                    await events.record_account_event(session, event_type=event_type, account=saved, now=now)
+                return saved
         except Conflict:
             if attempt == 1:
                 raise

@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from linkvault.engine import catalog, tokens
+from linkvault.engine import catalog, events, tokens
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
 from linkvault.errors import (
@@ -217,6 +217,10 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
             else None,
             now=now,
         )
+        if stored is not None:
+            await events.record_account_event(
+                session, event_type=events.ACCOUNT_REFRESHED, account=stored, now=now
+            )
     if stored is None:
         return _credentials(services, await _read_any(services, account))
     # Disabled while the provider answered: what it issued is kept (a rotated refresh token must not
@@ -230,7 +234,14 @@ async def _read_any(services: Services, account: LinkedAccount) -> LinkedAccount
 
 
 async def _mark_needs_reauth(services: Services, account: LinkedAccount, *, reason: str) -> None:
+    """Mark the account ``needs_reauth`` and announce it (``linked_account.needs_reauth`` with the
+    reason) in one transaction, unless newer credentials were stored meanwhile."""
+    now = services.clock()
     async with services.sessions.begin() as session:
-        await linked_accounts.mark_needs_reauth(
-            session, linked_account_id=account.id, expected_sequence=account.sequence, reason=reason
+        marked = await linked_accounts.mark_needs_reauth(
+            session, linked_account_id=account.id, expected_sequence=account.sequence, reason=reason, now=now
         )
+        if marked is not None:
+            await events.record_account_event(
+                session, event_type=events.ACCOUNT_NEEDS_REAUTH, account=marked, now=now, reason=reason
+            )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import httpcore
     import httpx
 
-__all__ = ["Services", "load_cipher", "open_services"]
+__all__ = ["Services", "load_cipher", "open_services", "webhook_policy"]
 
 
 @dataclass(frozen=True)
@@ -32,13 +32,18 @@ class Services:
     """What one process shares between requests: ``db_engine`` is SQLAlchemy's connection pool,
     ``sessions`` opens sessions on it, ``cipher`` encrypts secrets at rest and ``http`` is the one
     outbound client (its pool is kept across provider calls). ``clock`` is the time every expiry is
-    judged by (an aware UTC datetime); tests inject their own instead of sleeping through a TTL."""
+    judged by (an aware UTC datetime); tests inject their own instead of sleeping through a TTL.
+    ``webhook_http`` is the client webhooks are delivered with (its own address policy,
+    ``LINKVAULT_WEBHOOKS_ALLOW_PRIVATE``, and timeout), and ``resolver`` the DNS both clients resolve
+    through, which also judges a webhook URL when it is created."""
 
     settings: Settings
     db_engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     cipher: Cipher
     http: httpx.AsyncClient
+    webhook_http: httpx.AsyncClient
+    resolver: Resolver = field(default=system_resolver)
     clock: Callable[[], datetime] = field(default=utc_now)
     # The refreshes this process has in flight, by (account, sequence it started from, forced), so
     # that concurrent callers in one process share one task (linkvault.engine.refresh).
@@ -46,6 +51,7 @@ class Services:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+        await self.webhook_http.aclose()
         await self.db_engine.dispose()
 
 
@@ -89,4 +95,21 @@ def open_services(
             resolver=resolver,
             network_backend=network_backend,
         ),
+        webhook_http=new_client(
+            timeout_seconds=settings.webhooks_timeout_seconds,
+            policy=webhook_policy(settings),
+            resolver=resolver,
+            network_backend=network_backend,
+        ),
+        resolver=resolver,
+    )
+
+
+def webhook_policy(settings: Settings) -> EgressPolicy:
+    """Where webhooks may go: public addresses, loopback addresses named in the URL itself, and
+    private addresses (names resolving to loopback included) only with LINKVAULT_WEBHOOKS_ALLOW_PRIVATE."""
+    return EgressPolicy(
+        allow_private=settings.webhooks_allow_private,
+        allow_loopback=settings.webhooks_allow_private,
+        allow_loopback_literal=True,
     )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, tuple_, update
+from sqlalchemy import func, or_, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from linkvault.store.database import flush_or_conflict
-from linkvault.store.models import LinkedAccount
+from linkvault.store.models import AppConfiguration, LinkedAccount
 from linkvault.store.types import utc_now
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "find_linked_account",
     "get_linked_account",
     "get_linked_account_by_id",
+    "list_idle_accounts",
     "list_linked_accounts",
     "mark_needs_reauth",
     "release_refresh_lease",
@@ -103,6 +104,37 @@ async def list_linked_accounts(
     return list((await session.execute(query)).scalars())
 
 
+async def list_idle_accounts(session: AsyncSession, *, now: datetime, limit: int) -> list[LinkedAccount]:
+    """Up to ``limit`` enabled, active accounts with a refresh token, of apps with a
+    ``refresh_idle_after_seconds``, whose refresh token was last used (``token_issued_at``: linked or
+    refreshed) longer ago than that, the longest idle first."""
+    apps = await session.execute(
+        select(col(AppConfiguration.id), col(AppConfiguration.refresh_idle_after_seconds)).where(
+            col(AppConfiguration.refresh_idle_after_seconds).is_not(None)
+        )
+    )
+    found: list[LinkedAccount] = []
+    for app_id, idle_seconds in apps.all():
+        assert idle_seconds is not None  # selected for it
+        cutoff = now - timedelta(seconds=idle_seconds)
+        query = (
+            select(LinkedAccount)
+            .where(
+                col(LinkedAccount.app_configuration_id) == app_id,
+                col(LinkedAccount.enabled).is_(True),
+                col(LinkedAccount.credential_status) == "active",
+                col(LinkedAccount.refresh_token_encrypted).is_not(None),
+                func.coalesce(col(LinkedAccount.token_issued_at), col(LinkedAccount.created_at)) <= cutoff,
+            )
+            .order_by(func.coalesce(col(LinkedAccount.token_issued_at), col(LinkedAccount.created_at)))
+            .limit(limit - len(found))
+        )
+        found.extend((await session.execute(query)).scalars())
+        if len(found) >= limit:
+            break
+    return found
+
+
 async def delete_linked_account(session: AsyncSession, *, account: LinkedAccount) -> None:
     await session.delete(account)
     await session.flush()
@@ -179,16 +211,23 @@ async def store_refreshed_credentials(
 
 
 async def mark_needs_reauth(
-    session: AsyncSession, *, linked_account_id: uuid.UUID, expected_sequence: int, reason: str
-) -> bool:
-    """Mark the account ``needs_reauth`` for ``reason``, only if its credentials are still those of
-    ``expected_sequence`` (a newer write means the dead token was already replaced)."""
+    session: AsyncSession,
+    *,
+    linked_account_id: uuid.UUID,
+    expected_sequence: int,
+    reason: str,
+    now: datetime | None = None,
+) -> LinkedAccount | None:
+    """Mark the account ``needs_reauth`` for ``reason`` and return it, only if its credentials are
+    still those of ``expected_sequence`` (a newer write means the dead token was already replaced);
+    None otherwise."""
     result = await session.execute(
         update(LinkedAccount)
         .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.sequence) == expected_sequence)
-        .values(credential_status="needs_reauth", status_reason=reason, updated_at=utc_now())
+        .values(credential_status="needs_reauth", status_reason=reason, updated_at=now or utc_now())
+        .returning(LinkedAccount)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return result.scalar_one_or_none()
 
 
 async def set_enabled(session: AsyncSession, *, account: LinkedAccount, enabled: bool) -> LinkedAccount:

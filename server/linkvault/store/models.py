@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from linkvault.limits import (
     MAX_APP_NAME_LENGTH,
     MAX_CLIENT_ID_LENGTH,
+    MAX_DESCRIPTION_LENGTH,
     MAX_OWNER_ID_LENGTH,
     MAX_PROJECT_NAME_LENGTH,
     MAX_PROVIDER_NAME_LENGTH,
@@ -20,7 +21,17 @@ from linkvault.limits import (
 )
 from linkvault.store.types import UtcDateTime, utc_now
 
-__all__ = ["ApiKey", "AppConfiguration", "LinkState", "LinkedAccount", "Project"]
+__all__ = [
+    "ApiKey",
+    "AppConfiguration",
+    "Event",
+    "LinkState",
+    "LinkedAccount",
+    "Project",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]
 
 
 def _timestamp() -> Any:
@@ -76,6 +87,8 @@ class AppConfiguration(SQLModel, table=True):
     # name at use time, so that a catalog fix reaches existing configurations.
     provider: str | None = Field(default=None, max_length=MAX_PROVIDER_NAME_LENGTH)
     provider_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Refresh accounts whose refresh token has not been used for this long (None: never).
+    refresh_idle_after_seconds: int | None = None
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -144,3 +157,77 @@ class LinkedAccount(SQLModel, table=True):
     sequence: int = 0
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """Where a project's events are posted, signed with the endpoint's secret (Standard Webhooks)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = _owner("projects")
+    url: str = Field(max_length=MAX_URL_LENGTH)
+    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_LENGTH)
+    # The event types delivered; empty means every type but the opt-in ones.
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    enabled: bool = True
+    # "healthy" or "failing" (the last attempts failed); why it was disabled, when the worker did it.
+    delivery_status: str = Field(default="healthy", max_length=20)
+    disabled_reason: str | None = Field(default=None, max_length=40)
+    consecutive_failures: int = 0
+    secret_encrypted: str
+    # After a rotation the old secret signs beside the new one until it expires.
+    previous_secret_encrypted: str | None = None
+    previous_secret_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class Event(SQLModel, table=True):
+    """One thing that happened (the outbox): written in the transaction of the change it describes."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_page", "project_id", "created_at", "id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = _owner("projects")
+    type: str = Field(max_length=60)
+    # Not a foreign key: the event of a deleted account outlives it.
+    linked_account_id: uuid.UUID | None = Field(default=None, index=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _timestamp()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event on its way to one endpoint: attempted until it succeeds or the schedule runs out."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = _owner("projects")
+    event_id: uuid.UUID = _owner("events")
+    endpoint_id: uuid.UUID = _owner("webhook_endpoints")
+    # "pending", "succeeded" or "failed" (the schedule ran out).
+    status: str = Field(default="pending", max_length=20)
+    attempt_count: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # The worker that is sending it and until when (a dead worker's claim runs out).
+    lease_id: str | None = Field(default=None, max_length=32)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One POST of a delivery and how it went."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    delivery_id: uuid.UUID = _owner("webhook_deliveries")
+    attempted_at: datetime = _timestamp()
+    status_code: int | None = None
+    latency_ms: int = 0
+    # None on success; else "http_status", "timeout", "connection_error" or "address_not_allowed".
+    error_class: str | None = Field(default=None, max_length=40)

@@ -9,52 +9,17 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpcore
 import pytest
 
 from linkvault.engine import http
 from linkvault.engine.egress import EgressPolicy, IPAddress, Resolver
 from linkvault.errors import AddressNotAllowed, ProviderTimeout, ProviderUnavailable
+from support.egress import RecordingBackend, resolving_to
 
 pytestmark = pytest.mark.anyio
-
-
-class RecordingBackend(httpcore.AsyncNetworkBackend):
-    """Records every connection attempt; connects for real only to loopback, refuses the rest."""
-
-    def __init__(self) -> None:
-        self.attempts: list[tuple[str, int]] = []
-        self._real = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        self.attempts.append((host, port))
-        if not ipaddress.ip_address(host).is_loopback:
-            raise httpcore.ConnectError(f"the test backend refuses {host}")
-        return await self._real.connect_tcp(host, port, timeout, local_address, socket_options)
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
-def resolving_to(*addresses: str) -> tuple[list[str], Resolver]:
-    """A resolver answering ``addresses`` for every name, and the list of names it was asked."""
-    asked: list[str] = []
-
-    async def resolve(host: str, port: int) -> list[IPAddress]:
-        asked.append(host)
-        return [ipaddress.ip_address(address) for address in addresses]
-
-    return asked, resolve
 
 
 async def get(url: str, *, resolver: Resolver, backend: RecordingBackend, **policy: bool) -> int:

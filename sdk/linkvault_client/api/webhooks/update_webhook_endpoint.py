@@ -1,0 +1,220 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.webhook_endpoint import WebhookEndpoint
+from ...models.webhook_endpoint_update import WebhookEndpointUpdate
+from ...types import Response
+
+
+def _get_kwargs(
+    webhook_endpoint_id: UUID,
+    *,
+    body: WebhookEndpointUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/webhook-endpoints/{webhook_endpoint_id}".format(
+            webhook_endpoint_id=quote(str(webhook_endpoint_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | WebhookEndpoint | None:
+    if response.status_code == 200:
+        response_200 = WebhookEndpoint.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | WebhookEndpoint]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    webhook_endpoint_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookEndpointUpdate,
+) -> Response[Problem | WebhookEndpoint]:
+    """Update a webhook endpoint
+
+     Fields left out keep their value. Enabling an endpoint (also one the worker disabled after a
+    delivery ran out of attempts) clears its failure count; the deliveries still pending resume.
+
+    Args:
+        webhook_endpoint_id (UUID):
+        body (WebhookEndpointUpdate):  Example: {'enabled': True}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WebhookEndpoint]
+    """
+
+    kwargs = _get_kwargs(
+        webhook_endpoint_id=webhook_endpoint_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    webhook_endpoint_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookEndpointUpdate,
+) -> Problem | WebhookEndpoint | None:
+    """Update a webhook endpoint
+
+     Fields left out keep their value. Enabling an endpoint (also one the worker disabled after a
+    delivery ran out of attempts) clears its failure count; the deliveries still pending resume.
+
+    Args:
+        webhook_endpoint_id (UUID):
+        body (WebhookEndpointUpdate):  Example: {'enabled': True}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WebhookEndpoint
+    """
+
+    return sync_detailed(
+        webhook_endpoint_id=webhook_endpoint_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    webhook_endpoint_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookEndpointUpdate,
+) -> Response[Problem | WebhookEndpoint]:
+    """Update a webhook endpoint
+
+     Fields left out keep their value. Enabling an endpoint (also one the worker disabled after a
+    delivery ran out of attempts) clears its failure count; the deliveries still pending resume.
+
+    Args:
+        webhook_endpoint_id (UUID):
+        body (WebhookEndpointUpdate):  Example: {'enabled': True}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WebhookEndpoint]
+    """
+
+    kwargs = _get_kwargs(
+        webhook_endpoint_id=webhook_endpoint_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    webhook_endpoint_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookEndpointUpdate,
+) -> Problem | WebhookEndpoint | None:
+    """Update a webhook endpoint
+
+     Fields left out keep their value. Enabling an endpoint (also one the worker disabled after a
+    delivery ran out of attempts) clears its failure count; the deliveries still pending resume.
+
+    Args:
+        webhook_endpoint_id (UUID):
+        body (WebhookEndpointUpdate):  Example: {'enabled': True}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WebhookEndpoint
+    """
+
+    return (
+        await asyncio_detailed(
+            webhook_endpoint_id=webhook_endpoint_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

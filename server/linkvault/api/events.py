@@ -1,0 +1,46 @@
+"""Operations tagged ``events``: the project's event stream, for applications that prefer to pull."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from connexion import request
+from starlette.responses import Response
+
+from linkvault.api._context import current_services
+from linkvault.api._representations import event, json_response
+from linkvault.api._security import project_id_of
+from linkvault.engine import events
+from linkvault.errors import InvalidInput
+
+__all__ = ["list_events"]
+
+
+async def list_events(
+    token_info: dict[str, Any],
+    event_type: str | None = None,
+    linked_account_id: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Response:
+    try:
+        account_id = None if linked_account_id is None else uuid.UUID(linked_account_id)
+    except ValueError as exc:
+        raise InvalidInput("linked_account_id is not a UUID", field=("linked_account_id",)) from exc
+    page = await events.list_events(
+        current_services(),
+        project_id=project_id_of(token_info),
+        event_type=event_type,
+        linked_account_id=account_id,
+        limit=limit,
+        cursor=cursor,
+    )
+    headers = {}
+    if page.next_cursor is not None:
+        # RFC 8288: the next page is this request with the cursor moved on.
+        query = [(name, value) for name, value in request.query_params.items() if name != "cursor"]
+        query.append(("cursor", page.next_cursor))
+        headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    return json_response([event(found) for found in page.items], headers=headers)

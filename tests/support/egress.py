@@ -1,0 +1,49 @@
+"""Outbound calls that cannot leave the machine: a fake resolver and a backend that records each
+connection attempt and connects for real only to loopback addresses."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections.abc import Iterable
+
+import httpcore
+
+from linkvault.engine.egress import IPAddress, Resolver
+
+__all__ = ["RecordingBackend", "resolving_to"]
+
+
+class RecordingBackend(httpcore.AsyncNetworkBackend):
+    """Records every connection attempt; connects for real only to loopback, refuses the rest."""
+
+    def __init__(self) -> None:
+        self.attempts: list[tuple[str, int]] = []
+        self._real = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        self.attempts.append((host, port))
+        if not ipaddress.ip_address(host).is_loopback:
+            raise httpcore.ConnectError(f"the test backend refuses {host}")
+        return await self._real.connect_tcp(host, port, timeout, local_address, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+def resolving_to(*addresses: str) -> tuple[list[str], Resolver]:
+    """A resolver answering ``addresses`` for every name, and the list of names it was asked."""
+    asked: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[IPAddress]:
+        asked.append(host)
+        return [ipaddress.ip_address(address) for address in addresses]
+
+    return asked, resolve
