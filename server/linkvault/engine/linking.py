@@ -15,6 +15,7 @@ from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from linkvault.engine import id_tokens, pkce, revocation, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
+from linkvault.engine.observer import observe_token_call
 from linkvault.engine.services import Services
 from linkvault.engine.urls import check_after_link_redirect
 from linkvault.errors import (
@@ -24,6 +25,7 @@ from linkvault.errors import (
     InvalidInput,
     InvalidState,
     IssuerMismatch,
+    LinkvaultError,
     NotFound,
     ProviderDenied,
 )
@@ -115,6 +117,7 @@ async def start_link(
         **({"nonce": nonce} if sends_nonce else {}),
         **app.authorize_params,
     )
+    services.observer.link_started()
     return url
 
 
@@ -153,7 +156,24 @@ async def finish_link(
     The state is consumed in its own transaction before anything else, so it is used up whatever
     happens next, and a crash leaves it unusable. ``project_id`` and ``app_name`` narrow the state
     to the authenticated caller's; a state of another project or app is refused and not consumed.
+    The observer hears the outcome: finished, or failed with the error's ``code``.
     """
+    try:
+        finished = await _finish_link(services, callback, project_id=project_id, app_name=app_name)
+    except LinkvaultError as exc:
+        services.observer.link_failed(exc.code)
+        raise
+    services.observer.link_finished()
+    return finished
+
+
+async def _finish_link(
+    services: Services,
+    callback: CallbackParameters,
+    *,
+    project_id: uuid.UUID | None,
+    app_name: str | None,
+) -> FinishedLink:
     state_hash = states.hash_state(callback.state)
     async with services.sessions.begin() as session:
         link = await link_states.consume_link_state(
@@ -175,13 +195,17 @@ async def finish_link(
         )
     if app is None:
         raise InvalidState("the app configuration of this state was deleted")
-    token_set = await tokens.exchange_code(
-        services.http,
-        token_url=app.token_url,
-        client=client_credentials(services, app),
-        code=callback.code,
-        redirect_uri=link.redirect_uri,
-        code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
+    token_set = await observe_token_call(
+        services.observer,
+        "code_exchange",
+        tokens.exchange_code(
+            services.http,
+            token_url=app.token_url,
+            client=client_credentials(services, app),
+            code=callback.code,
+            redirect_uri=link.redirect_uri,
+            code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
+        ),
     )
     try:
         subject = await _subject(services, app, link, token_set)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from linkvault.engine.http import new_client
+from linkvault.engine.observer import NULL_OBSERVER, Observer
 from linkvault.errors import ConfigurationError
 from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher, load_key_file
@@ -30,7 +31,8 @@ class Services:
     """What one process shares between requests: ``db_engine`` is SQLAlchemy's connection pool,
     ``sessions`` opens sessions on it, ``cipher`` encrypts secrets at rest and ``http`` is the one
     outbound client (its pool is kept across provider calls). ``clock`` is the time every expiry is
-    judged by (an aware UTC datetime); tests inject their own instead of sleeping through a TTL."""
+    judged by (an aware UTC datetime); tests inject their own instead of sleeping through a TTL.
+    ``observer`` hears what the engine does (links, token endpoint calls): the metrics, when enabled."""
 
     settings: Settings
     db_engine: AsyncEngine
@@ -38,6 +40,7 @@ class Services:
     cipher: Cipher
     http: httpx.AsyncClient
     clock: Callable[[], datetime] = field(default=utc_now)
+    observer: Observer = field(default=NULL_OBSERVER)
     # The refreshes this process has in flight, by (account, sequence it started from, forced), so
     # that concurrent callers in one process share one task (linkvault.engine.refresh).
     refreshes: dict[tuple[uuid.UUID, int, bool], asyncio.Future[Any]] = field(default_factory=dict)
@@ -60,8 +63,9 @@ def load_cipher(settings: Settings) -> Cipher:
     return Cipher([load_key_file(database_file.with_name(database_file.name + ".key"))])
 
 
-def open_services(settings: Settings) -> Services:
+def open_services(settings: Settings, *, observer: Observer = NULL_OBSERVER) -> Services:
     """Open the database pool, the cipher and the outbound HTTP client; close them with ``aclose``.
+    ``observer`` hears the engine's events (``linkvault.engine.observer``).
 
     Raises ConfigurationError when no usable encryption key is configured."""
     cipher = load_cipher(settings)
@@ -72,4 +76,5 @@ def open_services(settings: Settings) -> Services:
         sessions=create_sessionmaker(db_engine),
         cipher=cipher,
         http=new_client(timeout_seconds=settings.http_timeout_seconds),
+        observer=observer,
     )
