@@ -63,7 +63,11 @@ def test_workers_must_be_a_positive_number(capsys: pytest.CaptureFixture[str], v
     status, out, err = _run(capsys, "serve", "--workers", value)
 
     assert status == 2
+    assert out == ""
     assert len(err.splitlines()) == 1 and "--workers" in err, err
+
+
+EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 (what serve must refuse over plain http)
 
 
 class _Started(Exception):
@@ -94,13 +98,14 @@ def serve_stand_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str,
     return seen
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "links.example"])
+@pytest.mark.parametrize("host", [EVERY_INTERFACE, "192.0.2.10", "::", "links.example"])
 def test_plain_http_on_a_non_loopback_host_is_refused(
     capsys: pytest.CaptureFixture[str], serve_stand_in: dict[str, object], host: str
 ) -> None:
     status, out, err = _run(capsys, "serve", "--host", host)
 
     assert status == 1
+    assert out == ""
     assert err.startswith(f"linkvault: refusing to serve plain http on {host} ") and "--insecure" in err
     assert len(err.splitlines()) == 1, err
     assert serve_stand_in == {}  # nothing was started, not even the logging
@@ -109,8 +114,8 @@ def test_plain_http_on_a_non_loopback_host_is_refused(
 @pytest.mark.parametrize(
     ("host", "args", "public_url"),
     [
-        ("0.0.0.0", ["--insecure"], None),
-        ("0.0.0.0", [], "https://links.example"),
+        (EVERY_INTERFACE, ["--insecure"], None),
+        (EVERY_INTERFACE, [], "https://links.example"),
         ("127.0.0.1", [], None),
         ("::1", [], "http://[::1]:8000"),
         ("localhost", [], None),
