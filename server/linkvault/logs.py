@@ -13,12 +13,13 @@ the request id filter and the redaction of callback secrets (``linkvault.redacti
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any, Literal
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
-__all__ = ["JsonFormatter", "LogFormat", "TextFormatter", "log_config"]
+__all__ = ["JsonFormatter", "LogFormat", "TextFormatter", "log_config", "stderr_handler"]
 
 LogFormat = Literal["text", "json"]
 
@@ -55,6 +56,15 @@ class JsonFormatter(_JsonFormatter):
         )
 
 
+def stderr_handler() -> logging.Handler:
+    """The one handler, on stderr. It also routes Python warnings (e.g. a library's deprecation
+    notice at import) into logging, so that they too are written in the configured format: a JSON log
+    must hold nothing but JSON lines. Built by ``dictConfig`` in every worker, before the
+    application is imported."""
+    logging.captureWarnings(True)
+    return logging.StreamHandler(sys.stderr)
+
+
 def log_config(*, log_format: LogFormat, level: str) -> dict[str, Any]:
     """The ``dictConfig`` of a linkvault process: one handler on stderr for every logger (uvicorn's
     propagate to it), at ``level`` (a ``logging`` level name)."""
@@ -69,8 +79,7 @@ def log_config(*, log_format: LogFormat, level: str) -> dict[str, Any]:
         "formatters": {"linkvault": {"()": formatter}},
         "handlers": {
             "stderr": {
-                "class": "logging.StreamHandler",
-                "stream": "ext://sys.stderr",
+                "()": "linkvault.logs.stderr_handler",
                 "formatter": "linkvault",
                 "filters": ["request_id", "redact"],
             }
