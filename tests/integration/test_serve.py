@@ -6,7 +6,9 @@ tests/unit/test_cli_usage.py.)
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 from pathlib import Path
 
@@ -70,6 +72,23 @@ def test_two_workers_serve_and_metrics_add_up_across_them(server_factory: Server
     # Whichever worker answers a scrape, it reports the sum of both.
     assert {_scraped_requests(server.base_url) for _ in range(6)} == {sent}
 
+    # A worker killed outright leaves its files; its live gauge (connections in use) is dropped at
+    # the next scrape, its counters stay in the sum (counters never go down).
+    killed, survivor = sorted(workers)
+    assert (metrics_dir / f"gauge_livesum_{killed}.db").exists()
+    os.kill(killed, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{killed}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # until uvicorn has reaped it: a zombie still counts as a process
+    assert _scraped_requests(server.base_url) == sent
+    assert not (metrics_dir / f"gauge_livesum_{killed}.db").exists()
+    assert (metrics_dir / f"gauge_livesum_{survivor}.db").exists()
+
+    # uvicorn replaces the killed worker; once the replacement serves, the server stops cleanly.
+    deadline = time.monotonic() + 90
+    while server.log_text().count("Application startup complete") < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server.log_text().count("Application startup complete") == 3, server.log_text()
     server.stop()
     assert not metrics_dir.exists()  # removed with the server
 
