@@ -16,6 +16,8 @@ nox.options.reuse_venv = "yes"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 SPEC = "openapi/openapi.yaml"
 SDK_CONFIG = "openapi/sdk-config.yaml"
+# Templates that replace the generator's own (only README.md.jinja: sdk/README.md is ours).
+SDK_TEMPLATES = "openapi/sdk-templates"
 POSTGRES_URL = os.environ.get(
     "LINKVAULT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
@@ -44,6 +46,7 @@ def typecheck(session: nox.Session) -> None:
 def _generate_sdk(session: nox.Session, output: Path) -> None:
     session.run(
         "openapi-python-client", "generate", "--path", SPEC, "--config", SDK_CONFIG,
+        "--custom-template-path", SDK_TEMPLATES,
         "--meta", "pdm", "--fail-on-warning", "--overwrite", "--output-path", str(output),
     )  # fmt: skip
     shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
@@ -147,3 +150,28 @@ def settings_table(session: nox.Session) -> None:
     """Regenerate README.md's table of settings from linkvault.settings.Settings (a unit test compares)."""
     _install_project(session)
     session.run("python", "-c", _SETTINGS_TABLE)
+
+
+_REFINEMENTS = """
+import re, sys
+from pathlib import Path
+import yaml
+
+description = yaml.safe_load(Path("openapi/openapi.yaml").read_text())["info"]["description"]
+found = re.search(r"Compatible refinements of the seeds:\\n(.*?)\\n\\n", description, re.S)
+if found is None:
+    sys.exit("openapi/openapi.yaml's info.description lost its 'Compatible refinements of the seeds:' list")
+page = Path("docs/api.md")
+start, end = "<!-- refinements:start -->", "<!-- refinements:end -->"
+pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+if not pattern.search(page.read_text()):
+    sys.exit(f"docs/api.md has no {start} ... {end} markers")
+page.write_text(pattern.sub(lambda _: start + "\\n" + found.group(1) + "\\n" + end, page.read_text()))
+"""
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Copy the spec's list of refinements to the seeds into docs/api.md (a unit test compares)."""
+    session.install("pyyaml")
+    session.run("python", "-c", _REFINEMENTS)

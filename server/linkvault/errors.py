@@ -12,7 +12,9 @@ LinkvaultError
 │   └── RefreshUnavailable    a refresh was asked for, but the provider gave no refresh token
 ├── InvalidInput              a value the caller sent is unacceptable (``field`` names it)
 ├── LinkError                 a link cannot be finished (``code`` says why)
-│   ├── InvalidState          unknown, expired, used, foreign or malformed state
+│   ├── InvalidState          unknown, foreign or malformed state
+│   │   ├── StateExpired      a state of ours whose time ran out
+│   │   └── StateUsed         a state of ours that was already used
 │   ├── IssuerMismatch        RFC 9207 ``iss`` missing or not the expected issuer
 │   ├── ProviderDenied        the provider redirected back with an error
 │   ├── InvalidIdToken        the token response's ID token fails OIDC Core §3.1.3.7
@@ -20,7 +22,8 @@ LinkvaultError
 │   └── TokenRequestRejected  the token endpoint refused the grant (e.g. invalid_grant)
 ├── ProviderError             the provider failed us
 │   ├── ProviderUnavailable   unreachable, 5xx, or an answer that breaks the protocol
-│   └── ProviderTimeout       no answer within LINKVAULT_HTTP_TIMEOUT_SECONDS
+│   ├── ProviderTimeout       no whole answer within LINKVAULT_HTTP_TIMEOUT_SECONDS
+│   └── AddressNotAllowed     the endpoint resolves to an address outbound calls may not reach
 └── ServiceUnavailable        linkvault cannot serve now; the same request may succeed later
     ├── DatabaseUnavailable   the database does not answer (refused, cut, pool exhausted)
     └── SchemaNotCurrent      the database answers, but its migrations are not the ones shipped
@@ -31,6 +34,7 @@ from __future__ import annotations
 __all__ = [
     "AccountDisabled",
     "AccountMismatch",
+    "AddressNotAllowed",
     "ConfigurationError",
     "Conflict",
     "DatabaseUnavailable",
@@ -50,6 +54,8 @@ __all__ = [
     "RefreshUnavailable",
     "SchemaNotCurrent",
     "ServiceUnavailable",
+    "StateExpired",
+    "StateUsed",
     "TokenRequestRejected",
 ]
 
@@ -133,6 +139,17 @@ class InvalidState(LinkError):
     code = "invalid_state"
 
 
+class StateExpired(InvalidState):
+    """The state is one linkvault issued, but LINKVAULT_STATE_TTL_SECONDS have passed (RFC 6749 §10.12).
+
+    Same ``code`` as any invalid state: a caller that only reads codes sees no change; the end user's
+    page can say why."""
+
+
+class StateUsed(InvalidState):
+    """The state is one linkvault issued, but a callback already used it (RFC 9700 §4.7)."""
+
+
 class IssuerMismatch(LinkError):
     """The authorization response's issuer is missing or not the expected one (RFC 9207 §2.4)."""
 
@@ -182,6 +199,14 @@ class ProviderTimeout(ProviderError):
     """The provider did not answer in time."""
 
     code = "provider_timeout"
+
+
+class AddressNotAllowed(ProviderError):
+    """An outbound call was refused before any packet was sent: its host resolves to a link-local,
+    cloud-metadata or otherwise unroutable address (or to a private one, where the settings refuse
+    those). A server-side request made on a tenant's say-so must not reach them (SSRF)."""
+
+    code = "address_not_allowed"
 
 
 class ServiceUnavailable(LinkvaultError):

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         description="timeout of calls to providers (discovery, token, revocation); a refresh request "
         "and a revocation are bounded by it as a whole",
     )
+    providers_allow_private: bool = Field(
+        default=True,
+        description="whether calls to providers (discovery, JWKS, token, revocation) may reach private "
+        "and loopback addresses; set false when tenants you do not trust configure providers. "
+        "Link-local and cloud-metadata addresses are refused either way (checked after DNS resolution)",
+    )
     max_body_bytes: int = Field(
         default=1_048_576,
         gt=0,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from linkvault.settings import Settings
 from support.flows import consent, start_link
+from support.inprocess import in_process
 from support.oidc import OidcProvider
-from support.projects import Project
+from support.projects import Project, create_project
 
 
 def _create(api: httpx.Client, project: Project, **fields) -> httpx.Response:
@@ -160,3 +162,20 @@ def test_an_app_with_linked_accounts_cannot_be_deleted(api: httpx.Client, projec
     assert deleted.status_code == 204
     assert api.get(f"/v1/app-configurations/{app.app_name}", headers=project.headers).status_code == 404
     assert api.get(f"/v1/linked-accounts/{account['id']}", headers=project.headers).status_code == 404
+
+
+def test_provider_calls_to_loopback_are_refused_when_private_addresses_are(
+    migrated: Settings, oidc_provider: OidcProvider
+):
+    # An operator hosting tenants it does not trust turns private addresses off: discovery of an
+    # issuer on loopback is refused before any connection, and nothing is created.
+    settings = migrated.model_copy(update={"providers_allow_private": False})
+    project = create_project(settings, "strict-egress")
+    with in_process(settings) as linkvault:
+        response = _create(linkvault.http, project, issuer=oidc_provider.issuer)
+        listed = linkvault.http.get("/v1/app-configurations", headers=project.headers)
+
+    assert response.status_code == 502, response.text
+    assert response.json()["code"] == "address_not_allowed"
+    assert "loopback" in response.json()["detail"]
+    assert listed.json() == []

@@ -136,7 +136,8 @@ def test_langsmith_callback_refuses_another_app_without_using_up_the_state(
 
 
 def test_langsmith_callback_validation_errors_use_its_own_shape(api: httpx.Client, project: Project):
-    response = api.post("/v2/auth/callback/any", json={"state": "x"}, headers=project.headers)
+    # The state is the one member a callback cannot do without (an error response has no code).
+    response = api.post("/v2/auth/callback/any", json={"code": "x"}, headers=project.headers)
 
     assert response.status_code == 422
     detail = response.json()["detail"]
@@ -244,8 +245,12 @@ def test_quiva_callback_errors_use_its_own_shape(
 
     unauthenticated = api.get("/hub/integrations/oauth-callback", params=params)
     foreign = api.get("/hub/integrations/oauth-callback", params=params, headers=other_project.headers)
+    # Neither a code nor an error: a broken authorization response, which uses up its own state.
+    other = query_of(consent(app, start_link(api, app, owner="other")))
     missing_code = api.get(
-        "/hub/integrations/oauth-callback", params={"state": query["state"]}, headers=project.headers
+        "/hub/integrations/oauth-callback",
+        params={"state": other["state"], "iss": other["iss"]},
+        headers=project.headers,
     )
     own = api.get("/hub/integrations/oauth-callback", params=params, headers=project.headers)
 
@@ -255,7 +260,7 @@ def test_quiva_callback_errors_use_its_own_shape(
     assert foreign.status_code == 400
     assert foreign.json() == {"error": "invalid_state"}
     assert missing_code.status_code == 400
-    assert set(missing_code.json()) == {"error"}
+    assert missing_code.json() == {"error": "the callback carries no code"}
     # Neither the unauthenticated nor the foreign call used the state up.
     assert own.status_code == 200
 

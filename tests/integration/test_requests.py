@@ -316,7 +316,7 @@ def test_validation_errors_of_the_aci_start_and_langsmith_are_http_validation_er
             },
             headers=project.headers,
         ),
-        ("body", "code"): api.post("/v2/auth/callback/shapes", json={"state": "x"}, headers=project.headers),
+        ("body", "state"): api.post("/v2/auth/callback/shapes", json={"code": "x"}, headers=project.headers),
         ("body",): api.post(
             "/v2/auth/callback/shapes",
             content=b"{not json",

@@ -1,6 +1,8 @@
 """No open redirector (RFC 9700 §4.11): the post-link ``after_oauth2_link_redirect_url`` must be under an
 allow-listed URL when the link starts, is stored with the state, and is the only place the callback
-sends the user, without any code, state or token in the ``Location``.
+sends the user, without any code, state or token in the ``Location``: after a link, or after any
+failure once the state is validated (with an RFC 6749 §4.1.2.1 ``error``); never for a state that
+cannot be validated.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from linkvault.settings import Settings
 from support.faces import callback_path
 from support.flows import consent, query_of, start_link
 from support.projects import Project, create_project
-from support.redirects import ALLOWED_REDIRECT, ALLOWED_REDIRECTS, REFUSED_REDIRECTS
+from support.redirects import ALLOWED_REDIRECT, ALLOWED_REDIRECTS, LOOPBACK_REDIRECT, REFUSED_REDIRECTS
 from support.server import RunningServer
 from support.witness import link_state_count, linked_accounts
 
@@ -119,16 +121,97 @@ def test_a_callback_parameter_cannot_add_a_redirect_to_a_link_that_has_none(
     assert "location" not in response.headers
 
 
-def test_a_failed_link_does_not_redirect(api: httpx.Client, project: Project, app):
-    redirect = consent(
-        app, start_link(api, app, after_oauth2_link_redirect_url=ALLOWED_REDIRECT), allow=False
-    )
+def test_a_declined_link_sends_the_user_back_with_access_denied_and_nothing_else(
+    api: httpx.Client, project: Project, app
+):
+    """RFC 6749 §4.1.2.1: the application learns that the user declined, by the standard code only;
+    its own parameters stay, and nothing of the provider's answer travels on."""
+    target = ALLOWED_REDIRECT + "/done?tab=accounts&error=stale"
+    redirect = consent(app, start_link(api, app, after_oauth2_link_redirect_url=target), allow=False)
+    params = query_of(redirect)
+    assert params["error_description"], "the test provider explains its refusal"
 
     response = api.get(callback_path(redirect))
 
-    assert (response.status_code, response.json()["code"]) == (400, "access_denied")
-    assert "location" not in response.headers
+    assert response.status_code == 302, response.text
+    location = response.headers["location"]
+    assert (
+        location
+        == ALLOWED_REDIRECT + "/done?tab=accounts&error=access_denied&error_description=access_denied"
+    )
+    assert response.headers["referrer-policy"] == "no-referrer"
+    for value in (params["state"], params["error_description"], params["iss"]):
+        assert value not in location and value not in response.text
     assert linked_accounts(api, project) == []
+    # The state is used up: the same callback again is refused here, and sends no one anywhere.
+    again = api.get(callback_path(redirect))
+    assert (again.status_code, again.json()["code"]) == (400, "invalid_state")
+    assert "location" not in again.headers
+
+
+@pytest.mark.parametrize(
+    ("failure", "error", "code"),
+    [
+        ("unknown provider error", "server_error", "provider_error"),
+        ("issuer mismatch", "server_error", "issuer_mismatch"),
+        ("no code", "server_error", "invalid_input"),
+        ("code refused", "server_error", "invalid_grant"),
+        ("provider down", "temporarily_unavailable", "provider_error"),
+    ],
+)
+def test_every_failure_after_a_valid_state_sends_the_user_back_with_an_rfc_6749_code(
+    api: httpx.Client, project: Project, app, other_oidc_provider, failure: str, error: str, code: str
+):
+    """Once the state is validated, the stored post-link URL is where the user goes, whatever failed;
+    ``error`` is one of RFC 6749 §4.1.2.1's seven codes, ``error_description`` the JSON faces' code."""
+    redirect = consent(app, start_link(api, app, after_oauth2_link_redirect_url=LOOPBACK_REDIRECT))
+    params = query_of(redirect)
+    match failure:
+        case "unknown provider error":
+            params = {**params, "error": "<script>alert(1)</script>"}
+            del params["code"]
+        case "issuer mismatch":
+            params["iss"] = other_oidc_provider.issuer
+        case "no code":
+            del params["code"]
+        case "code refused":
+            app.provider.set_knobs(
+                app.client.client_id, fail_status=400, fail_body='{"error":"invalid_grant"}'
+            )
+        case "provider down":
+            app.provider.set_knobs(app.client.client_id, fail_status=503, fail_body="<h1>maintenance</h1>")
+
+    response = api.get("/v1/linked-accounts/oauth2/callback", params=params)
+    app.provider.reset_knobs(app.client.client_id)
+
+    assert response.status_code == 302, response.text
+    assert response.headers["location"] == f"{LOOPBACK_REDIRECT}?error={error}&error_description={code}"
+    assert linked_accounts(api, project) == []
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_a_state_that_cannot_be_validated_is_never_redirected(
+    api: httpx.Client, project: Project, app, accept: str
+):
+    """An unknown, forged or used state names no trustworthy URL: it is answered where it arrived,
+    even when the link it imitates, or once belonged to, had a post-link URL."""
+    redirect = consent(app, start_link(api, app, after_oauth2_link_redirect_url=ALLOWED_REDIRECT))
+    params = query_of(redirect)
+    assert api.get(callback_path(redirect)).status_code == 302
+    forged = {**params, "state": params["state"][:-1] + ("A" if params["state"][-1] != "A" else "B")}
+
+    answers = [
+        api.get("/v1/linked-accounts/oauth2/callback", params=sent, headers={"Accept": accept})
+        for sent in (params, forged, {"error": "access_denied", "state": forged["state"]})
+    ]
+
+    for answer in answers:
+        assert answer.status_code == 400, answer.text
+        assert "location" not in answer.headers
+        assert answer.headers["content-type"].startswith(
+            "text/html" if accept == "text/html" else "application/problem+json"
+        )
+        assert ALLOWED_REDIRECT not in answer.text
 
 
 @pytest.mark.parametrize(

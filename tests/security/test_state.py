@@ -157,6 +157,36 @@ def test_a_state_is_used_up_whatever_the_outcome(
     assert linked_accounts(api, project) == []
 
 
+@pytest.mark.parametrize("described", [True, False], ids=["with description", "without description"])
+@pytest.mark.parametrize("face", FACES)
+def test_a_providers_refusal_uses_up_the_state_on_every_face(
+    api: httpx.Client, project: Project, make_app, face: str, described: bool
+):
+    """RFC 6749 §4.1.2.1: the user declines, the provider redirects with ``error=access_denied`` (and its
+    own ``error_description``, or none) and no ``code``. Every face answers its documented 400 with the
+    provider's code, relays none of its text, and the state is then used up."""
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    authorization_url = start_link(api, app)
+    refusal = query_of(consent(app, authorization_url, allow=False))
+    assert refusal["error"] == "access_denied" and "code" not in refusal, refusal
+    description = refusal.pop("error_description", "")
+    assert description, "the test provider explains its refusal; the faces must not repeat it"
+    if described:
+        refusal["error_description"] = description
+    # The user then consents to the same authorization request: a genuine code for the same state.
+    genuine = query_of(consent(app, authorization_url))
+    assert genuine["state"] == refusal["state"]
+
+    refused = deliver(api, face, app_name=app.app_name, project=project, params=refusal)
+    retry = deliver(api, face, app_name=app.app_name, project=project, params=genuine)
+
+    assert (refused.status, refused.reason) == (400, "access_denied"), refused.text
+    assert description not in refused.text
+    assert (retry.status, retry.reason) == (400, "invalid_state"), retry.text
+    assert app.provider.token_requests(app.client.client_id) == 0
+    assert linked_accounts(api, project) == []
+
+
 def test_an_expired_state_is_refused_by_every_face(
     migrated: Settings, project: Project, oidc_provider: OidcProvider
 ):

@@ -70,7 +70,9 @@ def deliver(
         case "aci":
             response = api.get(_CALLBACK, params=dict(params))
         case "langsmith":
-            body = {name: params[name] for name in ("code", "state", "iss") if name in params}
+            # What a frontend passes on from the redirect (an error response has error, no code).
+            sent = ("code", "state", "iss", "error", "error_description")
+            body = {name: params[name] for name in sent if name in params}
             response = api.post(f"/v2/auth/callback/{app_name}", json=body, headers=project.headers)
         case "peaka":
             response = api.post(

@@ -21,10 +21,7 @@ from linkvault_client.api.linked_accounts import (
     linked_accounts_link_oauth2_account,
     linked_accounts_linked_accounts_oauth2_callback,
 )
-from linkvault_client.models import LinkedAccountPublic, Problem
-from linkvault_client.models import (
-    LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account as LinkStarted,
-)
+from linkvault_client.models import LinkedAccountPublic, LinkStarted, Problem
 from support.flows import query_of
 from support.oidc import OidcProvider, RegisteredClient
 from support.projects import Project

@@ -11,15 +11,13 @@ from .error import Error
 from .health_status import HealthStatus
 from .health_status_status import HealthStatusStatus
 from .http_validation_error import HTTPValidationError
+from .link_started import LinkStarted
 from .linked_account_credentials import LinkedAccountCredentials
 from .linked_account_deleted import LinkedAccountDeleted
 from .linked_account_deleted_revocation import LinkedAccountDeletedRevocation
 from .linked_account_public import LinkedAccountPublic
 from .linked_account_status import LinkedAccountStatus
 from .linked_account_update import LinkedAccountUpdate
-from .linked_accounts_link_oauth_2_account_response_linked_accounts_link_oauth_2_account import (
-    LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account,
-)
 from .o_auth_finalize_request import OAuthFinalizeRequest
 from .oauth_2_callback import Oauth2Callback
 from .oauth_connection import OauthConnection
@@ -44,9 +42,9 @@ __all__ = (
     "LinkedAccountDeleted",
     "LinkedAccountDeletedRevocation",
     "LinkedAccountPublic",
-    "LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account",
     "LinkedAccountStatus",
     "LinkedAccountUpdate",
+    "LinkStarted",
     "Oauth2Callback",
     "OauthConnection",
     "OAuthFinalizeRequest",

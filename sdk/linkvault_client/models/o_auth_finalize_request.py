@@ -16,21 +16,30 @@ class OAuthFinalizeRequest:
     """Request model for frontend-bridged OAuth callback finalization.
 
     Attributes:
-        code (str):
         state (str):
+        code (str | Unset): The `code` of the provider's redirect; absent when the redirect carried `error`.
+        error (str | Unset): The `error` of the provider's redirect when it refused (RFC 6749 §4.1.2.1), e.g.
+            `access_denied`.
+        error_description (str | Unset): The provider's `error_description`, if any; never reflected back.
         iss (str | Unset): The `iss` parameter of the provider's redirect (RFC 9207). Required when the provider
             advertises `authorization_response_iss_parameter_supported`.
     """
 
-    code: str
     state: str
+    code: str | Unset = UNSET
+    error: str | Unset = UNSET
+    error_description: str | Unset = UNSET
     iss: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        state = self.state
+
         code = self.code
 
-        state = self.state
+        error = self.error
+
+        error_description = self.error_description
 
         iss = self.iss
 
@@ -38,10 +47,15 @@ class OAuthFinalizeRequest:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "code": code,
                 "state": state,
             }
         )
+        if code is not UNSET:
+            field_dict["code"] = code
+        if error is not UNSET:
+            field_dict["error"] = error
+        if error_description is not UNSET:
+            field_dict["error_description"] = error_description
         if iss is not UNSET:
             field_dict["iss"] = iss
 
@@ -50,15 +64,21 @@ class OAuthFinalizeRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        code = d.pop("code")
-
         state = d.pop("state")
+
+        code = d.pop("code", UNSET)
+
+        error = d.pop("error", UNSET)
+
+        error_description = d.pop("error_description", UNSET)
 
         iss = d.pop("iss", UNSET)
 
         o_auth_finalize_request = cls(
-            code=code,
             state=state,
+            code=code,
+            error=error,
+            error_description=error_description,
             iss=iss,
         )
 

@@ -1,9 +1,11 @@
 """The only place where errors become HTTP responses.
 
-Errors are RFC 9457 problem details, except where the spec's ``x-linkvault-errors`` names a seed's own
-shape for the operation: ``http-validation-error`` (request validation errors are 422
-``HTTPValidationError``) or ``error-object`` (every error is ``{"error": "..."}``). The ``code`` member
-is the domain error's own ``code``; the status of each error class is chosen here and nowhere else.
+Errors are RFC 9457 problem details, except on the browser face (``x-linkvault-browser``) when the
+request prefers ``text/html`` (a page for a person, ``linkvault.api._pages``), and where the spec's
+``x-linkvault-errors`` names a seed's own shape for the operation: ``http-validation-error`` (request
+validation errors are 422 ``HTTPValidationError``) or ``error-object`` (every error is
+``{"error": "..."}``). The ``code`` member is the domain error's own ``code``; the status of each error
+class is chosen here and nowhere else.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from linkvault import errors
+from linkvault.api._pages import PAGE_HEADERS, page_for, prefers_html
 from linkvault.api._spec import OperationRules, rules_of
 from linkvault.api._validation import RequestProblem
+from linkvault.engine.outcomes import outcome_of
 
 __all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "MetricsTokenRequired", "render_error"]
 
@@ -144,6 +148,15 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     if isinstance(exc, HTTPException) and exc.headers:
         headers.update(exc.headers)  # e.g. the Allow of a 405
 
+    if rules.browser and prefers_html(request.headers.get("accept")):
+        # A person's browser: the same status, with a page in plain words instead of a problem.
+        return ConnexionResponse(
+            status_code=status,
+            mimetype="text/html",
+            content_type="text/html; charset=utf-8",
+            body=page_for(outcome_of(exc)).encode("utf-8"),
+            headers={**headers, **PAGE_HEADERS},
+        )
     validation = isinstance(exc, BadRequestProblem | errors.InvalidInput)
     body: dict[str, Any]
     if rules.errors == "error-object":

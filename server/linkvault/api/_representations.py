@@ -20,6 +20,7 @@ __all__ = [
     "app_configuration",
     "connection",
     "credentials",
+    "html_response",
     "json_response",
     "linked_account_public",
     "oauth_connection",
@@ -41,6 +42,12 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
         status_code=status,
         media_type="application/json",
         headers=headers,
+    )
+
+
+def html_response(page: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        page.encode("utf-8"), status_code=status, media_type="text/html; charset=utf-8", headers=headers
     )
 
 

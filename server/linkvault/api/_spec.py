@@ -1,7 +1,8 @@
 """What the spec says about each operation beyond routing, read once per process.
 
-The spec is the one place that says which operations are callback faces and which error shape each
-operation answers in (the ``x-linkvault-callback`` and ``x-linkvault-errors`` vendor extensions), and
+The spec is the one place that says which operations are callback faces, which one a browser lands on,
+and which error shape each operation answers in (the ``x-linkvault-callback``, ``x-linkvault-browser``
+and ``x-linkvault-errors`` vendor extensions), and
 where each parameter sits (``in: query``, ``in: path``); the error rendering and the middleware read
 these rules from here instead of keeping lists of their own.
 """
@@ -39,6 +40,8 @@ class OperationRules:
     """One operation's rules.
 
     ``callback``: a callback face, whose every answer carries the callback headers.
+    ``browser``: a face a person's browser lands on, which answers a request that prefers ``text/html``
+    with a page (``linkvault.api._pages``) instead of JSON, errors included.
     ``errors``: ``problem`` (RFC 9457), ``http-validation-error`` (request validation errors are 422
     ``HTTPValidationError``, the seeds' FastAPI shape) or ``error-object`` (``{"error": ...}``).
     ``parameters``: each parameter's name mapped to where it sits (``query``, ``path``, ``header``).
@@ -46,6 +49,7 @@ class OperationRules:
     """
 
     callback: bool = False
+    browser: bool = False
     errors: ErrorShape = "problem"
     parameters: dict[str, str] = field(default_factory=dict)
     takes_body: bool = False
@@ -96,6 +100,7 @@ def operation_rules() -> dict[str, OperationRules]:
             parameters = shared + [_resolve(document, p) for p in operation.get("parameters", [])]
             rules[operation["operationId"]] = OperationRules(
                 callback=operation.get("x-linkvault-callback") is True,
+                browser=operation.get("x-linkvault-browser") is True,
                 errors=errors,
                 parameters={parameter["name"]: parameter["in"] for parameter in parameters},
                 takes_body="requestBody" in operation,

@@ -25,7 +25,9 @@ async def oauth_callback_v2_auth_callback_provider_id_post(
         raise Unauthorized()
     finished = await linking.finish_link(
         current_services(),
-        linking.CallbackParameters(state=body["state"], code=body["code"], iss=body.get("iss")),
+        linking.CallbackParameters(
+            state=body["state"], code=body.get("code"), error=body.get("error"), iss=body.get("iss")
+        ),
         project_id=project_id,
         app_name=provider_id,
     )

@@ -12,9 +12,11 @@ from starlette.responses import Response
 
 from linkvault.api._callbacks import query_callback_parameters
 from linkvault.api._context import current_services
+from linkvault.api._pages import PAGE_HEADERS, page_for, prefers_html
 from linkvault.api._representations import (
     NO_STORE,
     credentials,
+    html_response,
     json_response,
     linked_account_public,
 )
@@ -61,10 +63,14 @@ async def linked_accounts_linked_accounts_oauth2_callback(
 ) -> Response:
     # No key: the state authenticates this call, so nothing secret may be answered here. The
     # parameters Connexion validated are read again from the query, where repeats can be seen.
-    finished = await linking.finish_link(current_services(), query_callback_parameters())
-    if finished.after_redirect_url is not None:
-        return Response(status_code=302, headers={"Location": finished.after_redirect_url})
-    return json_response(linked_account_public(finished.account))
+    # Failures without a post-link URL are raised, and rendered (as a page for a browser) by _problems.
+    result = await linking.finish_link_in_browser(current_services(), query_callback_parameters())
+    if result.redirect_to is not None:
+        return Response(status_code=302, headers={"Location": result.redirect_to})
+    assert result.finished is not None
+    if prefers_html(request.headers.get("accept")):
+        return html_response(page_for("linked"), headers=dict(PAGE_HEADERS))
+    return json_response(linked_account_public(result.finished.account))
 
 
 async def list_linked_accounts(

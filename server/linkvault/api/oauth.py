@@ -16,9 +16,9 @@ __all__ = ["integrations_oauth_callback"]
 
 
 async def integrations_oauth_callback(
-    code: str,
     state: str,
     token_info: dict[str, Any],
+    code: str | None = None,
     error: str | None = None,
     error_description: str | None = None,
     iss: str | None = None,

@@ -1,27 +1,140 @@
-"""The one seam to outbound HTTP: httpx's exceptions become ``ProviderError``s here."""
+"""The one seam to outbound HTTP: httpx's exceptions become ``ProviderError``s here.
+
+Every call is bounded as a whole (connect, send, every byte of the answer) by the client's timeout,
+and goes only to addresses the client's ``EgressPolicy`` allows, checked after DNS resolution.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import json
 import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import httpcore
 import httpx
 
-from linkvault.errors import ProviderTimeout, ProviderUnavailable
+from linkvault.engine.egress import EgressPolicy, IPAddress, Resolver, system_resolver
+from linkvault.errors import AddressNotAllowed, ProviderTimeout, ProviderUnavailable
 
-__all__ = ["ProviderResponse", "get", "new_client", "post_form"]
+__all__ = ["GuardedBackend", "ProviderResponse", "get", "new_client", "post_form"]
 
 # A provider's answer larger than this is not a token response or metadata document.
 _MAX_RESPONSE_BYTES = 1_048_576
 
 
-def new_client(*, timeout_seconds: float) -> httpx.AsyncClient:
-    """The outbound client for every provider call (discovery, token, revocation)."""
-    # trust_env keeps SSL_CERT_FILE and the proxy variables working; redirects are never followed,
-    # since a provider endpoint that redirects is misconfigured or hostile.
-    return httpx.AsyncClient(timeout=timeout_seconds, follow_redirects=False, trust_env=True)
+class _Refused(Exception):
+    """Raised by ``GuardedBackend`` before connecting. httpx lets exceptions that are not httpcore's
+    pass unchanged, so ``_send`` sees this one and turns it into AddressNotAllowed."""
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that resolves the host itself, refuses the connection unless every
+    address the host resolves to passes ``policy``, and then connects to those checked addresses only
+    (so a second DNS answer cannot send the connection elsewhere: DNS rebinding). TLS, SNI and the
+    certificate check still use the URL's host, and connections are pooled by it.
+
+    ``inner`` makes the connection (httpcore's default backend in production; tests pass one that
+    records the attempt and refuses). Raises ``_Refused`` when an address is not allowed;
+    ``httpcore.ConnectError`` when the name does not resolve."""
+
+    def __init__(
+        self,
+        *,
+        policy: EgressPolicy,
+        resolver: Resolver,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        self._policy = policy
+        self._resolver = resolver
+        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self._addresses(host, port)
+        for address in addresses:
+            reason = self._policy.refusal(address)
+            if reason is not None:
+                raise _Refused(f"{host} resolves to {reason} ({address})")
+        last_error: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                last_error = exc
+        assert last_error is not None
+        raise last_error
+
+    async def _addresses(self, host: str, port: int) -> list[IPAddress]:
+        try:
+            return [ipaddress.ip_address(host)]
+        except ValueError:
+            pass
+        try:
+            addresses = await self._resolver(host, port)
+        except OSError as exc:
+            raise httpcore.ConnectError(f"{host} does not resolve") from exc
+        if not addresses:
+            raise httpcore.ConnectError(f"{host} does not resolve")
+        return addresses
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise _Refused("unix sockets are not an outbound destination")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def new_client(
+    *,
+    timeout_seconds: float,
+    policy: EgressPolicy | None = None,
+    resolver: Resolver = system_resolver,
+    network_backend: httpcore.AsyncNetworkBackend | None = None,
+) -> httpx.AsyncClient:
+    """The outbound client for every provider call (discovery, JWKS, token, revocation).
+
+    ``timeout_seconds`` bounds each call as a whole. ``policy`` (default: ``EgressPolicy()``) says
+    which addresses may be reached, judged after resolution by ``resolver``; ``network_backend``
+    makes the connections. Tests pass both, so no lookup and no packet leaves for a non-loopback
+    address even when the code under test is broken."""
+    transport = httpx.AsyncHTTPTransport(trust_env=True)
+    # httpx's transport takes no network backend, so its pool is rebuilt here with the same TLS
+    # context (SSL_CERT_FILE is honoured) and httpx's default limits.
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=True),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=GuardedBackend(
+            policy=policy if policy is not None else EgressPolicy(),
+            resolver=resolver,
+            inner=network_backend,
+        ),
+    )
+    # Redirects are never followed: a provider endpoint that redirects is misconfigured or hostile,
+    # and a redirect would dodge the address check. Proxy variables are not honoured (trust_env is
+    # off for the client): through a proxy, the address check would judge the proxy, not the target.
+    return httpx.AsyncClient(
+        timeout=timeout_seconds, follow_redirects=False, trust_env=False, transport=transport
+    )
 
 
 @dataclass(frozen=True)
@@ -56,25 +169,34 @@ async def post_form(
 async def _send(client: httpx.AsyncClient, request: httpx.Request) -> ProviderResponse:
     # The URL is the provider's endpoint, which we built; it holds no secret, so it may be named.
     where = f"{request.method} {request.url.copy_with(query=None)}"
+    # httpx's timeouts bound each socket operation; a provider that answers a few bytes at a time
+    # would pass every one of them, so the call as a whole has the same bound.
+    deadline = client.timeout.read
     try:
-        response = await client.send(request, stream=True)
-        try:
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > _MAX_RESPONSE_BYTES:
-                    raise ProviderUnavailable(f"{where}: the response is too large")
-        finally:
-            await response.aclose()
+        async with asyncio.timeout(deadline):
+            status_code, content_type, body = await _exchange(client, request, where)
+    except TimeoutError as exc:
+        raise ProviderTimeout(f"{where}: no whole answer within {deadline:g} s") from exc
     except httpx.TimeoutException as exc:
         raise ProviderTimeout(f"{where}: no answer in time") from exc
+    except _Refused as exc:
+        raise AddressNotAllowed(f"{where}: refused, {exc}") from exc
     except httpx.HTTPError as exc:
         raise ProviderUnavailable(f"{where}: {_reason(exc)}") from exc
-    return ProviderResponse(
-        status_code=response.status_code,
-        content_type=response.headers.get("content-type", ""),
-        body=bytes(body),
-    )
+    return ProviderResponse(status_code=status_code, content_type=content_type, body=body)
+
+
+async def _exchange(client: httpx.AsyncClient, request: httpx.Request, where: str) -> tuple[int, str, bytes]:
+    response = await client.send(request, stream=True)
+    try:
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > _MAX_RESPONSE_BYTES:
+                raise ProviderUnavailable(f"{where}: the response is too large")
+    finally:
+        await response.aclose()
+    return response.status_code, response.headers.get("content-type", ""), bytes(body)
 
 
 def _reason(exc: httpx.HTTPError) -> str:

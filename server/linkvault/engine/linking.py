@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 
-from linkvault.engine import id_tokens, pkce, revocation, tokens
+from linkvault.engine import id_tokens, outcomes, pkce, revocation, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.observer import observe_token_call
@@ -28,19 +28,27 @@ from linkvault.errors import (
     LinkvaultError,
     NotFound,
     ProviderDenied,
+    StateExpired,
+    StateUsed,
 )
 from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 
-__all__ = ["CallbackParameters", "FinishedLink", "finish_link", "redirect_uri_of", "start_link"]
+__all__ = [
+    "BrowserFinish",
+    "CallbackParameters",
+    "FinishedLink",
+    "finish_link",
+    "finish_link_in_browser",
+    "redirect_uri_of",
+    "start_link",
+]
 
 # RFC 6749 §4.1.2.1 and OpenID Connect Core §3.1.2.6 error codes; any other value is reported as
 # "provider_error" so that provider text is never reflected.
-_PROVIDER_ERRORS = {
-    "access_denied", "invalid_request", "unauthorized_client", "unsupported_response_type",
-    "invalid_scope", "server_error", "temporarily_unavailable", "interaction_required",
-    "login_required", "account_selection_required", "consent_required",
+_PROVIDER_ERRORS = outcomes.AUTHORIZATION_ERRORS | {
+    "interaction_required", "login_required", "account_selection_required", "consent_required",
 }  # fmt: skip
 
 
@@ -156,10 +164,13 @@ async def finish_link(
     The state is consumed in its own transaction before anything else, so it is used up whatever
     happens next, and a crash leaves it unusable. ``project_id`` and ``app_name`` narrow the state
     to the authenticated caller's; a state of another project or app is refused and not consumed.
-    The observer hears the outcome: finished, or failed with the error's ``code``.
+    Raises InvalidState (StateExpired, StateUsed), then any LinkError or ProviderError of the
+    authorization response, the token request or the ID token. The observer hears the outcome:
+    finished, or failed with the error's ``code``.
     """
     try:
-        finished = await _finish_link(services, callback, project_id=project_id, app_name=app_name)
+        link = await _consume_state(services, callback, project_id=project_id, app_name=app_name)
+        finished = await _complete(services, link, callback)
     except LinkvaultError as exc:
         services.observer.link_failed(exc.code)
         raise
@@ -167,21 +178,74 @@ async def finish_link(
     return finished
 
 
-async def _finish_link(
+@dataclass(frozen=True)
+class BrowserFinish:
+    """What the browser face does after a callback: ``redirect_to`` the application (after a link,
+    or with an RFC 6749 §4.1.2.1 error after a failure), else answer ``finished`` itself."""
+
+    finished: FinishedLink | None
+    redirect_to: str | None
+
+
+async def finish_link_in_browser(services: Services, callback: CallbackParameters) -> BrowserFinish:
+    """``finish_link`` for the unauthenticated browser face (ACI.dev's GET callback).
+
+    Once the state is validated, the stored ``after_oauth2_link_redirect_url`` (checked against the
+    allow-list at start) is where the user goes, whatever the outcome: after a failure it carries
+    ``error=<RFC 6749 §4.1.2.1 code>`` (``outcomes.error_redirect``), so the application learns of
+    every failure. A failure before the state is validated (unknown, expired, used, malformed state;
+    a repeated parameter) redirects nowhere: the redirect URL could not be trusted (RFC 9700 §4.11.1).
+    Raises what ``finish_link`` raises when the link has no post-link URL. The observer hears the
+    outcome as with ``finish_link``, a failure sent back to the application included."""
+    try:
+        link = await _consume_state(services, callback, project_id=None, app_name=None)
+    except LinkvaultError as exc:
+        services.observer.link_failed(exc.code)
+        raise
+    try:
+        finished = await _complete(services, link, callback)
+    except Exception as exc:
+        if isinstance(exc, LinkvaultError):
+            services.observer.link_failed(exc.code)
+        if link.after_redirect_url is None:
+            raise
+        redirect_to = outcomes.error_redirect(link.after_redirect_url, exc)
+        outcomes.log_failure(exc, sent_back_with=outcomes.authorization_error(exc))
+        return BrowserFinish(finished=None, redirect_to=redirect_to)
+    services.observer.link_finished()
+    return BrowserFinish(finished=finished, redirect_to=link.after_redirect_url)
+
+
+async def _consume_state(
     services: Services,
     callback: CallbackParameters,
     *,
     project_id: uuid.UUID | None,
     app_name: str | None,
-) -> FinishedLink:
+) -> LinkState:
+    """The stored link of ``callback.state``, now used up. Raises StateExpired or StateUsed for a state
+    of ours (within the caller's project and app, when given) that cannot be used, else InvalidState."""
     state_hash = states.hash_state(callback.state)
     async with services.sessions.begin() as session:
+        now = services.clock()
         link = await link_states.consume_link_state(
-            session, state_hash=state_hash, now=services.clock(), project_id=project_id, app_name=app_name
+            session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
         )
-    if link is None:
-        raise InvalidState("the state is unknown, expired or already used")
+        if link is not None:
+            return link
+        # Looked up only within what the caller may see, so no other project's state is described.
+        why = await link_states.why_unusable(
+            session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
+        )
+    if why == "used":
+        raise StateUsed("the state was already used")
+    if why == "expired":
+        raise StateExpired("the state has expired")
+    raise InvalidState("the state is unknown, expired or already used")
 
+
+async def _complete(services: Services, link: LinkState, callback: CallbackParameters) -> FinishedLink:
+    """Check the authorization response of a consumed state, exchange the code and save the account."""
     _check_issuer(link, callback.iss)
     if callback.error is not None:
         code = callback.error if callback.error in _PROVIDER_ERRORS else "provider_error"

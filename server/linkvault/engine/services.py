@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from linkvault.engine.egress import EgressPolicy, Resolver, system_resolver
 from linkvault.engine.http import new_client
 from linkvault.engine.observer import NULL_OBSERVER, Observer
 from linkvault.errors import ConfigurationError
@@ -20,7 +21,8 @@ from linkvault.store.database import create_engine, create_sessionmaker, sqlite_
 from linkvault.store.types import utc_now
 
 if TYPE_CHECKING:
-    # Only a type here: engine/http.py is the one module that calls httpx.
+    # Only types here: engine/http.py is the one module that calls httpx.
+    import httpcore
     import httpx
 
 __all__ = ["Services", "load_cipher", "open_services"]
@@ -63,11 +65,19 @@ def load_cipher(settings: Settings) -> Cipher:
     return Cipher([load_key_file(database_file.with_name(database_file.name + ".key"))])
 
 
-def open_services(settings: Settings, *, observer: Observer = NULL_OBSERVER) -> Services:
+def open_services(
+    settings: Settings,
+    *,
+    resolver: Resolver = system_resolver,
+    network_backend: httpcore.AsyncNetworkBackend | None = None,
+    observer: Observer = NULL_OBSERVER,
+) -> Services:
     """Open the database pool, the cipher and the outbound HTTP client; close them with ``aclose``.
     ``observer`` hears the engine's events (``linkvault.engine.observer``).
 
-    Raises ConfigurationError when no usable encryption key is configured."""
+    ``resolver`` and ``network_backend`` are for tests that must see what outbound calls would do
+    without letting a packet leave. Raises ConfigurationError when no usable encryption key is
+    configured."""
     cipher = load_cipher(settings)
     db_engine = create_engine(settings.database_url)
     return Services(
@@ -75,6 +85,14 @@ def open_services(settings: Settings, *, observer: Observer = NULL_OBSERVER) -> 
         db_engine=db_engine,
         sessions=create_sessionmaker(db_engine),
         cipher=cipher,
-        http=new_client(timeout_seconds=settings.http_timeout_seconds),
+        http=new_client(
+            timeout_seconds=settings.http_timeout_seconds,
+            policy=EgressPolicy(
+                allow_private=settings.providers_allow_private,
+                allow_loopback=settings.providers_allow_private,
+            ),
+            resolver=resolver,
+            network_backend=network_backend,
+        ),
         observer=observer,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +12,7 @@ from sqlmodel import col
 
 from linkvault.store.models import LinkState
 
-__all__ = ["add_link_state", "consume_link_state", "delete_expired_link_states"]
+__all__ = ["add_link_state", "consume_link_state", "delete_expired_link_states", "why_unusable"]
 
 
 async def add_link_state(session: AsyncSession, *, link_state: LinkState) -> LinkState:
@@ -44,6 +45,34 @@ async def consume_link_state(
         update(LinkState).where(*conditions).values(consumed_at=now).returning(LinkState)
     )
     return result.scalar_one_or_none()
+
+
+async def why_unusable(
+    session: AsyncSession,
+    *,
+    state_hash: str,
+    now: datetime,
+    project_id: uuid.UUID | None = None,
+    app_name: str | None = None,
+) -> Literal["used", "expired"] | None:
+    """Why ``consume_link_state`` found nothing for this state: ``used`` (consumed before, whether or
+    not it has expired since), ``expired``, or None when no such state is stored for the project and
+    app given (unknown, another project's or app's, or expired and already deleted)."""
+    conditions = [col(LinkState.state_hash) == state_hash]
+    if project_id is not None:
+        conditions.append(col(LinkState.project_id) == project_id)
+    if app_name is not None:
+        conditions.append(col(LinkState.app_name) == app_name)
+    result = await session.execute(
+        select(col(LinkState.consumed_at), col(LinkState.expires_at)).where(*conditions)
+    )
+    row = result.one_or_none()
+    if row is None:
+        return None
+    consumed_at, expires_at = row
+    if consumed_at is not None:
+        return "used"
+    return "expired" if expires_at <= now else None
 
 
 async def delete_expired_link_states(session: AsyncSession, *, now: datetime, limit: int) -> int:

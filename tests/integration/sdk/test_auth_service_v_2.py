@@ -73,9 +73,9 @@ def test_langsmith_callback_sync(
     assert response.status_code == HTTPStatus.OK, response.content
     assert_callback_headers(response.headers)
     assert b"token" not in response.content
-    # The seed gives this 200 no schema, so the SDK answers the decoded JSON: a LinkedAccountPublic.
-    assert isinstance(response.parsed, dict)
-    account = LinkedAccountPublic.from_dict(response.parsed)
+    # The seed's `schema: {}` is refined to what the server answers, so the SDK parses a LinkedAccountPublic.
+    account = response.parsed
+    assert isinstance(account, LinkedAccountPublic), account
     assert account.additional_properties == {}
     assert account.app_name == app.app_name
     assert account.linked_account_owner_id == "user-1"
@@ -109,8 +109,8 @@ def test_langsmith_callback_with_rfc9207_provider_sync(
     )
 
     assert response.status_code == HTTPStatus.OK, response.content
-    assert isinstance(response.parsed, dict)
-    account = LinkedAccountPublic.from_dict(response.parsed)
+    account = response.parsed
+    assert isinstance(account, LinkedAccountPublic), account
     assert (account.app_name, account.linked_account_owner_id) == (app.app_name, "user-1")
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert isinstance(refused.parsed, Problem) and refused.parsed.code == "issuer_mismatch"
@@ -144,8 +144,8 @@ async def test_langsmith_callback_async(
         parsed = await oauth_callback_v2_auth_callback_provider_id_post.asyncio(
             app.app_name, client=client, body=finalize
         )
-        assert isinstance(parsed, dict), parsed
-        account = LinkedAccountPublic.from_dict(parsed)
+        assert isinstance(parsed, LinkedAccountPublic), parsed
+        account = parsed
         assert (account.app_name, account.linked_account_owner_id) == (app.app_name, "user-1")
         fetched = await get_linked_account.asyncio_detailed(account.id, client=client)
         assert fetched.status_code == HTTPStatus.OK

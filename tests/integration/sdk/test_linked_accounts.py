@@ -15,7 +15,7 @@ from linkvault_client.api.app_configurations import delete_app_configuration
 from linkvault_client.api.linked_accounts import delete_linked_account, get_linked_account, get_linked_account_credentials, refresh_linked_account, update_linked_account, linked_accounts_link_oauth2_account, linked_accounts_linked_accounts_oauth2_callback, list_linked_accounts
 from linkvault_client.api.oauth import integrations_oauth_callback
 from linkvault_client.models import HTTPValidationError, LinkedAccountDeleted, LinkedAccountCredentials, LinkedAccountDeletedRevocation, LinkedAccountPublic, LinkedAccountUpdate, LinkedAccountStatus, OauthConnection, SecurityScheme
-from linkvault_client.models import LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account as LinkStarted
+from linkvault_client.models import LinkStarted
 from linkvault_client.types import UNSET
 from support.flows import FRONTEND_CALLBACK, query_of
 from support.pkce import S256_CHALLENGE

@@ -21,6 +21,19 @@ def test_the_callback_faces_are_the_four_the_spec_marks() -> None:
     assert {operation for operation, rule in rules.items() if rule.callback} == CALLBACK_FACES
 
 
+def test_only_acis_get_callback_answers_a_browser_with_a_page_and_documents_it() -> None:
+    rules = operation_rules()
+
+    assert {operation for operation, rule in rules.items() if rule.browser} == {
+        "linked-accounts-linked_accounts_oauth2_callback"
+    }
+    responses = _document()["paths"]["/v1/linked-accounts/oauth2/callback"]["get"]["responses"]
+    assert "text/html" in responses["200"]["content"]
+    for status in ("400", "502", "503", "504"):
+        reference = responses[status]["$ref"].rsplit("/", 1)[1]
+        assert "text/html" in _document()["components"]["responses"][reference]["content"], status
+
+
 def test_the_seed_error_shapes_come_from_the_spec() -> None:
     shapes = {
         operation: rule.errors for operation, rule in operation_rules().items() if rule.errors != "problem"

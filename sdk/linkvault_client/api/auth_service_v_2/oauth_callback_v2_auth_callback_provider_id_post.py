@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.http_validation_error import HTTPValidationError
+from ...models.linked_account_public import LinkedAccountPublic
 from ...models.o_auth_finalize_request import OAuthFinalizeRequest
 from ...models.problem import Problem
 from ...types import Response
@@ -36,9 +37,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | HTTPValidationError | Problem | None:
+) -> HTTPValidationError | LinkedAccountPublic | Problem | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = LinkedAccountPublic.from_dict(response.json())
+
         return response_200
 
     if response.status_code == 400:
@@ -89,7 +91,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | HTTPValidationError | Problem]:
+) -> Response[HTTPValidationError | LinkedAccountPublic | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,7 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OAuthFinalizeRequest,
-) -> Response[Any | HTTPValidationError | Problem]:
+) -> Response[HTTPValidationError | LinkedAccountPublic | Problem]:
     """Oauth Callback
 
      Finish a frontend-bridged link: the application's frontend received the provider's redirect and
@@ -119,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError | Problem]
+        Response[HTTPValidationError | LinkedAccountPublic | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -139,7 +141,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OAuthFinalizeRequest,
-) -> Any | HTTPValidationError | Problem | None:
+) -> HTTPValidationError | LinkedAccountPublic | Problem | None:
     """Oauth Callback
 
      Finish a frontend-bridged link: the application's frontend received the provider's redirect and
@@ -155,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError | Problem
+        HTTPValidationError | LinkedAccountPublic | Problem
     """
 
     return sync_detailed(
@@ -170,7 +172,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OAuthFinalizeRequest,
-) -> Response[Any | HTTPValidationError | Problem]:
+) -> Response[HTTPValidationError | LinkedAccountPublic | Problem]:
     """Oauth Callback
 
      Finish a frontend-bridged link: the application's frontend received the provider's redirect and
@@ -186,7 +188,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError | Problem]
+        Response[HTTPValidationError | LinkedAccountPublic | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -204,7 +206,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OAuthFinalizeRequest,
-) -> Any | HTTPValidationError | Problem | None:
+) -> HTTPValidationError | LinkedAccountPublic | Problem | None:
     """Oauth Callback
 
      Finish a frontend-bridged link: the application's frontend received the provider's redirect and
@@ -220,7 +222,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError | Problem
+        HTTPValidationError | LinkedAccountPublic | Problem
     """
 
     return (

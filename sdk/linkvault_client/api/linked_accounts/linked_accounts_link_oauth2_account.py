@@ -6,9 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.http_validation_error import HTTPValidationError
-from ...models.linked_accounts_link_oauth_2_account_response_linked_accounts_link_oauth_2_account import (
-    LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account,
-)
+from ...models.link_started import LinkStarted
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -49,9 +47,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem | None:
+) -> HTTPValidationError | LinkStarted | Problem | None:
     if response.status_code == 200:
-        response_200 = LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account.from_dict(response.json())
+        response_200 = LinkStarted.from_dict(response.json())
 
         return response_200
 
@@ -83,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem]:
+) -> Response[HTTPValidationError | LinkStarted | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -99,7 +97,7 @@ def sync_detailed(
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
     allow_account_switch: bool | Unset = False,
-) -> Response[HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem]:
+) -> Response[HTTPValidationError | LinkStarted | Problem]:
     """Link Oauth2 Account
 
      Start an OAuth2 account linking process.
@@ -117,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem]
+        Response[HTTPValidationError | LinkStarted | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -141,7 +139,7 @@ def sync(
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
     allow_account_switch: bool | Unset = False,
-) -> HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem | None:
+) -> HTTPValidationError | LinkStarted | Problem | None:
     """Link Oauth2 Account
 
      Start an OAuth2 account linking process.
@@ -159,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem
+        HTTPValidationError | LinkStarted | Problem
     """
 
     return sync_detailed(
@@ -178,7 +176,7 @@ async def asyncio_detailed(
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
     allow_account_switch: bool | Unset = False,
-) -> Response[HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem]:
+) -> Response[HTTPValidationError | LinkStarted | Problem]:
     """Link Oauth2 Account
 
      Start an OAuth2 account linking process.
@@ -196,7 +194,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem]
+        Response[HTTPValidationError | LinkStarted | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -218,7 +216,7 @@ async def asyncio(
     linked_account_owner_id: str,
     after_oauth2_link_redirect_url: None | str | Unset = UNSET,
     allow_account_switch: bool | Unset = False,
-) -> HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem | None:
+) -> HTTPValidationError | LinkStarted | Problem | None:
     """Link Oauth2 Account
 
      Start an OAuth2 account linking process.
@@ -236,7 +234,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account | Problem
+        HTTPValidationError | LinkStarted | Problem
     """
 
     return (

@@ -105,8 +105,19 @@ def sync_detailed(
      Callback endpoint for OAuth2 account linking.
     - A linked account (with necessary credentials from the OAuth2 provider) will be created in the
     database.
-    The state authenticates this call; no API key is needed and no token is ever returned. When the link
-    was started with `after_oauth2_link_redirect_url`, a successful link answers 302 to it.
+    The state authenticates this call; no API key is needed and no token is ever returned.
+
+    When the link was started with `after_oauth2_link_redirect_url`, the user is sent there (302) once
+    the state is validated, whatever the outcome: unchanged after a successful link; after a failure
+    with `error` set to an RFC 6749 §4.1.2.1 code and `error_description` to the `code` the JSON answer
+    would carry (the application's own query parameters are kept). An unknown, expired, used or
+    malformed state, or a repeated response parameter, is never redirected (no open redirector, RFC 9700
+    §4.11): it is answered here.
+
+    A request that prefers `text/html` to `application/json` (a browser's `Accept`) and has no post-link
+    redirect gets a small page in plain words instead of JSON: linked (the tab can be closed), or why
+    not (access declined, link expired, already used, not valid, a service did not answer, failed), with
+    the same status as the JSON answer.
 
     Args:
         code (str | Unset):
@@ -152,8 +163,19 @@ def sync(
      Callback endpoint for OAuth2 account linking.
     - A linked account (with necessary credentials from the OAuth2 provider) will be created in the
     database.
-    The state authenticates this call; no API key is needed and no token is ever returned. When the link
-    was started with `after_oauth2_link_redirect_url`, a successful link answers 302 to it.
+    The state authenticates this call; no API key is needed and no token is ever returned.
+
+    When the link was started with `after_oauth2_link_redirect_url`, the user is sent there (302) once
+    the state is validated, whatever the outcome: unchanged after a successful link; after a failure
+    with `error` set to an RFC 6749 §4.1.2.1 code and `error_description` to the `code` the JSON answer
+    would carry (the application's own query parameters are kept). An unknown, expired, used or
+    malformed state, or a repeated response parameter, is never redirected (no open redirector, RFC 9700
+    §4.11): it is answered here.
+
+    A request that prefers `text/html` to `application/json` (a browser's `Accept`) and has no post-link
+    redirect gets a small page in plain words instead of JSON: linked (the tab can be closed), or why
+    not (access declined, link expired, already used, not valid, a service did not answer, failed), with
+    the same status as the JSON answer.
 
     Args:
         code (str | Unset):
@@ -194,8 +216,19 @@ async def asyncio_detailed(
      Callback endpoint for OAuth2 account linking.
     - A linked account (with necessary credentials from the OAuth2 provider) will be created in the
     database.
-    The state authenticates this call; no API key is needed and no token is ever returned. When the link
-    was started with `after_oauth2_link_redirect_url`, a successful link answers 302 to it.
+    The state authenticates this call; no API key is needed and no token is ever returned.
+
+    When the link was started with `after_oauth2_link_redirect_url`, the user is sent there (302) once
+    the state is validated, whatever the outcome: unchanged after a successful link; after a failure
+    with `error` set to an RFC 6749 §4.1.2.1 code and `error_description` to the `code` the JSON answer
+    would carry (the application's own query parameters are kept). An unknown, expired, used or
+    malformed state, or a repeated response parameter, is never redirected (no open redirector, RFC 9700
+    §4.11): it is answered here.
+
+    A request that prefers `text/html` to `application/json` (a browser's `Accept`) and has no post-link
+    redirect gets a small page in plain words instead of JSON: linked (the tab can be closed), or why
+    not (access declined, link expired, already used, not valid, a service did not answer, failed), with
+    the same status as the JSON answer.
 
     Args:
         code (str | Unset):
@@ -239,8 +272,19 @@ async def asyncio(
      Callback endpoint for OAuth2 account linking.
     - A linked account (with necessary credentials from the OAuth2 provider) will be created in the
     database.
-    The state authenticates this call; no API key is needed and no token is ever returned. When the link
-    was started with `after_oauth2_link_redirect_url`, a successful link answers 302 to it.
+    The state authenticates this call; no API key is needed and no token is ever returned.
+
+    When the link was started with `after_oauth2_link_redirect_url`, the user is sent there (302) once
+    the state is validated, whatever the outcome: unchanged after a successful link; after a failure
+    with `error` set to an RFC 6749 §4.1.2.1 code and `error_description` to the `code` the JSON answer
+    would carry (the application's own query parameters are kept). An unknown, expired, used or
+    malformed state, or a repeated response parameter, is never redirected (no open redirector, RFC 9700
+    §4.11): it is answered here.
+
+    A request that prefers `text/html` to `application/json` (a browser's `Accept`) and has no post-link
+    redirect gets a small page in plain words instead of JSON: linked (the tab can be closed), or why
+    not (access declined, link expired, already used, not valid, a service did not answer, failed), with
+    the same status as the JSON answer.
 
     Args:
         code (str | Unset):

@@ -12,7 +12,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    code: str,
+    code: str | Unset = UNSET,
     state: str,
     error: str | Unset = UNSET,
     error_description: str | Unset = UNSET,
@@ -95,7 +95,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    code: str,
+    code: str | Unset = UNSET,
     state: str,
     error: str | Unset = UNSET,
     error_description: str | Unset = UNSET,
@@ -106,7 +106,7 @@ def sync_detailed(
      Handle OAuth callback after user authorization
 
     Args:
-        code (str):
+        code (str | Unset):
         state (str):
         error (str | Unset):
         error_description (str | Unset):
@@ -138,7 +138,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    code: str,
+    code: str | Unset = UNSET,
     state: str,
     error: str | Unset = UNSET,
     error_description: str | Unset = UNSET,
@@ -149,7 +149,7 @@ def sync(
      Handle OAuth callback after user authorization
 
     Args:
-        code (str):
+        code (str | Unset):
         state (str):
         error (str | Unset):
         error_description (str | Unset):
@@ -176,7 +176,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    code: str,
+    code: str | Unset = UNSET,
     state: str,
     error: str | Unset = UNSET,
     error_description: str | Unset = UNSET,
@@ -187,7 +187,7 @@ async def asyncio_detailed(
      Handle OAuth callback after user authorization
 
     Args:
-        code (str):
+        code (str | Unset):
         state (str):
         error (str | Unset):
         error_description (str | Unset):
@@ -217,7 +217,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    code: str,
+    code: str | Unset = UNSET,
     state: str,
     error: str | Unset = UNSET,
     error_description: str | Unset = UNSET,
@@ -228,7 +228,7 @@ async def asyncio(
      Handle OAuth callback after user authorization
 
     Args:
-        code (str):
+        code (str | Unset):
         state (str):
         error (str | Unset):
         error_description (str | Unset):

@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account")
+T = TypeVar("T", bound="LinkStarted")
 
 
 @_attrs_define
-class LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account:
+class LinkStarted:
     """
     Attributes:
         url (str): The provider's authorization URL to send the end user to.
@@ -37,12 +37,12 @@ class LinkedAccountsLinkOauth2AccountResponseLinkedAccountsLinkOauth2Account:
         d = dict(src_dict)
         url = d.pop("url")
 
-        linked_accounts_link_oauth_2_account_response_linked_accounts_link_oauth_2_account = cls(
+        link_started = cls(
             url=url,
         )
 
-        linked_accounts_link_oauth_2_account_response_linked_accounts_link_oauth_2_account.additional_properties = d
-        return linked_accounts_link_oauth_2_account_response_linked_accounts_link_oauth_2_account
+        link_started.additional_properties = d
+        return link_started
 
     @property
     def additional_keys(self) -> list[str]:
