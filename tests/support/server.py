@@ -21,7 +21,8 @@ import httpx
 
 __all__ = ["RunningServer", "ServerFactory", "free_port", "linkvault_env", "outer_env", "start_server"]
 
-# Several workers start one after another; on a busy 2-core host that has taken over 30 s.
+# Generous: on a loaded 2-core machine, importing Connexion and loading the spec has taken 20 s, and
+# several workers (`--workers N`) start one after another.
 START_TIMEOUT_SECONDS = 120.0
 
 
