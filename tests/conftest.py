@@ -17,6 +17,7 @@ from linkvault.engine.services import open_services
 from linkvault.settings import Settings
 from linkvault.store.migrate import upgrade
 from support.databases import fresh_database
+from support.fake_provider import FakeProvider, fake_provider_running
 from support.oidc import OidcProvider, RegisteredClient, oidc_provider, other_oidc_provider  # noqa: F401
 from support.projects import Project, create_project
 from support.server import RunningServer, ServerFactory
@@ -77,6 +78,13 @@ def server_factory(
 def linkvault_server(session_servers: ServerFactory) -> RunningServer:
     """The server most tests share; a provider slower than 3 s times out."""
     return session_servers.start("shared", extra_env={"LINKVAULT_HTTP_TIMEOUT_SECONDS": "3"})
+
+
+@pytest.fixture(scope="session")
+def fake_provider() -> Iterator[FakeProvider]:
+    """A provider that answers the way a real one bends RFC 6749, as each test scripts it (loopback)."""
+    with fake_provider_running() as provider:
+        yield provider
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ __all__ = [
     "MAX_CLIENT_ID_LENGTH",
     "MAX_OWNER_ID_LENGTH",
     "MAX_PROJECT_NAME_LENGTH",
+    "MAX_PROVIDER_NAME_LENGTH",
     "MAX_SCOPE_LENGTH",
     "MAX_URL_LENGTH",
 ]
@@ -16,4 +17,5 @@ MAX_APP_NAME_LENGTH = 100
 MAX_OWNER_ID_LENGTH = 255  # ACI.dev's linked_account_owner_id
 MAX_CLIENT_ID_LENGTH = 1024
 MAX_PROJECT_NAME_LENGTH = 200
+MAX_PROVIDER_NAME_LENGTH = 63  # a provider catalog entry's name
 MAX_SCOPE_LENGTH = 4096  # the granted scope string of a token response

@@ -56,7 +56,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "integrationsOauthCallback",
     ),
     # `cursor` is opaque: only a cursor of a `Link` header this server gave out is one (400 otherwise).
-    _positive_data_also_gets(400, "list_linked_accounts"),
+    _positive_data_also_gets(400, "list_linked_accounts", "list_apps"),
     # URLs must be absolute https (plain http only on loopback), without credentials or fragment, and a
     # configuration needs either a discoverable issuer or both endpoints: rules of URLs and of the
     # provider that JSON Schema cannot state, so schema-valid bodies may get 400 invalid_input.

@@ -4,8 +4,17 @@ from .app_configuration import AppConfiguration
 from .app_configuration_authorize_params import AppConfigurationAuthorizeParams
 from .app_configuration_create import AppConfigurationCreate
 from .app_configuration_create_authorize_params import AppConfigurationCreateAuthorizeParams
+from .app_configuration_create_provider_params import AppConfigurationCreateProviderParams
+from .app_configuration_provider_params import AppConfigurationProviderParams
 from .app_configuration_update import AppConfigurationUpdate
 from .app_configuration_update_authorize_params import AppConfigurationUpdateAuthorizeParams
+from .catalog_entry import CatalogEntry
+from .catalog_entry_authorize_params import CatalogEntryAuthorizeParams
+from .catalog_entry_params import CatalogEntryParams
+from .catalog_param import CatalogParam
+from .catalog_refresh_tokens import CatalogRefreshTokens
+from .catalog_token_quirks import CatalogTokenQuirks
+from .catalog_token_quirks_error_codes import CatalogTokenQuirksErrorCodes
 from .connection import Connection
 from .error import Error
 from .health_status import HealthStatus
@@ -31,8 +40,17 @@ __all__ = (
     "AppConfigurationAuthorizeParams",
     "AppConfigurationCreate",
     "AppConfigurationCreateAuthorizeParams",
+    "AppConfigurationCreateProviderParams",
+    "AppConfigurationProviderParams",
     "AppConfigurationUpdate",
     "AppConfigurationUpdateAuthorizeParams",
+    "CatalogEntry",
+    "CatalogEntryAuthorizeParams",
+    "CatalogEntryParams",
+    "CatalogParam",
+    "CatalogRefreshTokens",
+    "CatalogTokenQuirks",
+    "CatalogTokenQuirksErrorCodes",
     "Connection",
     "Error",
     "HealthStatus",

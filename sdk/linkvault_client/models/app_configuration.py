@@ -12,6 +12,7 @@ from ..models.token_endpoint_auth_method import TokenEndpointAuthMethod
 
 if TYPE_CHECKING:
     from ..models.app_configuration_authorize_params import AppConfigurationAuthorizeParams
+    from ..models.app_configuration_provider_params import AppConfigurationProviderParams
 
 
 T = TypeVar("T", bound="AppConfiguration")
@@ -37,6 +38,8 @@ class AppConfiguration:
         allowed_redirect_urls (list[str]):
         authorization_response_iss_parameter_supported (bool): From the provider's metadata; when true, callbacks must
             carry a matching `iss` (RFC 9207).
+        provider (None | str): The catalog provider the configuration was made from, if any.
+        provider_params (AppConfigurationProviderParams): The values of the catalog provider's templated URL parts.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -56,6 +59,8 @@ class AppConfiguration:
     redirect_uri: str
     allowed_redirect_urls: list[str]
     authorization_response_iss_parameter_supported: bool
+    provider: None | str
+    provider_params: AppConfigurationProviderParams
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -93,6 +98,11 @@ class AppConfiguration:
 
         authorization_response_iss_parameter_supported = self.authorization_response_iss_parameter_supported
 
+        provider: None | str
+        provider = self.provider
+
+        provider_params = self.provider_params.to_dict()
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -116,6 +126,8 @@ class AppConfiguration:
                 "redirect_uri": redirect_uri,
                 "allowed_redirect_urls": allowed_redirect_urls,
                 "authorization_response_iss_parameter_supported": authorization_response_iss_parameter_supported,
+                "provider": provider,
+                "provider_params": provider_params,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -126,6 +138,7 @@ class AppConfiguration:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.app_configuration_authorize_params import AppConfigurationAuthorizeParams  # noqa: PLC0415
+        from ..models.app_configuration_provider_params import AppConfigurationProviderParams  # noqa: PLC0415
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -168,6 +181,15 @@ class AppConfiguration:
 
         authorization_response_iss_parameter_supported = d.pop("authorization_response_iss_parameter_supported")
 
+        def _parse_provider(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        provider = _parse_provider(d.pop("provider"))
+
+        provider_params = AppConfigurationProviderParams.from_dict(d.pop("provider_params"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -188,6 +210,8 @@ class AppConfiguration:
             redirect_uri=redirect_uri,
             allowed_redirect_urls=allowed_redirect_urls,
             authorization_response_iss_parameter_supported=authorization_response_iss_parameter_supported,
+            provider=provider,
+            provider_params=provider_params,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.app_configuration_create_authorize_params import AppConfigurationCreateAuthorizeParams
+    from ..models.app_configuration_create_provider_params import AppConfigurationCreateProviderParams
 
 
 T = TypeVar("T", bound="AppConfigurationCreate")
@@ -40,6 +41,10 @@ class AppConfigurationCreate:
         redirect_uri (str | Unset): Where the provider sends the user back: an application frontend URL for bridged
             callbacks. Default: linkvault's own GET callback under `LINKVAULT_PUBLIC_URL`.
         allowed_redirect_urls (list[str] | Unset): The allow-list for `after_oauth2_link_redirect_url`.
+        provider (str | Unset): A provider of the catalog (`GET /v1/apps`): its endpoints and defaults fill the fields
+            left out, and linkvault reads its token responses the provider's way.
+        provider_params (AppConfigurationCreateProviderParams | Unset): Values of the provider's templated URL parts,
+            e.g. `{"tenant": "common"}`; each must match the pattern the catalog gives for it.
     """
 
     app_name: str
@@ -54,6 +59,8 @@ class AppConfigurationCreate:
     authorize_params: AppConfigurationCreateAuthorizeParams | Unset = UNSET
     redirect_uri: str | Unset = UNSET
     allowed_redirect_urls: list[str] | Unset = UNSET
+    provider: str | Unset = UNSET
+    provider_params: AppConfigurationCreateProviderParams | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         app_name = self.app_name
@@ -88,6 +95,12 @@ class AppConfigurationCreate:
         if not isinstance(self.allowed_redirect_urls, Unset):
             allowed_redirect_urls = self.allowed_redirect_urls
 
+        provider = self.provider
+
+        provider_params: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.provider_params, Unset):
+            provider_params = self.provider_params.to_dict()
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -116,12 +129,17 @@ class AppConfigurationCreate:
             field_dict["redirect_uri"] = redirect_uri
         if allowed_redirect_urls is not UNSET:
             field_dict["allowed_redirect_urls"] = allowed_redirect_urls
+        if provider is not UNSET:
+            field_dict["provider"] = provider
+        if provider_params is not UNSET:
+            field_dict["provider_params"] = provider_params
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.app_configuration_create_authorize_params import AppConfigurationCreateAuthorizeParams  # noqa: PLC0415
+        from ..models.app_configuration_create_provider_params import AppConfigurationCreateProviderParams  # noqa: PLC0415
 
         d = dict(src_dict)
         app_name = d.pop("app_name")
@@ -158,6 +176,15 @@ class AppConfigurationCreate:
 
         allowed_redirect_urls = cast(list[str], d.pop("allowed_redirect_urls", UNSET))
 
+        provider = d.pop("provider", UNSET)
+
+        _provider_params = d.pop("provider_params", UNSET)
+        provider_params: AppConfigurationCreateProviderParams | Unset
+        if isinstance(_provider_params, Unset):
+            provider_params = UNSET
+        else:
+            provider_params = AppConfigurationCreateProviderParams.from_dict(_provider_params)
+
         app_configuration_create = cls(
             app_name=app_name,
             client_id=client_id,
@@ -171,6 +198,8 @@ class AppConfigurationCreate:
             authorize_params=authorize_params,
             redirect_uri=redirect_uri,
             allowed_redirect_urls=allowed_redirect_urls,
+            provider=provider,
+            provider_params=provider_params,
         )
 
         return app_configuration_create

@@ -9,6 +9,7 @@ from typing import Any
 from starlette.responses import Response
 
 # The command line shows an account the same way, so the representation lives with the engine.
+from linkvault.engine.catalog import Provider
 from linkvault.engine.linked_accounts import linked_account_public
 from linkvault.engine.linking import FinishedLink
 from linkvault.engine.refresh import Credentials
@@ -18,6 +19,7 @@ __all__ = [
     "CALLBACK_HEADERS",
     "NO_STORE",
     "app_configuration",
+    "catalog_entry",
     "connection",
     "credentials",
     "html_response",
@@ -76,9 +78,17 @@ def app_configuration(app: AppConfiguration, *, redirect_uri: str) -> dict[str, 
         "redirect_uri": redirect_uri,
         "allowed_redirect_urls": list(app.allowed_redirect_urls),
         "authorization_response_iss_parameter_supported": app.authorization_response_iss_parameter_supported,
+        "provider": app.provider,
+        "provider_params": dict(app.provider_params),
         "created_at": _timestamp(app.created_at),
         "updated_at": _timestamp(app.updated_at),
     }
+
+
+def catalog_entry(provider: Provider) -> dict[str, Any]:
+    """CatalogEntry: every field of the entry, null where the provider's documentation says nothing."""
+    body: dict[str, Any] = provider.model_dump(mode="json")
+    return body
 
 
 def connection(finished: FinishedLink) -> dict[str, Any]:

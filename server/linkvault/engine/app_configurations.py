@@ -1,15 +1,28 @@
-"""App configurations: validated, completed from discovery metadata, secrets encrypted."""
+"""App configurations: validated, completed from the provider catalog or discovery metadata, secrets
+encrypted.
+
+An app configuration may name a catalog ``provider`` (with ``provider_params`` for its templated URL
+parts) instead of giving endpoints. The catalog's endpoints, default scopes, extra authorization
+parameters and client authentication are resolved at creation and stored, each unless the request
+gives that field itself (an explicit field replaces the catalog's whole). Stored, because they are
+what the operator registered their client against and saw in the answer; a later catalog change to
+them applies only through an update. The provider's name and params are stored too: its token response
+quirks and scope separator are read from the catalog at use time, so a fix there reaches every
+configuration made from it.
+"""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from linkvault.engine import catalog
 from linkvault.engine.discovery import discover
 from linkvault.engine.services import Services
 from linkvault.engine.tokens import ClientCredentials
 from linkvault.engine.urls import check_endpoint_url
 from linkvault.errors import Conflict, InvalidInput, NotFound
+from linkvault.limits import MAX_SCOPE_LENGTH
 from linkvault.store import app_configurations as store
 from linkvault.store.models import AppConfiguration
 from linkvault.text import invalid_text_path
@@ -36,6 +49,12 @@ _URL_FIELDS = ("authorize_url", "token_url", "revocation_url", "redirect_uri")
 async def create_app_configuration(
     services: Services, *, project_id: uuid.UUID, fields: dict[str, Any]
 ) -> AppConfiguration:
+    """Create the project's app configuration ``fields["app_name"]``: from ``issuer`` (discovery),
+    from ``authorize_url`` and ``token_url``, or from a catalog ``provider``, explicit fields winning.
+
+    Raises InvalidInput (a field, an unknown provider, a param that does not match its pattern),
+    Conflict (the app name exists), ProviderUnavailable or ProviderTimeout (discovery)."""
+    fields = _with_catalog_defaults(fields)
     app = AppConfiguration(
         project_id=project_id,
         app_name=fields["app_name"],
@@ -48,6 +67,40 @@ async def create_app_configuration(
         setattr(app, name, value)
     async with services.sessions.begin() as session:
         return await store.add_app_configuration(session, app=app)
+
+
+def _with_catalog_defaults(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` completed from the catalog entry they name (unchanged when they name none): each
+    field the request left out is the entry's, its ``{param}`` parts filled from ``provider_params``.
+    An explicit ``issuer`` is discovered instead of the entry's endpoints."""
+    name = fields.get("provider")
+    if name is None:
+        if fields.get("provider_params"):
+            raise InvalidInput("provider_params needs a provider", field=("provider_params",))
+        return fields
+    entry = catalog.entry_of(name)
+    if entry is None:
+        raise InvalidInput(
+            f"provider {name!r} is not in the catalog (GET /v1/apps lists it)", field=("provider",)
+        )
+    params = entry.check_params(fields.get("provider_params") or {})
+    completed = {**fields, "provider_params": params}
+    defaults: dict[str, Any] = {
+        "scopes": list(entry.scopes),
+        "authorize_params": dict(entry.authorize_params),
+    }
+    if entry.token_endpoint_auth_method is not None:
+        defaults["token_endpoint_auth_method"] = entry.token_endpoint_auth_method
+    if fields.get("issuer") is None:
+        defaults.update(
+            authorize_url=entry.fill(entry.authorize_url, params),
+            token_url=entry.fill(entry.token_url, params),
+            revocation_url=entry.fill(entry.revocation_url, params),
+        )
+    for name_, value in defaults.items():
+        if name_ not in fields and value is not None:
+            completed[name_] = value
+    return completed
 
 
 async def update_app_configuration(
@@ -98,9 +151,15 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
             "authorize_params",
             "allowed_redirect_urls",
             "token_endpoint_auth_method",
+            "provider",
+            "provider_params",
         )
         if name in fields
     }
+    if len(" ".join(fields.get("scopes") or [])) > MAX_SCOPE_LENGTH:
+        raise InvalidInput(
+            f"scopes joined by spaces must have at most {MAX_SCOPE_LENGTH} characters", field=("scopes",)
+        )
     if fields.get("issuer") is not None:
         if fields.get("authorize_url") is not None or fields.get("token_url") is not None:
             raise InvalidInput("give either issuer or authorize_url and token_url", field=("issuer",))

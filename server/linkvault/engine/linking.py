@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 
-from linkvault.engine import id_tokens, outcomes, pkce, revocation, tokens
+from linkvault.engine import catalog, id_tokens, outcomes, pkce, revocation, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.observer import observe_token_call
@@ -109,6 +109,7 @@ async def start_link(
                 code_verifier_encrypted=services.cipher.encrypt(verifier),
                 nonce_hash=id_tokens.hash_nonce(nonce) if sends_nonce else None,
                 allow_account_switch=allow_account_switch,
+                scope=" ".join(app.scopes) or None,
                 expires_at=now + timedelta(seconds=services.settings.state_ttl_seconds),
                 created_at=now,
             ),
@@ -118,7 +119,8 @@ async def start_link(
         client_id=app.client_id,
         response_type="code",
         redirect_uri=redirect_uri,
-        scope=app.scopes or None,
+        # RFC 6749 §3.3 joins scopes with spaces; a catalog provider may want commas instead.
+        scope=catalog.scope_separator_of(app.provider).join(app.scopes) or None,
         state=state,
         code_challenge=pkce.code_challenge(verifier),
         code_challenge_method=pkce.CODE_CHALLENGE_METHOD,
@@ -269,6 +271,8 @@ async def _complete(services: Services, link: LinkState, callback: CallbackParam
             code=callback.code,
             redirect_uri=link.redirect_uri,
             code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
+            quirks=catalog.quirks_of(app.provider),
+            requested_scope=link.scope,
         ),
     )
     try:

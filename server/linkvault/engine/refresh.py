@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from linkvault.engine import tokens
+from linkvault.engine import catalog, tokens
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.observer import observe_token_call
 from linkvault.engine.services import Services
@@ -183,7 +183,10 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
             services.observer,
             "refresh",
             _bounded_refresh(
-                services, app, refresh_token=services.cipher.decrypt(account.refresh_token_encrypted)
+                services,
+                app,
+                refresh_token=services.cipher.decrypt(account.refresh_token_encrypted),
+                scope=account.scope,
             ),
         )
     except TimeoutError as exc:
@@ -208,8 +211,9 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
                 services.cipher.encrypt(token_set.refresh_token) if token_set.refresh_token else None
             ),
             token_type=token_set.token_type,
-            # RFC 6749 §5.1: a response without scope granted the scope asked for, here the old one.
-            scope=token_set.scope if token_set.scope is not None else account.scope,
+            # RFC 6749 §5.1: a response without scope granted the scope asked for, here the old one
+            # (tokens.refresh answers it so).
+            scope=token_set.scope,
             expires_at=now + timedelta(seconds=token_set.expires_in)
             if token_set.expires_in is not None
             else None,
@@ -224,16 +228,18 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
 
 
 async def _bounded_refresh(
-    services: Services, app: AppConfiguration, *, refresh_token: str
+    services: Services, app: AppConfiguration, *, refresh_token: str, scope: str | None
 ) -> tokens.TokenSet:
     """The refresh request (RFC 6749 §6), bounded as a whole by ``LINKVAULT_HTTP_TIMEOUT_SECONDS``
-    (raises TimeoutError past it)."""
+    (raises TimeoutError past it). ``scope`` is the account's, for a response that omits it."""
     async with asyncio.timeout(services.settings.http_timeout_seconds):
         return await tokens.refresh(
             services.http,
             token_url=app.token_url,
             client=client_credentials(services, app),
             refresh_token=refresh_token,
+            quirks=catalog.quirks_of(app.provider),
+            requested_scope=scope,
         )
 
 

@@ -14,6 +14,7 @@ from linkvault.limits import (
     MAX_CLIENT_ID_LENGTH,
     MAX_OWNER_ID_LENGTH,
     MAX_PROJECT_NAME_LENGTH,
+    MAX_PROVIDER_NAME_LENGTH,
     MAX_SCOPE_LENGTH,
     MAX_URL_LENGTH,
 )
@@ -70,6 +71,11 @@ class AppConfiguration(SQLModel, table=True):
     authorize_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     redirect_uri: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
     allowed_redirect_urls: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The provider catalog entry the configuration was made from (linkvault.engine.catalog), and the
+    # values of its templated URL parts. Its token response quirks are read from the catalog by this
+    # name at use time, so that a catalog fix reaches existing configurations.
+    provider: str | None = Field(default=None, max_length=MAX_PROVIDER_NAME_LENGTH)
+    provider_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -94,6 +100,9 @@ class LinkState(SQLModel, table=True):
     nonce_hash: str | None = Field(default=None, max_length=64)
     # The link may replace the account's provider subject with another (a deliberate account switch).
     allow_account_switch: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The scope asked for, space-separated: the granted scope when the token response omits it
+    # (RFC 6749 §5.1).
+    scope: str | None = Field(default=None, max_length=MAX_SCOPE_LENGTH)
     expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
     consumed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = _timestamp()

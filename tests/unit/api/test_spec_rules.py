@@ -6,6 +6,7 @@ import pytest
 
 from linkvault import limits
 from linkvault.api._spec import _document, operation_rules
+from linkvault.engine.catalog import MAX_PARAM_LENGTH
 
 CALLBACK_FACES = {
     "linked-accounts-linked_accounts_oauth2_callback",
@@ -75,10 +76,17 @@ def _schema(name: str) -> dict:
         ("AppConfigurationCreate", "redirect_uri", limits.MAX_URL_LENGTH),
         ("AppConfigurationUpdate", "client_id", limits.MAX_CLIENT_ID_LENGTH),
         ("AppConfigurationUpdate", "redirect_uri", limits.MAX_URL_LENGTH),
+        ("AppConfigurationCreate", "provider", limits.MAX_PROVIDER_NAME_LENGTH),
     ],
 )
 def test_the_spec_states_the_limits_the_server_enforces(schema: str, field: str, limit: int) -> None:
     assert _schema(schema)["properties"][field]["maxLength"] == limit
+
+
+def test_provider_params_are_held_to_the_catalogs_limit_in_the_spec() -> None:
+    values = _schema("AppConfigurationCreate")["properties"]["provider_params"]["additionalProperties"]
+
+    assert values["maxLength"] == MAX_PARAM_LENGTH
 
 
 def test_allowed_redirect_urls_are_held_to_the_url_limit_in_the_spec() -> None:

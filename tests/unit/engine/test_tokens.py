@@ -11,7 +11,9 @@ from urllib.parse import parse_qs, unquote_plus
 import httpx
 import pytest
 
-from linkvault.engine.tokens import ClientCredentials, TokenSet, exchange_code, refresh
+from linkvault.engine.catalog import DEFAULT_QUIRKS, TokenResponseQuirks
+from linkvault.engine.http import ProviderResponse
+from linkvault.engine.tokens import ClientCredentials, TokenSet, exchange_code, parse_token_response, refresh
 from linkvault.errors import ProviderTimeout, ProviderUnavailable, TokenRequestRejected
 
 pytestmark = pytest.mark.anyio
@@ -314,3 +316,94 @@ async def test_invalid_grant_on_a_refresh_is_a_rejected_grant():
             await refresh(http, token_url=TOKEN_URL, client=BASIC, refresh_token="rt")
 
     assert caught.value.code == "invalid_grant"
+
+
+# How the one parser reads a provider's quirks (linkvault.engine.catalog.TokenResponseQuirks); each is
+# also linked end to end against a fake provider in tests/integration/test_provider_quirks.py.
+
+
+def _parse(
+    body: Any,
+    *,
+    status: int = 200,
+    content_type: str = "application/json",
+    quirks: TokenResponseQuirks = DEFAULT_QUIRKS,
+    requested_scope: str | None = None,
+) -> TokenSet:
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response = ProviderResponse(status_code=status, content_type=content_type, body=content)
+    return parse_token_response(response, quirks=quirks, requested_scope=requested_scope)
+
+
+def test_a_documented_lifetime_applies_only_when_expires_in_is_absent() -> None:
+    quirks = TokenResponseQuirks(access_token_lifetime_seconds=7200)
+    assert _parse({"access_token": "at", "token_type": "Bearer"}, quirks=quirks).expires_in == 7200
+    assert (
+        _parse({"access_token": "at", "token_type": "Bearer", "expires_in": 60}, quirks=quirks).expires_in
+        == 60
+    )
+    assert _parse({"access_token": "at", "token_type": "Bearer"}).expires_in is None
+
+
+def test_a_zero_expires_in_means_no_expiry_only_where_the_catalog_says_so() -> None:
+    body = {"access_token": "at", "token_type": "Bearer", "expires_in": 0}
+    assert _parse(body, quirks=TokenResponseQuirks(zero_expires_in_means_no_expiry=True)).expires_in is None
+    assert _parse(body).expires_in == 0
+
+
+def test_the_requested_scope_is_granted_only_when_the_answer_has_none() -> None:
+    base = {"access_token": "at", "token_type": "Bearer"}
+    assert _parse(base, requested_scope="a b").scope == "a b"
+    assert _parse({**base, "scope": "a"}, requested_scope="a b").scope == "a"
+    assert _parse({**base, "scope": ["a", "c"]}, requested_scope="a b").scope == "a c"
+
+
+def test_commas_separate_scopes_only_where_the_catalog_says_so() -> None:
+    body = {"access_token": "at", "token_type": "Bearer", "scope": "repo, gist,,user"}
+    assert _parse(body, quirks=TokenResponseQuirks(scope_separator=",")).scope == "repo gist user"
+    # RFC 6749 §3.3 allows a comma inside a scope token: without the quirk it stays one token.
+    assert _parse({**body, "scope": "a,b c"}).scope == "a,b c"
+
+
+def test_a_scope_too_long_to_keep_is_refused() -> None:
+    with pytest.raises(ProviderUnavailable):
+        _parse({"access_token": "at", "token_type": "Bearer", "scope": "s" * 5000})
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(b"access_token=a&access_token=b&token_type=bearer", "application/x-www-form-urlencoded", id="repeated"),
+        pytest.param(b"access_token=a&token_type=bearer", "text/html", id="not-form-content-type"),
+        pytest.param(b"\xff\xfe", "application/x-www-form-urlencoded", id="not-utf8"),
+        pytest.param(b"no-equals-sign", "application/x-www-form-urlencoded", id="not-a-form"),
+    ],
+)  # fmt: skip
+def test_a_form_encoded_answer_must_be_a_clean_form(body: bytes, content_type: str) -> None:
+    with pytest.raises(ProviderUnavailable):
+        _parse(body, content_type=content_type, quirks=TokenResponseQuirks(form_encoded=True))
+
+
+def test_a_provider_error_code_is_mapped_and_an_unmapped_one_is_a_provider_failure() -> None:
+    quirks = TokenResponseQuirks(error_codes={"invalid_code": "invalid_grant"})
+    with pytest.raises(TokenRequestRejected) as rejected:
+        _parse({"ok": False, "error": "invalid_code"}, quirks=quirks)
+    assert rejected.value.code == "invalid_grant"
+    with pytest.raises(ProviderUnavailable) as failed:
+        _parse({"ok": False, "error": "ratelimited"}, quirks=quirks)
+    assert "ratelimited" in failed.value.message
+    with pytest.raises(ProviderUnavailable):
+        _parse({"ok": False, "error": "invalid_code"})  # unmapped without the catalog's word
+
+
+def test_the_token_is_read_from_the_first_place_that_holds_one() -> None:
+    quirks = TokenResponseQuirks(token_paths=("", "authed_user"), bearer_token_types=("bot", "user"))
+    both = {
+        "access_token": "bot-token", "token_type": "bot",
+        "authed_user": {"access_token": "user-token", "token_type": "user", "scope": "a,b"},
+    }  # fmt: skip
+    user_only = {"authed_user": both["authed_user"], "access_token": ""}
+    assert _parse(both, quirks=quirks).access_token == "bot-token"
+    assert _parse(user_only, quirks=quirks).access_token == "user-token"
+    with pytest.raises(ProviderUnavailable):
+        _parse(user_only)

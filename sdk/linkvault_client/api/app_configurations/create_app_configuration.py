@@ -102,8 +102,13 @@ def sync_detailed(
 ) -> Response[AppConfiguration | Problem]:
     """Create an app configuration
 
-     Give either `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and
-    fills the endpoints) or both `authorize_url` and `token_url`.
+     Give `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and fills the
+    endpoints), both `authorize_url` and `token_url`, or a catalog `provider` (with `provider_params`
+    for its templated URL parts). With `provider`, each of `authorize_url`, `token_url`,
+    `revocation_url`, `scopes`, `authorize_params` and `token_endpoint_auth_method` left out is the
+    catalog's; one given replaces the catalog's whole; an `issuer` given is discovered instead of the
+    catalog's endpoints. An unknown provider, a missing or unknown param, or a param that does not match
+    its pattern is a 400.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -138,8 +143,13 @@ def sync(
 ) -> AppConfiguration | Problem | None:
     """Create an app configuration
 
-     Give either `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and
-    fills the endpoints) or both `authorize_url` and `token_url`.
+     Give `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and fills the
+    endpoints), both `authorize_url` and `token_url`, or a catalog `provider` (with `provider_params`
+    for its templated URL parts). With `provider`, each of `authorize_url`, `token_url`,
+    `revocation_url`, `scopes`, `authorize_params` and `token_endpoint_auth_method` left out is the
+    catalog's; one given replaces the catalog's whole; an `issuer` given is discovered instead of the
+    catalog's endpoints. An unknown provider, a missing or unknown param, or a param that does not match
+    its pattern is a 400.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -169,8 +179,13 @@ async def asyncio_detailed(
 ) -> Response[AppConfiguration | Problem]:
     """Create an app configuration
 
-     Give either `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and
-    fills the endpoints) or both `authorize_url` and `token_url`.
+     Give `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and fills the
+    endpoints), both `authorize_url` and `token_url`, or a catalog `provider` (with `provider_params`
+    for its templated URL parts). With `provider`, each of `authorize_url`, `token_url`,
+    `revocation_url`, `scopes`, `authorize_params` and `token_endpoint_auth_method` left out is the
+    catalog's; one given replaces the catalog's whole; an `issuer` given is discovered instead of the
+    catalog's endpoints. An unknown provider, a missing or unknown param, or a param that does not match
+    its pattern is a 400.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -203,8 +218,13 @@ async def asyncio(
 ) -> AppConfiguration | Problem | None:
     """Create an app configuration
 
-     Give either `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and
-    fills the endpoints) or both `authorize_url` and `token_url`.
+     Give `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and fills the
+    endpoints), both `authorize_url` and `token_url`, or a catalog `provider` (with `provider_params`
+    for its templated URL parts). With `provider`, each of `authorize_url`, `token_url`,
+    `revocation_url`, `scopes`, `authorize_params` and `token_endpoint_auth_method` left out is the
+    catalog's; one given replaces the catalog's whole; an `issuer` given is discovered instead of the
+    catalog's endpoints. An unknown provider, a missing or unknown param, or a param that does not match
+    its pattern is a 400.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
