@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,24 +15,26 @@ from connexion.resolver import Resolution, Resolver
 from connexion.utils import get_function_from_name
 from starlette.types import ASGIApp
 
-from linkvault import request_ids
+from linkvault import explorer, metrics, request_ids
 from linkvault.api._naming import handler_path
 from linkvault.api._problems import ERROR_HANDLERS, render_error
 from linkvault.api._spec import SPEC_PATH, operation_rules
 from linkvault.api._validation import VALIDATORS
 from linkvault.engine import housekeeping, idle_refresh, webhook_delivery
+from linkvault.engine.observer import NULL_OBSERVER
 from linkvault.engine.services import Services, open_services
 from linkvault.middleware import (
     BodyLimit,
     CallbackHeaders,
+    ExplorerHeaders,
     MethodNotAllowed,
     RequestId,
     RequestScope,
     RequireContentType,
 )
-from linkvault.settings import Settings
+from linkvault.settings import Settings, load_settings
 
-__all__ = ["SPEC_PATH", "SpecResolver", "create_app"]
+__all__ = ["SPEC_PATH", "SpecResolver", "create_app", "create_app_from_env"]
 
 
 class SpecResolver(Resolver):  # type: ignore[misc]
@@ -47,8 +50,17 @@ class SpecResolver(Resolver):  # type: ignore[misc]
 
 def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     """The linkvault ASGI application over ``services`` (opened from ``settings`` when not given);
-    the services are closed with the application's lifespan."""
-    services = services or open_services(settings)
+    the services are closed with the application's lifespan.
+
+    With ``LINKVAULT_METRICS_ENABLED``, the engine reports to Prometheus (the services' observer is
+    replaced by ``linkvault.metrics``'s), the pool is followed, and ``GET /metrics`` answers."""
+    observer = metrics.PrometheusObserver() if settings.metrics_enabled else NULL_OBSERVER
+    if services is None:
+        services = open_services(settings, observer=observer)
+    elif settings.metrics_enabled:
+        services = dataclasses.replace(services, observer=observer)
+    if settings.metrics_enabled:
+        metrics.instrument_pool(services.db_engine)
     operation_rules()  # a spec whose rules do not parse stops the server here, not on a request
 
     @asynccontextmanager
@@ -67,9 +79,17 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await services.aclose()
+            if settings.metrics_enabled:
+                metrics.worker_exited()
 
-    # No Swagger UI: it would load scripts from a CDN, and the spec is served at /openapi.json.
-    app = AsyncApp(__name__, lifespan=lifespan, swagger_ui_options=SwaggerUIOptions(swagger_ui=False))
+    # Swagger UI from Connexion's swagger-ui extra: its assets are served from the package, never a
+    # CDN; ExplorerHeaders gives them a strict Content-Security-Policy. The spec stays at
+    # /openapi.json and /openapi.yaml.
+    app = AsyncApp(
+        __name__,
+        lifespan=lifespan,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=explorer.UI_PATH),
+    )
     app.add_api(
         SPEC_PATH,
         resolver=SpecResolver(),
@@ -83,7 +103,21 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     # Each BEFORE_EXCEPTION middleware goes just outside the error rendering, after those added before
     # it: RequestId outermost, RequestScope innermost. RequestId and CallbackHeaders wrap the rendered
     # errors too, and the error log lines are written inside RequestId.
+    if settings.metrics_enabled:
+        token = settings.metrics_bearer_token
+        # Not in the spec: a text/plain page for Prometheus, with its own bearer token, is no API
+        # operation an SDK user should call.
+        app.add_url_rule(
+            metrics.METRICS_PATH,
+            "metrics",
+            metrics.metrics_endpoint(None if token is None else token.get_secret_value()),
+            methods=["GET"],
+        )
     app.add_middleware(RequestId, MiddlewarePosition.BEFORE_EXCEPTION)
+    if settings.metrics_enabled:
+        # Inside RequestId, outside the error rendering: it sees every answer's final status.
+        app.add_middleware(metrics.RequestMetrics, MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(ExplorerHeaders, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(BodyLimit, MiddlewarePosition.BEFORE_EXCEPTION, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(CallbackHeaders, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)
@@ -91,3 +125,9 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     app.add_middleware(RequireContentType, MiddlewarePosition.BEFORE_VALIDATION)
     asgi_app: ASGIApp = app
     return asgi_app
+
+
+def create_app_from_env() -> ASGIApp:
+    """``create_app`` on the settings of the environment: the factory each worker process of
+    ``linkvault serve --workers N`` calls (uvicorn needs an import string to start several)."""
+    return create_app(load_settings())

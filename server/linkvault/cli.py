@@ -12,20 +12,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import json
 import logging
+import logging.config
+import os
+import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from linkvault import redaction
+from linkvault import logs
 from linkvault.engine import api_keys, encryption_keys, events, housekeeping, linked_accounts, projects
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import ConfigurationError, LinkvaultError
-from linkvault.settings import Settings, effective_settings, load_settings, unknown_variables
+from linkvault.settings import ENV_PREFIX, Settings, effective_settings, load_settings, unknown_variables
 from linkvault.store.crypto import generate_key
 from linkvault.store.database import check_connection
 from linkvault.store.migrate import is_current, upgrade
@@ -33,8 +38,12 @@ from linkvault.store.migrate import is_current, upgrade
 __all__ = ["main"]
 
 _PROG = "linkvault"
+# prometheus-client's variable (linkvault.metrics.MULTIPROCESS_VARIABLE; not imported from there, so
+# that this process does not load prometheus-client before the variable is set).
+MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 _LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]
 _ACCOUNT_PAGE = 500
+_WORKER_HEALTHCHECK_SECONDS = 60
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,24 +123,102 @@ def _time(value: datetime | None) -> str | None:
 # --- the commands ---------------------------------------------------------------------------------
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    from linkvault.app import create_app
-
     if "public_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"public_url": f"http://{args.host}:{args.port}"})
+    if settings.public_url.startswith("http://") and not _is_loopback(args.host) and not args.insecure:
+        # Tokens, codes and API keys would cross the network in clear (RFC 6749 §10.9, RFC 9700 §4.13).
+        raise ConfigurationError(
+            f"refusing to serve plain http on {args.host} (LINKVAULT_PUBLIC_URL is {settings.public_url}); "
+            "set an https:// LINKVAULT_PUBLIC_URL behind a TLS proxy, or pass --insecure"
+        )
+    config = logs.log_config(log_format=settings.log_format, level=args.log_level.upper())
+    logging.config.dictConfig(config)
     _with_services(settings, encryption_keys.verify_keys, migrate=True)
-    redaction.install()
-    uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_level=args.log_level, proxy_headers=False
-    )
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "log_config": config,
+        "proxy_headers": args.proxy_headers,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+    }
+    if args.workers == 1:
+        from linkvault.app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Each worker builds its own application from the environment (uvicorn needs an import string
+    # for several), so what this process decided is handed over there.
+    os.environ[ENV_PREFIX + "PUBLIC_URL"] = settings.public_url
+    own_metrics_dir = None
+    if settings.metrics_enabled and not os.environ.get(MULTIPROCESS_VARIABLE):
+        # prometheus-client's multiprocess mode: each worker writes its values to files here, and a
+        # scrape of any worker adds them all up. Private to this server, removed when it stops.
+        own_metrics_dir = tempfile.mkdtemp(prefix="linkvault-metrics-")
+        os.environ[MULTIPROCESS_VARIABLE] = own_metrics_dir
+    try:
+        uvicorn.run(
+            "linkvault.app:create_app_from_env",
+            factory=True,
+            workers=args.workers,
+            # uvicorn restarts a worker that does not answer its health check in time; a new worker
+            # answers only once its imports are done, which on a busy host takes more than the 5 s
+            # default.
+            timeout_worker_healthcheck=_WORKER_HEALTHCHECK_SECONDS,
+            **options,
+        )
+    finally:
+        if own_metrics_dir is not None:
+            shutil.rmtree(own_metrics_dir, ignore_errors=True)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     parser.add_argument("--log-level", default="info", choices=_LOG_LEVELS, help="default info")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1); /metrics adds up all of them",
+    )
+    parser.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="behind a TLS-terminating proxy: take the client address and scheme from "
+        "X-Forwarded-For and X-Forwarded-Proto, when sent by --forwarded-allow-ips",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="IPS",
+        help="comma-separated proxy addresses (or networks) whose X-Forwarded-* headers are trusted "
+        "(default 127.0.0.1; '*' trusts any)",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a non-loopback --host with an http:// LINKVAULT_PUBLIC_URL (secrets in clear)",
+    )
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> None:
@@ -338,7 +425,7 @@ _COMMANDS = [
     _Command(
         ("serve",),
         "apply pending migrations and serve the API",
-        "linkvault serve --host 0.0.0.0 --port 8000",
+        "linkvault serve --port 8000 --workers 2 --proxy-headers",
         _serve,
         _serve_arguments,
     ),

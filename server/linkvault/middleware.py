@@ -9,7 +9,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from linkvault import request_ids
+from linkvault import explorer, request_ids
 from linkvault.api._context import services_var
 from linkvault.api._problems import BodyTooLarge
 from linkvault.api._representations import CALLBACK_HEADERS
@@ -19,6 +19,7 @@ from linkvault.engine.services import Services
 __all__ = [
     "BodyLimit",
     "CallbackHeaders",
+    "ExplorerHeaders",
     "MethodNotAllowed",
     "RequestId",
     "RequestScope",
@@ -173,3 +174,28 @@ class MethodNotAllowed:
                         raise HTTPException(405, headers={"Allow": ", ".join(sorted(resource.methods))})
                     break
         await self.app(scope, receive, send)
+
+
+class ExplorerHeaders:
+    """Every answer under ``/ui`` (the Swagger UI page and its assets) carries a strict
+    Content-Security-Policy (``linkvault.explorer``), is not sniffed for another media type, and sends
+    no Referer to other sites."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = {
+            "Content-Security-Policy": explorer.content_security_policy(),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not explorer.is_explorer_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            _add_headers(message, self.headers)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,14 +1,15 @@
 """Keeps authorization codes and states out of the logs.
 
 uvicorn's access log prints each request's path with its query string, which on a callback holds the
-authorization code and the state (RFC 9700 §4.2.4: they must not leak through logs)."""
+authorization code and the state (RFC 9700 §4.2.4: they must not leak through logs). ``serve`` puts
+the filter on its one log handler (``linkvault.logs``), so it covers every logger, uvicorn's included."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-__all__ = ["RedactCallbackSecrets", "install", "redact_query"]
+__all__ = ["RedactCallbackSecrets", "redact_query"]
 
 _SECRET_PARAMETER = re.compile(
     r"(?i)([?&](?:code|state|error_description|access_token|refresh_token)=)[^&#\s]*"
@@ -26,11 +27,3 @@ class RedactCallbackSecrets(logging.Filter):
         elif isinstance(record.msg, str):
             record.msg = redact_query(record.msg)
         return True
-
-
-def install() -> None:
-    """Attach the filter to uvicorn's access logger (its handlers are set up by uvicorn.run)."""
-    logging.getLogger("uvicorn.access").addFilter(RedactCallbackSecrets())
-    # Connexion logs each refused request body at INFO, quoting the refused value (which may be a
-    # mistyped secret); the 400 answer already says what was wrong, without the long values.
-    logging.getLogger("connexion.validators.json").setLevel(logging.WARNING)

@@ -56,7 +56,10 @@ def install() -> None:
     loggers = [logging.getLogger(), *logging.getLogger().manager.loggerDict.values()]
     for logger in loggers:
         for handler in getattr(logger, "handlers", []):
-            if isinstance(handler.formatter, _WithRequestId):
+            # Handlers configured by linkvault.logs (serve) already write the id in their format.
+            if isinstance(handler.formatter, _WithRequestId) or any(
+                isinstance(existing, RequestIdFilter) for existing in handler.filters
+            ):
                 continue
             handler.addFilter(RequestIdFilter())
             handler.setFormatter(_WithRequestId(handler.formatter or logging.Formatter()))

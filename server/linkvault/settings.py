@@ -10,7 +10,7 @@ import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -120,6 +120,19 @@ class Settings(BaseSettings):
         le=86_400,
         description="how often `serve` refreshes accounts whose refresh token has been idle longer than "
         "their app configuration's `refresh_idle_after`",
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`text`: one readable line per record; `json`: one JSON object per line (timestamp, "
+        "level, logger, message, request_id, and code for an expected failure). uvicorn's lines too",
+    )
+    metrics_enabled: bool = Field(
+        default=True, description="serve Prometheus metrics at `/metrics` (see Observability)"
+    )
+    metrics_bearer_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="when set (16 characters or more), `/metrics` answers only requests with "
+        "`Authorization: Bearer <this token>` (401 otherwise)",
     )
 
     @field_validator("database_url")

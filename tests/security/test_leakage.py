@@ -1,16 +1,22 @@
 """No secret turns up where it should not: in an answer, in a debug-level server log, or in clear in
 the database.
 
-One run for the whole module links an account through each of the four callback faces on a server of
-its own, started with ``--log-level debug``, then provokes the callback errors a user, a provider or
-an attacker can cause. Every value that must stay secret is collected on the way: authorization
-codes, states, PKCE verifiers (as the provider received them), the tokens (decrypted from the
-database, and as quiva.ai's face answers them), client secrets and their Basic credentials, the API
-key, and provider texts that must never be reflected.
+One run per log format (``LINKVAULT_LOG_FORMAT`` text and json) goes through the whole life of a link
+on a server of its own, started with ``--log-level debug``: the project is created with the
+``linkvault`` command, an account is linked through each of the four callback faces, the callback
+errors a user, a provider or an attacker can cause are provoked, then one account's credentials are
+read, refreshed and read again, and the account is deleted (its grant revoked at the provider).
+Every value that must stay secret is collected on the way: authorization codes, states, PKCE
+verifiers (as the provider received them), the tokens (decrypted from the database, as quiva.ai's
+face and the credentials read answer them, and as the provider issued them on refresh), client
+secrets and their Basic credentials, the API key, the metrics bearer token, and provider texts that
+must never be reflected. The run ends with a scrape of /metrics, which must have counted the flow.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import secrets as random
 import uuid
 from collections.abc import Iterator
@@ -20,13 +26,15 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import col, select
 
 from linkvault.settings import Settings
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+from support.cli import run_linkvault
 from support.flows import FRONTEND_CALLBACK, query_of
 from support.oidc import OidcProvider, RegisteredClient
-from support.projects import Project, create_project
+from support.projects import Project
 from support.secrets_scan import (
     basic_credentials,
     database_bytes,
@@ -41,6 +49,7 @@ from support.server import RunningServer, ServerFactory
 FACES = ("aci", "langsmith", "peaka", "quiva")
 ACI_CALLBACK = "/v1/linked-accounts/oauth2/callback"
 QUIVA_CALLBACK = "/hub/integrations/oauth-callback"
+METRICS_TOKEN = "metrics-" + random.token_urlsafe(24)
 # Every status the callback faces answered in this run; each must carry the callback headers.
 CALLBACK_STATUSES = {200, 400, 401, 404, 413, 415, 422, 502}
 
@@ -67,6 +76,7 @@ class App:
 class Run:
     """What the module's run did and saw."""
 
+    log_format: str
     server: RunningServer
     project: Project
     provider: OidcProvider
@@ -80,6 +90,8 @@ class Run:
     verifiers: list[str] = field(default_factory=list)
     quiva_answer: dict[str, Any] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)  # face -> the provider's redirect
+    command_output: str = ""  # what the linkvault command wrote on stderr
+    metrics: str = ""  # the scrape at the end of the run
 
     def record(
         self,
@@ -302,21 +314,71 @@ def _learn_tokens(run: Run, settings: Settings, encryption_key: str) -> None:
         run.add_secret(f"{face} refresh token", decrypt(encryption_key, account.refresh_token_encrypted))
 
 
-@pytest.fixture(scope="module")
+def _use_refresh_and_delete(run: Run) -> None:
+    """The rest of an account's life: its credentials read, refreshed (the provider issues new
+    tokens) and read again, then the account deleted, its grant revoked at the provider (RFC 7009)."""
+    account = f"/v1/linked-accounts/{run.accounts['aci']}"
+    headers = run.project.headers
+    read = run.record(
+        "aci: credentials", run.http.get(f"{account}/credentials", headers=headers), 200,
+        may_carry={"aci access token"},
+    )  # fmt: skip
+    assert read.json()["access_token"] == run.secrets["aci access token"]
+    refreshed = run.http.post(f"{account}/refresh", headers=headers)
+    assert refreshed.status_code == 200, refreshed.text
+    issued = run.provider.last_token_response(run.apps["aci"].client.client_id)
+    run.add_secret("aci refreshed access token", issued["access_token"])
+    if issued.get("refresh_token") not in (None, run.secrets["aci refresh token"]):
+        run.add_secret("aci refreshed refresh token", issued["refresh_token"])
+    run.record("aci: refresh", refreshed, 200, may_carry={"aci refreshed access token"})
+    run.record(
+        "aci: credentials after refresh", run.http.get(f"{account}/credentials", headers=headers), 200,
+        may_carry={"aci refreshed access token"},
+    )  # fmt: skip
+    deleted = run.record("aci: delete", run.http.delete(account, headers=headers), 200)
+    assert deleted.json()["revocation"] == "revoked"
+
+
+def _create_project_with_the_command(server: RunningServer, name: str) -> tuple[Project, str]:
+    """A project and its first key, from ``linkvault projects create``, with what it wrote on stderr."""
+    created = run_linkvault("projects", "create", name, "--json", env=server.env)
+    assert created.returncode == 0, created.stderr
+    body = json.loads(created.stdout)
+    return Project(id=body["id"], api_key=body["api_key"]), created.stderr
+
+
+@pytest.fixture(scope="module", params=["text", "json"])
 def run(
-    migrated: Settings, encryption_key: str, oidc_provider: OidcProvider, session_servers: ServerFactory
+    request: pytest.FixtureRequest,
+    migrated: Settings,
+    encryption_key: str,
+    oidc_provider: OidcProvider,
+    session_servers: ServerFactory,
 ) -> Iterator[Run]:
-    server = session_servers.start("leakage", log_level="debug")
+    log_format = request.param
+    server = session_servers.start(
+        f"leakage-{log_format}",
+        log_level="debug",
+        extra_env={"LINKVAULT_LOG_FORMAT": log_format, "LINKVAULT_METRICS_BEARER_TOKEN": METRICS_TOKEN},
+    )
     try:
-        project = create_project(migrated, name="leakage")
+        project, command_output = _create_project_with_the_command(server, f"leakage-{log_format}")
         with httpx.Client(base_url=server.base_url, timeout=30) as http:
-            run = Run(server=server, project=project, provider=oidc_provider, http=http)
+            run = Run(
+                log_format=log_format, server=server, project=project, provider=oidc_provider, http=http
+            )
+            run.command_output = command_output
             run.add_secret("API key", project.api_key)
+            run.add_secret("metrics bearer token", METRICS_TOKEN)
             _create_apps(run)
             _link_through_every_face(run)
             _provoke_errors(run)
             _read_everything(run)
-        _learn_tokens(run, migrated, encryption_key)
+            _learn_tokens(run, migrated, encryption_key)
+            _use_refresh_and_delete(run)
+            scrape = http.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+            assert scrape.status_code == 200, scrape.text
+            run.metrics = scrape.text
         yield run
     finally:
         server.stop()
@@ -361,11 +423,91 @@ def test_callback_answers_are_never_cached_and_send_no_referrer(run: Run):
 def test_the_debug_log_shows_no_secret(run: Run):
     log = run.server.log_text()
 
-    assert "DEBUG httpcore" in log and "DEBUG connexion" in log  # the log really is at debug level
+    if run.log_format == "text":
+        assert "DEBUG httpcore" in log and "DEBUG connexion" in log  # the log really is at debug level
     assert f"GET {ACI_CALLBACK}?code=[redacted]&state=[redacted]&iss=" in log
     assert f"GET {QUIVA_CALLBACK}?code=[redacted]&state=[redacted]&iss=" in log
     assert "error_description=[redacted]" in log
     assert leaked(log, run.secrets) == []
+    assert leaked(run.command_output, run.secrets) == []
+
+
+_TEXT_LINE = re.compile(
+    r"(?P<level>[A-Z]+) (?P<logger>[\w.]+): (?P<message>.*?)"
+    r"(?: code=(?P<code>[\w.-]+))?(?: request_id=(?P<request_id>\S+))?"
+)
+
+
+def _records(run: Run) -> list[dict[str, Any]]:
+    """The server's log as records: each JSON line as it is, each text line taken apart (lines that
+    continue a multi-line message are no record)."""
+    lines = run.server.log_text().splitlines()
+    if run.log_format == "json":
+        records = [json.loads(line) for line in lines]  # every line is one JSON object
+        for record in records:
+            assert {"timestamp", "level", "logger", "message", "request_id"} <= set(record), record
+        return records
+    matched = (_TEXT_LINE.fullmatch(line) for line in lines)
+    return [
+        {name: value for name, value in match.groupdict().items() if value is not None}
+        for match in matched
+        if match is not None
+    ]
+
+
+def test_log_lines_carry_request_ids_and_the_codes_of_expected_failures(run: Run):
+    records = _records(run)
+
+    loggers = {(record["level"], record["logger"].split(".")[0]) for record in records}
+    assert {("DEBUG", "httpcore"), ("DEBUG", "connexion"), ("INFO", "uvicorn")} <= loggers
+    # uvicorn's access lines follow the same format and carry the id of the request they report.
+    access = [record for record in records if record["logger"] == "uvicorn.access"]
+    assert len(access) >= len(run.exchanges)
+    assert all(record.get("request_id") for record in access)
+    # The provider failure is one WARNING line with its code; no traceback, no ERROR anywhere.
+    failures = [record for record in records if record["level"] == "WARNING" and "code" in record]
+    assert [record["code"] for record in failures] == ["provider_error"], failures
+    assert not [record for record in records if "exc_info" in record or record["level"] == "ERROR"]
+    assert "Traceback" not in run.server.log_text()
+
+
+def _metric(text: str, name: str, **labels: str) -> float:
+    total = 0.0
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                total += sample.value
+    return total
+
+
+def test_the_metrics_count_the_flow(run: Run):
+    metrics = run.metrics
+
+    assert _metric(metrics, "linkvault_links_started_total") == len(run.states)
+    assert _metric(metrics, "linkvault_links_finished_total") == len(FACES)
+    failed = {
+        reason: _metric(metrics, "linkvault_links_failed_total", reason=reason)
+        for reason in ("invalid_state", "access_denied", "invalid_grant", "provider_error")
+    }
+    assert failed == {
+        "invalid_state": len(FACES),
+        "access_denied": 1,
+        "invalid_grant": 1,
+        "provider_error": 1,
+    }
+    calls = "linkvault_token_endpoint_calls_total"
+    assert _metric(metrics, calls, call="code_exchange", outcome="ok") == len(FACES)
+    assert _metric(metrics, calls, call="code_exchange", outcome="invalid_grant") == 1
+    assert _metric(metrics, calls, call="code_exchange", outcome="provider_error") == 1
+    assert _metric(metrics, calls, call="refresh", outcome="ok") == 1
+    assert _metric(metrics, calls, call="revocation", outcome="revoked") == 1
+    durations = "linkvault_token_endpoint_call_duration_seconds_count"
+    assert _metric(metrics, durations, call="code_exchange") == len(FACES) + 2
+    requests = "linkvault_http_requests_total"
+    assert _metric(metrics, requests, operation="get_linked_account_credentials", status="200") == 2
+    assert _metric(metrics, requests, operation="delete_linked_account", status="200") == 1
+    assert _metric(metrics, requests, operation="integrationsOauthCallback", status="401") == 1
+    assert _metric(metrics, "linkvault_db_pool_connections_in_use") == 0  # all returned when idle
 
 
 def test_the_database_holds_secrets_only_encrypted_or_hashed(

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -21,7 +21,8 @@ import httpx
 
 __all__ = ["RunningServer", "ServerFactory", "free_port", "linkvault_env", "outer_env", "start_server"]
 
-# Generous: on a loaded 2-core machine, importing Connexion and loading the spec has taken 20 s.
+# Generous: on a loaded 2-core machine, importing Connexion and loading the spec has taken 20 s, and
+# several workers (`--workers N`) start one after another.
 START_TIMEOUT_SECONDS = 120.0
 
 
@@ -79,9 +80,11 @@ def start_server(
     extra_env: Mapping[str, str] | None = None,
     log_level: str = "info",
     cwd: Path | None = None,
+    serve_args: Sequence[str] = (),
 ) -> RunningServer:
-    """Start ``linkvault serve`` and wait until it answers. Without ``database_url`` it runs on its
-    embedded default (an SQLite file in ``cwd``, the key beside it) and no LINKVAULT_ setting at all."""
+    """Start ``linkvault serve`` (with ``serve_args`` added, e.g. ``--workers 2``) and wait until it
+    answers. Without ``database_url`` it runs on its embedded default (an SQLite file in ``cwd``, the
+    key beside it) and no LINKVAULT_ setting at all."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     if database_url is None:
@@ -95,7 +98,7 @@ def start_server(
     log = log_path.open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "linkvault", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", log_level],
+         "--log-level", log_level, *serve_args],
         env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     log.close()
@@ -138,6 +141,7 @@ class ServerFactory:
         encryption_keys: str | None = None,
         extra_env: Mapping[str, str] | None = None,
         log_level: str = "info",
+        serve_args: Sequence[str] = (),
     ) -> RunningServer:
         log_path = self.log_dir / f"{name}.log"
         if log_path.exists():
@@ -148,6 +152,7 @@ class ServerFactory:
             log_path=log_path,
             extra_env=extra_env,
             log_level=log_level,
+            serve_args=serve_args,
         )
         self._started.append(server)
         return server

@@ -4,6 +4,9 @@ runs them in ``tests/integration/test_cli.py``)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from linkvault.cli import main
@@ -53,3 +56,87 @@ def test_a_usage_error_is_one_line_and_status_2(
     assert status == 2
     assert len(err.splitlines()) == 1, err
     assert out == ""
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_workers_must_be_a_positive_number(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    status, out, err = _run(capsys, "serve", "--workers", value)
+
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1 and "--workers" in err, err
+
+
+EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 (what serve must refuse over plain http)
+
+
+class _Started(Exception):
+    """Raised by the stand-in for uvicorn.run: serve got as far as starting the server."""
+
+
+@pytest.fixture
+def serve_stand_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, object]:
+    """``serve`` on a fresh SQLite database, with uvicorn.run and the log configuration replaced by
+    recorders: the test process keeps its own logging and starts no server."""
+    import logging.config
+
+    import uvicorn
+
+    for name in list(os.environ):
+        if name.startswith("LINKVAULT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}")
+    seen: dict[str, object] = {}
+
+    def run(app: object, **options: object) -> None:
+        seen.update(options)
+        raise _Started()
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(logging.config, "dictConfig", lambda config: seen.update(log_config=config))
+    return seen
+
+
+@pytest.mark.parametrize("host", [EVERY_INTERFACE, "192.0.2.10", "::", "links.example"])
+def test_plain_http_on_a_non_loopback_host_is_refused(
+    capsys: pytest.CaptureFixture[str], serve_stand_in: dict[str, object], host: str
+) -> None:
+    status, out, err = _run(capsys, "serve", "--host", host)
+
+    assert status == 1
+    assert out == ""
+    assert err.startswith(f"linkvault: refusing to serve plain http on {host} ") and "--insecure" in err
+    assert len(err.splitlines()) == 1, err
+    assert serve_stand_in == {}  # nothing was started, not even the logging
+
+
+@pytest.mark.parametrize(
+    ("host", "args", "public_url"),
+    [
+        (EVERY_INTERFACE, ["--insecure"], None),
+        (EVERY_INTERFACE, [], "https://links.example"),
+        ("127.0.0.1", [], None),
+        ("::1", [], "http://[::1]:8000"),
+        ("localhost", [], None),
+    ],
+    ids=["insecure", "https-public-url", "loopback", "ipv6-loopback", "localhost"],
+)
+def test_serve_starts_on_loopback_with_https_or_when_told_insecure(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    serve_stand_in: dict[str, object],
+    host: str,
+    args: list[str],
+    public_url: str | None,
+) -> None:
+    if public_url is not None:
+        monkeypatch.setenv("LINKVAULT_PUBLIC_URL", public_url)
+
+    with pytest.raises(_Started):
+        main(["serve", "--host", host, "--proxy-headers", "--forwarded-allow-ips", "10.0.0.1", *args])
+
+    assert serve_stand_in["host"] == host
+    assert serve_stand_in["proxy_headers"] is True
+    assert serve_stand_in["forwarded_allow_ips"] == "10.0.0.1"
+    assert "workers" not in serve_stand_in  # one worker runs the application object itself

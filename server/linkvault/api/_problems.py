@@ -25,7 +25,7 @@ from linkvault.api._spec import OperationRules, rules_of
 from linkvault.api._validation import RequestProblem
 from linkvault.engine.outcomes import outcome_of
 
-__all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "render_error"]
+__all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "MetricsTokenRequired", "render_error"]
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,10 @@ class BodyTooLarge(Exception):
     """The request body exceeds LINKVAULT_MAX_BODY_BYTES."""
 
 
+class MetricsTokenRequired(Exception):
+    """A request for /metrics without the bearer token LINKVAULT_METRICS_BEARER_TOKEN asks for."""
+
+
 def _status_of(exc: errors.LinkvaultError) -> int | None:
     for cls in type(exc).__mro__:
         if cls in _STATUS:
@@ -98,6 +102,8 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
         return exc.status, _FRAMEWORK_CODES.get(exc.status), str(exc.detail or exc.title or "")
     if isinstance(exc, HTTPException):
         return exc.status_code, _FRAMEWORK_CODES.get(exc.status_code), str(exc.detail)
+    if isinstance(exc, MetricsTokenRequired):
+        return 401, "unauthorized", "the metrics need a valid bearer token"
     if isinstance(exc, BodyTooLarge):
         return 413, "body_too_large", "the request body is too large"
     if isinstance(exc, UnicodeDecodeError):
@@ -122,14 +128,14 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     status, code, detail = _status_code_and_reason(exc)
     if isinstance(exc, errors.ProviderError):
         # The provider failed, not linkvault: one line, no traceback (the detail holds no secret).
-        logger.warning("%s %s: %s", request.method, request.url.path, detail)
+        logger.warning("%s %s: %s", request.method, request.url.path, detail, extra={"code": code})
     elif isinstance(exc, errors.ServiceUnavailable):
         # An outage, not a bug: one line per request, naming the cause (the driver's message holds
         # no secret; the database URL's password is not in it).
         cause = exc.__cause__
         logger.warning(
             "%s %s: %s%s", request.method, request.url.path, detail,
-            f" ({type(cause).__name__})" if cause is not None else "",
+            f" ({type(cause).__name__})" if cause is not None else "", extra={"code": code},
         )  # fmt: skip
     elif status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
@@ -182,6 +188,7 @@ ERROR_HANDLERS: list[type[Exception]] = [
     ProblemException,
     HTTPException,
     BodyTooLarge,
+    MetricsTokenRequired,
     UnicodeDecodeError,
     RecursionError,
     Exception,

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from linkvault.engine import catalog, events, id_tokens, outcomes, pkce, revocation, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
+from linkvault.engine.observer import observe_token_call
 from linkvault.engine.services import Services
 from linkvault.engine.urls import check_after_link_redirect
 from linkvault.errors import (
@@ -131,6 +132,7 @@ async def start_link(
         **({"nonce": nonce} if sends_nonce else {}),
         **app.authorize_params,
     )
+    services.observer.link_started()
     return url
 
 
@@ -170,14 +172,21 @@ async def finish_link(
     happens next, and a crash leaves it unusable. ``project_id`` and ``app_name`` narrow the state
     to the authenticated caller's; a state of another project or app is refused and not consumed.
     Raises InvalidState (StateExpired, StateUsed), then any LinkError or ProviderError of the
-    authorization response, the token request or the ID token.
+    authorization response, the token request or the ID token. The observer hears the outcome:
+    finished, or failed with the error's ``code``.
 
     A used-up state that does not become a linked account is announced as ``link.failed`` with the
     error's code: in the consuming transaction when the response is refused on its face (issuer,
     provider error, no code), in a transaction of its own when the exchange or the save fails.
     """
-    link, refusal = await _consume_state(services, callback, project_id=project_id, app_name=app_name)
-    return await _complete(services, link, callback, refusal)
+    try:
+        link, refusal = await _consume_state(services, callback, project_id=project_id, app_name=app_name)
+        finished = await _complete(services, link, callback, refusal)
+    except LinkvaultError as exc:
+        services.observer.link_failed(exc.code)
+        raise
+    services.observer.link_finished()
+    return finished
 
 
 @dataclass(frozen=True)
@@ -197,16 +206,24 @@ async def finish_link_in_browser(services: Services, callback: CallbackParameter
     ``error=<RFC 6749 §4.1.2.1 code>`` (``outcomes.error_redirect``), so the application learns of
     every failure. A failure before the state is validated (unknown, expired, used, malformed state;
     a repeated parameter) redirects nowhere: the redirect URL could not be trusted (RFC 9700 §4.11.1).
-    Raises what ``finish_link`` raises when the link has no post-link URL."""
-    link, refusal = await _consume_state(services, callback, project_id=None, app_name=None)
+    Raises what ``finish_link`` raises when the link has no post-link URL. The observer hears the
+    outcome as with ``finish_link``, a failure sent back to the application included."""
+    try:
+        link, refusal = await _consume_state(services, callback, project_id=None, app_name=None)
+    except LinkvaultError as exc:
+        services.observer.link_failed(exc.code)
+        raise
     try:
         finished = await _complete(services, link, callback, refusal)
     except Exception as exc:
+        if isinstance(exc, LinkvaultError):
+            services.observer.link_failed(exc.code)
         if link.after_redirect_url is None:
             raise
         redirect_to = outcomes.error_redirect(link.after_redirect_url, exc)
         outcomes.log_failure(exc, sent_back_with=outcomes.authorization_error(exc))
         return BrowserFinish(finished=None, redirect_to=redirect_to)
+    services.observer.link_finished()
     return BrowserFinish(finished=finished, redirect_to=link.after_redirect_url)
 
 
@@ -307,15 +324,19 @@ async def _finish_consumed_link(
         )
     if app is None:
         raise InvalidState("the app configuration of this state was deleted")
-    token_set = await tokens.exchange_code(
-        services.http,
-        token_url=app.token_url,
-        client=client_credentials(services, app),
-        code=callback.code,
-        redirect_uri=link.redirect_uri,
-        code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
-        quirks=catalog.quirks_of(app.provider),
-        requested_scope=link.scope,
+    token_set = await observe_token_call(
+        services.observer,
+        "code_exchange",
+        tokens.exchange_code(
+            services.http,
+            token_url=app.token_url,
+            client=client_credentials(services, app),
+            code=callback.code,
+            redirect_uri=link.redirect_uri,
+            code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
+            quirks=catalog.quirks_of(app.provider),
+            requested_scope=link.scope,
+        ),
     )
     try:
         subject = await _subject(services, app, link, token_set)

@@ -110,6 +110,11 @@ def log_failure(exc: BaseException, *, sent_back_with: str) -> None:
     """One log line for a failed link whose user is sent back to the application: a WARNING with the
     code for an expected failure, an ERROR with the traceback for a bug. No secret is in either."""
     if isinstance(exc, errors.LinkvaultError):
-        logger.warning("link failed (%s); the user is sent back with error=%s", exc.code, sent_back_with)
+        logger.warning(
+            "link failed (%s); the user is sent back with error=%s",
+            exc.code,
+            sent_back_with,
+            extra={"code": exc.code},
+        )
     else:
         logger.error("link failed; the user is sent back with error=%s", sent_back_with, exc_info=exc)

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from linkvault.engine import catalog, events, tokens
 from linkvault.engine.app_configurations import client_credentials
+from linkvault.engine.observer import observe_token_call
 from linkvault.engine.services import Services
 from linkvault.errors import (
     AccountDisabled,
@@ -38,7 +39,7 @@ from linkvault.errors import (
     TokenRequestRejected,
 )
 from linkvault.store import app_configurations, linked_accounts
-from linkvault.store.models import LinkedAccount
+from linkvault.store.models import AppConfiguration, LinkedAccount
 
 __all__ = ["Credentials", "get_credentials", "is_due", "lease_seconds"]
 
@@ -178,15 +179,16 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
     if app is None:
         raise NotFound("the app configuration of this account was deleted")
     try:
-        async with asyncio.timeout(services.settings.http_timeout_seconds):
-            token_set = await tokens.refresh(
-                services.http,
-                token_url=app.token_url,
-                client=client_credentials(services, app),
+        token_set = await observe_token_call(
+            services.observer,
+            "refresh",
+            _bounded_refresh(
+                services,
+                app,
                 refresh_token=services.cipher.decrypt(account.refresh_token_encrypted),
-                quirks=catalog.quirks_of(app.provider),
-                requested_scope=account.scope,
-            )
+                scope=account.scope,
+            ),
+        )
     except TimeoutError as exc:
         raise ProviderTimeout("the token endpoint did not answer in time") from exc
     except TokenRequestRejected as exc:
@@ -227,6 +229,22 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
     # be lost) but not handed out.
     _check_usable(stored)
     return _credentials(services, stored)
+
+
+async def _bounded_refresh(
+    services: Services, app: AppConfiguration, *, refresh_token: str, scope: str | None
+) -> tokens.TokenSet:
+    """The refresh request (RFC 6749 §6), bounded as a whole by ``LINKVAULT_HTTP_TIMEOUT_SECONDS``
+    (raises TimeoutError past it). ``scope`` is the account's, for a response that omits it."""
+    async with asyncio.timeout(services.settings.http_timeout_seconds):
+        return await tokens.refresh(
+            services.http,
+            token_url=app.token_url,
+            client=client_credentials(services, app),
+            refresh_token=refresh_token,
+            quirks=catalog.quirks_of(app.provider),
+            requested_scope=scope,
+        )
 
 
 async def _read_any(services: Services, account: LinkedAccount) -> LinkedAccount:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Literal
 
 from authlib.common.urls import url_encode
@@ -60,8 +61,10 @@ async def revoke_grant(
     services: Services, app: AppConfiguration, *, access_token: str, refresh_token: str | None
 ) -> RevocationOutcome:
     """Revoke a grant at the app's provider: its refresh token, which ends the whole grant at most
-    providers, else its access token (RFC 7009 §2.1), within ``LINKVAULT_HTTP_TIMEOUT_SECONDS``."""
-    return await revoke(
+    providers, else its access token (RFC 7009 §2.1), within ``LINKVAULT_HTTP_TIMEOUT_SECONDS``.
+    The observer hears each call made (not ``unsupported``, which makes none) and how long it took."""
+    started = time.perf_counter()
+    outcome = await revoke(
         services.http,
         revocation_url=app.revocation_url,
         client=client_credentials(services, app),
@@ -69,3 +72,6 @@ async def revoke_grant(
         token_type_hint="refresh_token" if refresh_token else "access_token",
         timeout_seconds=services.settings.http_timeout_seconds,
     )
+    if outcome != "unsupported":
+        services.observer.token_call("revocation", outcome, time.perf_counter() - started)
+    return outcome

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from linkvault.engine.egress import EgressPolicy, Resolver, system_resolver
 from linkvault.engine.http import new_client
+from linkvault.engine.observer import NULL_OBSERVER, Observer
 from linkvault.errors import ConfigurationError
 from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher, load_key_file
@@ -35,7 +36,8 @@ class Services:
     judged by (an aware UTC datetime); tests inject their own instead of sleeping through a TTL.
     ``webhook_http`` is the client webhooks are delivered with (its own address policy,
     ``LINKVAULT_WEBHOOKS_ALLOW_PRIVATE``, and timeout), and ``resolver`` the DNS both clients resolve
-    through, which also judges a webhook URL when it is created."""
+    through, which also judges a webhook URL when it is created. ``observer`` hears what the engine
+    does (links, token endpoint calls): the metrics, when enabled."""
 
     settings: Settings
     db_engine: AsyncEngine
@@ -45,6 +47,7 @@ class Services:
     webhook_http: httpx.AsyncClient
     resolver: Resolver = field(default=system_resolver)
     clock: Callable[[], datetime] = field(default=utc_now)
+    observer: Observer = field(default=NULL_OBSERVER)
     # The refreshes this process has in flight, by (account, sequence it started from, forced), so
     # that concurrent callers in one process share one task (linkvault.engine.refresh).
     refreshes: dict[tuple[uuid.UUID, int, bool], asyncio.Future[Any]] = field(default_factory=dict)
@@ -73,8 +76,10 @@ def open_services(
     *,
     resolver: Resolver = system_resolver,
     network_backend: httpcore.AsyncNetworkBackend | None = None,
+    observer: Observer = NULL_OBSERVER,
 ) -> Services:
     """Open the database pool, the cipher and the outbound HTTP client; close them with ``aclose``.
+    ``observer`` hears the engine's events (``linkvault.engine.observer``).
 
     ``resolver`` and ``network_backend`` are for tests that must see what outbound calls would do
     without letting a packet leave. Raises ConfigurationError when no usable encryption key is
@@ -102,6 +107,7 @@ def open_services(
             network_backend=network_backend,
         ),
         resolver=resolver,
+        observer=observer,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from linkvault.engine import state as states
 from linkvault.engine.linking import CallbackParameters, finish_link
+from linkvault.engine.observer import Observer
 from linkvault.errors import InvalidState
 
 
@@ -60,14 +61,28 @@ def test_malformed_state_is_refused(value: str | None) -> None:
 
 
 class _NoDatabase:
-    """Stands in for the services; any database access fails the test."""
+    """Stands in for the services; any database access fails the test. The observer, which hears
+    the refused callback (a failed link), is no database work."""
+
+    def __init__(self) -> None:
+        self.observer = _Failures()
 
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"services.{name} was used for a malformed state")
 
 
+class _Failures(Observer):
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+
+    def link_failed(self, code: str) -> None:
+        self.codes.append(code)
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize("value", [None, "short", "x" * 43 + "'--"])
 async def test_callback_with_malformed_state_is_refused_before_any_database_work(value: str | None) -> None:
+    services = _NoDatabase()
     with pytest.raises(InvalidState):
-        await finish_link(_NoDatabase(), CallbackParameters(state=value, code="code"))  # type: ignore[arg-type]
+        await finish_link(services, CallbackParameters(state=value, code="code"))  # type: ignore[arg-type]
+    assert services.observer.codes == ["invalid_state"]  # counted as a failed link
