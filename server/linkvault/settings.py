@@ -120,6 +120,7 @@ class Settings(BaseSettings):
         le=86_400,
         description="how often `serve` refreshes accounts whose refresh token has been idle longer than "
         "their app configuration's `refresh_idle_after`",
+    )
     log_format: Literal["text", "json"] = Field(
         default="text",
         description="`text`: one readable line per record; `json`: one JSON object per line (timestamp, "
