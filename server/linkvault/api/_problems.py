@@ -21,7 +21,7 @@ from linkvault import errors
 from linkvault.api._spec import OperationRules, rules_of
 from linkvault.api._validation import RequestProblem
 
-__all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "render_error"]
+__all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "RequestLimitExceeded", "render_error"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,10 @@ _TITLES = {
     405: "Method Not Allowed",
     409: "Conflict",
     413: "Content Too Large",
+    414: "URI Too Long",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
@@ -70,8 +72,33 @@ def _elide(match: re.Match[str]) -> str:
     return f"<a value of {len(match.group(0)) - 2} characters>"
 
 
-class BodyTooLarge(Exception):
+class RequestLimitExceeded(Exception):
+    """A request over one of the ``LINKVAULT_MAX_*`` bounds (``linkvault.middleware``); ``code`` names
+    the bound, ``detail`` says it in words. Not a domain error: the engine never sees such a request."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+class BodyTooLarge(RequestLimitExceeded):
     """The request body exceeds LINKVAULT_MAX_BODY_BYTES."""
+
+    def __init__(self) -> None:
+        super().__init__("body_too_large", "the request body is too large")
+
+
+# The status of each bound: 414 and 431 where RFC 9110 §15.5.15 and RFC 6585 §5 name the fault, 400
+# where no status does.
+_LIMIT_STATUS = {
+    "body_too_large": 413,
+    "uri_too_long": 414,
+    "too_many_query_parameters": 400,
+    "header_fields_too_large": 431,
+    "nested_too_deeply": 400,
+    "too_many_json_values": 400,
+}
 
 
 def _status_of(exc: errors.LinkvaultError) -> int | None:
@@ -94,8 +121,8 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
         return exc.status, _FRAMEWORK_CODES.get(exc.status), str(exc.detail or exc.title or "")
     if isinstance(exc, HTTPException):
         return exc.status_code, _FRAMEWORK_CODES.get(exc.status_code), str(exc.detail)
-    if isinstance(exc, BodyTooLarge):
-        return 413, "body_too_large", "the request body is too large"
+    if isinstance(exc, RequestLimitExceeded):
+        return _LIMIT_STATUS[exc.code], exc.code, exc.detail
     if isinstance(exc, UnicodeDecodeError):
         return 400, "invalid_request", "the request body is not valid UTF-8"
     if isinstance(exc, RecursionError):
@@ -168,7 +195,7 @@ ERROR_HANDLERS: list[type[Exception]] = [
     errors.LinkvaultError,
     ProblemException,
     HTTPException,
-    BodyTooLarge,
+    RequestLimitExceeded,
     UnicodeDecodeError,
     RecursionError,
     Exception,
