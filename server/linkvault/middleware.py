@@ -22,12 +22,12 @@ from linkvault.engine.services import Services
 __all__ = [
     "BodyLimit",
     "CallbackHeaders",
+    "JsonMeasure",
     "MethodNotAllowed",
     "RequestId",
     "RequestLimits",
     "RequestScope",
     "RequireContentType",
-    "JsonMeasure",
     "measure_json",
 ]
 
