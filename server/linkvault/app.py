@@ -25,6 +25,7 @@ from linkvault.middleware import (
     BodyLimit,
     CallbackHeaders,
     MethodNotAllowed,
+    OneCredential,
     RequestId,
     RequestLimits,
     RequestScope,
@@ -95,6 +96,7 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
         max_json_depth=settings.max_json_depth,
         max_json_values=settings.max_json_values,
     )
+    app.add_middleware(OneCredential, MiddlewarePosition.BEFORE_SECURITY)
     app.add_middleware(RequireContentType, MiddlewarePosition.BEFORE_VALIDATION)
     asgi_app: ASGIApp = app
     return asgi_app

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkvault import request_ids
 from linkvault.api._context import services_var
-from linkvault.api._problems import BodyTooLarge, RequestLimitExceeded
+from linkvault.api._problems import BodyTooLarge, CredentialsRefused, RequestLimitExceeded
 from linkvault.api._representations import CALLBACK_HEADERS
 from linkvault.api._spec import resources, rules_of
 from linkvault.engine.services import Services
@@ -24,6 +24,7 @@ __all__ = [
     "CallbackHeaders",
     "JsonMeasure",
     "MethodNotAllowed",
+    "OneCredential",
     "RequestId",
     "RequestLimits",
     "RequestScope",
@@ -329,3 +330,33 @@ class RequestLimits:
             return {"type": "http.request", "body": body, "more_body": False}
 
         return scanned_receive
+
+
+class OneCredential:
+    """A request to an authenticated operation carries one API key: two that differ (``X-API-KEY``
+    and ``Authorization: Bearer``, or the same header twice) are refused with 401 whichever is valid
+    (RFC 6750 §2: a client uses one method per request), since which one counts would be a guess.
+    The same key sent both ways names one credential and passes.
+
+    It runs after routing (only authenticated operations are concerned) and before security."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and rules_of(scope).authenticated:
+            keys = set()
+            for name, value in scope.get("headers", []):
+                if name == b"x-api-key":
+                    keys.add(value.strip())
+                elif name == b"authorization":
+                    scheme, _, token = value.strip().partition(b" ")
+                    if scheme.lower() == b"bearer":
+                        keys.add(token.strip())
+            if len(keys) > 1:
+                raise CredentialsRefused(
+                    "conflicting_credentials",
+                    "the request carries two different API keys (X-API-KEY and Authorization: Bearer); "
+                    "send one (RFC 6750 §2)",
+                )
+        await self.app(scope, receive, send)

@@ -21,7 +21,14 @@ from linkvault import errors
 from linkvault.api._spec import OperationRules, rules_of
 from linkvault.api._validation import RequestProblem
 
-__all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "RequestLimitExceeded", "render_error"]
+__all__ = [
+    "ERROR_HANDLERS",
+    "RETRY_AFTER_SECONDS",
+    "BodyTooLarge",
+    "CredentialsRefused",
+    "RequestLimitExceeded",
+    "render_error",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +79,16 @@ def _elide(match: re.Match[str]) -> str:
     return f"<a value of {len(match.group(0)) - 2} characters>"
 
 
+class CredentialsRefused(Unauthorized):  # type: ignore[misc]
+    """Credentials refused for a reason the caller may be told, because it does not say whether a
+    key exists: two different API keys in one request (``conflicting_credentials``), or a valid key
+    sent with an ``X-Tenant-Id`` of another project (``tenant_mismatch``)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail=detail)
+        self.code = code
+
+
 class RequestLimitExceeded(Exception):
     """A request over one of the ``LINKVAULT_MAX_*`` bounds (``linkvault.middleware``); ``code`` names
     the bound, ``detail`` says it in words. Not a domain error: the engine never sees such a request."""
@@ -113,6 +130,8 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
     status = _status_of(exc) if isinstance(exc, errors.LinkvaultError) else None
     if isinstance(exc, errors.LinkvaultError) and status is not None:
         return status, exc.code, exc.message
+    if isinstance(exc, CredentialsRefused):
+        return 401, exc.code, str(exc.detail)
     if isinstance(exc, Unauthorized):
         return 401, "unauthorized", "a valid API key is required"
     if isinstance(exc, BadRequestProblem):
