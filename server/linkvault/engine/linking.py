@@ -16,7 +16,7 @@ from linkvault.engine import id_tokens, pkce, revocation, tokens
 from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.services import Services
-from linkvault.engine.urls import check_after_link_redirect
+from linkvault.engine.urls import check_after_link_redirect, same_url
 from linkvault.errors import (
     AccountMismatch,
     Conflict,
@@ -153,7 +153,13 @@ async def finish_link(
     The state is consumed in its own transaction before anything else, so it is used up whatever
     happens next, and a crash leaves it unusable. ``project_id`` and ``app_name`` narrow the state
     to the authenticated caller's; a state of another project or app is refused and not consumed.
-    """
+
+    A face that names the app (``app_name``, LangSmith's ``provider_id``) may lack the ``iss`` of a
+    provider that sends one, when that app's redirect URI is used by no other app configuration of
+    the project: the provider can only have sent the user back to that app's own URI, so the name in
+    the path binds the response to its provider (RFC 9700 §4.4.2.2, distinct redirect URIs). An
+    ``iss`` that is sent is always checked (RFC 9207 §2.4).
+    Raises InvalidState, IssuerMismatch, ProviderDenied, InvalidInput, provider errors."""
     state_hash = states.hash_state(callback.state)
     async with services.sessions.begin() as session:
         link = await link_states.consume_link_state(
@@ -162,7 +168,10 @@ async def finish_link(
     if link is None:
         raise InvalidState("the state is unknown, expired or already used")
 
-    _check_issuer(link, callback.iss)
+    if callback.iss is None and link.issuer_required and app_name is not None:
+        await _check_redirect_uri_is_own(services, link)
+    else:
+        _check_issuer(link, callback.iss)
     if callback.error is not None:
         code = callback.error if callback.error in _PROVIDER_ERRORS else "provider_error"
         raise ProviderDenied(f"the provider refused the authorization ({code})", code=code)
@@ -220,6 +229,25 @@ async def _subject(
         # A nonce was sent with "openid": the provider owes an ID token (OIDC Core §3.1.3.3).
         raise InvalidIdToken("the token response carries no ID token")
     return None
+
+
+async def _check_redirect_uri_is_own(services: Services, link: LinkState) -> None:
+    """RFC 9700 §4.4.2.2: the mix-up defence without ``iss`` holds only where the link's redirect URI
+    belongs to its app configuration alone (compared as RFC 3986 §6.2.2.1 says). Raises
+    IssuerMismatch, saying how to fix it, where another app configuration of the project shares it."""
+    default = services.settings.default_redirect_uri
+    async with services.sessions() as session:
+        others = await app_configurations.redirect_uris(session, project_id=link.project_id)
+    if any(
+        same_url(redirect_uri or default, link.redirect_uri)
+        for app_id, redirect_uri in others
+        if app_id != link.app_configuration_id
+    ):
+        raise IssuerMismatch(
+            "the authorization response has no iss parameter, and this app configuration shares its "
+            "redirect_uri with another one of the project, so nothing tells which provider answered; "
+            "send the iss the provider returned, or give each app configuration its own redirect_uri"
+        )
 
 
 def _check_issuer(link: LinkState, iss: str | None) -> None:
