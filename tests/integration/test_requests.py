@@ -486,20 +486,12 @@ def test_validation_errors_in_fastapis_shape_say_in_words_what_was_wrong(api: ht
     }
 
 
-@pytest.fixture(scope="module")
-def default_limits(migrated: Settings) -> Iterator[InProcess]:
-    with in_process(migrated) as app:
-        yield app
-
-
-def test_the_request_bounds_answer_in_each_operations_error_shape(
-    default_limits: InProcess, project: Project
-):
+def test_the_request_bounds_answer_in_each_operations_error_shape(api: httpx.Client, project: Project):
     """RFC 9457 problems on most operations, quiva.ai's ``{"error"}`` on its own (the default limits)."""
     long_query = "?padding=" + "a" * 8_192
     many = "?" + "&".join(f"p{index}=v" for index in range(101))
     headers = {**project.headers, **{f"x-h{index}": "v" for index in range(100)}}
-    http = default_limits.http
+    http = api
 
     assert_problem(http.get("/v1/linked-accounts/oauth2/callback" + long_query), 414, "uri_too_long")
     assert_problem(
