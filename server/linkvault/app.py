@@ -28,7 +28,9 @@ from linkvault.middleware import (
     CallbackHeaders,
     ExplorerHeaders,
     MethodNotAllowed,
+    OneCredential,
     RequestId,
+    RequestLimits,
     RequestScope,
     RequireContentType,
 )
@@ -122,6 +124,19 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     app.add_middleware(CallbackHeaders, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)
     app.add_middleware(MethodNotAllowed, MiddlewarePosition.BEFORE_ROUTING)
+    # Just after routing (which reads only the path), before security, validation and the handler
+    # parse the query, the headers or the body.
+    app.add_middleware(
+        RequestLimits,
+        MiddlewarePosition.BEFORE_SECURITY,
+        max_url_length=settings.max_url_length,
+        max_query_parameters=settings.max_query_parameters,
+        max_header_count=settings.max_header_count,
+        max_header_bytes=settings.max_header_bytes,
+        max_json_depth=settings.max_json_depth,
+        max_json_values=settings.max_json_values,
+    )
+    app.add_middleware(OneCredential, MiddlewarePosition.BEFORE_SECURITY)
     app.add_middleware(RequireContentType, MiddlewarePosition.BEFORE_VALIDATION)
     asgi_app: ASGIApp = app
     return asgi_app

@@ -11,6 +11,7 @@ LinkvaultError
 │   ├── NeedsReauth           the account's grant is dead (invalid_grant): the user must link again
 │   └── RefreshUnavailable    a refresh was asked for, but the provider gave no refresh token
 ├── InvalidInput              a value the caller sent is unacceptable (``field`` names it)
+│   └── AddressRefused        a URL the caller sent resolves to an address outbound calls may not reach
 ├── LinkError                 a link cannot be finished (``code`` says why)
 │   ├── InvalidState          unknown, foreign or malformed state
 │   │   ├── StateExpired      a state of ours whose time ran out
@@ -35,6 +36,7 @@ __all__ = [
     "AccountDisabled",
     "AccountMismatch",
     "AddressNotAllowed",
+    "AddressRefused",
     "ConfigurationError",
     "Conflict",
     "DatabaseUnavailable",
@@ -125,6 +127,14 @@ class InvalidInput(LinkvaultError):
     def __init__(self, message: str, *, field: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.field = field
+
+
+class AddressRefused(InvalidInput):
+    """A URL the caller sent (an issuer, at app configuration creation or update) resolves to an
+    address outbound calls may not reach; the same refusal as ``AddressNotAllowed``, but the caller's
+    to fix, and no retry changes it. Later calls to a stored URL raise ``AddressNotAllowed``."""
+
+    code = "address_not_allowed"
 
 
 class LinkError(LinkvaultError):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from connexion.exceptions import UnsupportedMediaTypeProblem
 from starlette.datastructures import Headers, MutableHeaders
@@ -11,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkvault import explorer, request_ids
 from linkvault.api._context import services_var
-from linkvault.api._problems import BodyTooLarge
+from linkvault.api._problems import BodyTooLarge, CredentialsRefused, RequestLimitExceeded
 from linkvault.api._representations import CALLBACK_HEADERS
 from linkvault.api._spec import resources, rules_of
 from linkvault.engine.services import Services
@@ -20,10 +23,14 @@ __all__ = [
     "BodyLimit",
     "CallbackHeaders",
     "ExplorerHeaders",
+    "JsonMeasure",
     "MethodNotAllowed",
+    "OneCredential",
     "RequestId",
+    "RequestLimits",
     "RequestScope",
     "RequireContentType",
+    "measure_json",
 ]
 
 
@@ -199,3 +206,183 @@ class ExplorerHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# A JSON string, escapes included; written as an unrolled loop, so that no input makes it backtrack.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_SCAN_INLINE_BYTES = 65_536
+# Skeleton of a JSON text: brackets, commas and colons kept, every scalar byte turned into "1",
+# whitespace dropped; then brackets only, "{}" read as "[]".
+_SCALAR_BYTES = bytes(byte for byte in range(256) if byte not in b"[]{},: \t\r\n")
+_TO_SKELETON = bytes.maketrans(_SCALAR_BYTES, b"1" * len(_SCALAR_BYTES))
+_TO_BRACKETS = bytes.maketrans(b"{}", b"[]")
+
+
+@dataclass(frozen=True)
+class JsonMeasure:
+    """What ``measure_json`` found: ``too_deep`` (arrays and objects nested deeper than asked) and
+    ``values`` (every value: the top one, each array item and each object member)."""
+
+    too_deep: bool
+    values: int
+
+
+def measure_json(body: bytes, max_depth: int) -> JsonMeasure:
+    """The nesting and size of the JSON text ``body``, without parsing it (``[]`` nests 1 deep).
+
+    Linear in ``len(body)`` and at C speed: strings are cut out, scalars reduced to a mark, and each
+    pass then removes the innermost level of bracket pairs; a pair left after ``max_depth`` passes
+    lies deeper. Text that is not JSON is left to the parser, except that more unclosed brackets than
+    ``max_depth`` count as too deep (they are all open at once)."""
+    skeleton = _JSON_STRING.sub(b"1", body).translate(_TO_SKELETON, b" \t\r\n")
+    containers = skeleton.count(b"[") + skeleton.count(b"{")
+    empty = skeleton.count(b"[]") + skeleton.count(b"{}")
+    values = 1 + skeleton.count(b",") + containers - empty
+    brackets = skeleton.translate(_TO_BRACKETS, b",:1")
+    for _ in range(max_depth):
+        inner_removed = brackets.replace(b"[]", b"")
+        if len(inner_removed) == len(brackets):
+            break
+        brackets = inner_removed
+    else:
+        if b"[]" in brackets:
+            return JsonMeasure(too_deep=True, values=values)
+    return JsonMeasure(too_deep=brackets.count(b"[") > max_depth, values=values)
+
+
+class RequestLimits:
+    """Bounds a request's target, query, headers and JSON body (nesting, number of values) before
+    anything parses them, so that no request costs more than linear work, or holds the event loop
+    long, before it is refused (``RequestLimitExceeded``: 414, 400, 431, 400 and 400).
+
+    It runs just after routing, which reads only the path (the operation's error shape is known then),
+    and before security, validation and the handler: Connexion 3.3 builds its query parameters in
+    time quadratic in their number (``{k: args.getlist(k) for k in args}`` in ``connexion.lifecycle``,
+    with no hook to replace it), and the bound on their number is what keeps that cost small. The
+    body is read whole (within ``max_body_bytes``, enforced outside) and scanned the first time the
+    application asks for it, so operations that take no body never read one."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_url_length: int,
+        max_query_parameters: int,
+        max_header_count: int,
+        max_header_bytes: int,
+        max_json_depth: int,
+        max_json_values: int,
+    ) -> None:
+        self.app = app
+        self.max_url_length = max_url_length
+        self.max_query_parameters = max_query_parameters
+        self.max_header_count = max_header_count
+        self.max_header_bytes = max_header_bytes
+        self.max_json_depth = max_json_depth
+        self.max_json_values = max_json_values
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self._check_target(scope)
+        headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+        self._check_headers(headers)
+        is_json = any(name == b"content-type" and b"json" in value.lower() for name, value in headers)
+        await self.app(scope, self._scanned(receive) if is_json else receive, send)
+
+    def _check_target(self, scope: Scope) -> None:
+        query: bytes = scope.get("query_string", b"")
+        path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
+        length = len(path) + (len(query) + 1 if query else 0)
+        if length > self.max_url_length:
+            raise RequestLimitExceeded(
+                "uri_too_long", f"the request target is longer than {self.max_url_length} bytes"
+            )
+        # Counted as the query parser does: an empty field between two "&" is no parameter. The
+        # target's length is bounded by now, so this is cheap.
+        if sum(1 for field in query.split(b"&") if field) > self.max_query_parameters:
+            raise RequestLimitExceeded(
+                "too_many_query_parameters",
+                f"the request has more than {self.max_query_parameters} query parameters",
+            )
+
+    def _check_headers(self, headers: list[tuple[bytes, bytes]]) -> None:
+        if len(headers) > self.max_header_count:
+            raise RequestLimitExceeded(
+                "header_fields_too_large", f"the request has more than {self.max_header_count} header fields"
+            )
+        if sum(len(name) + len(value) for name, value in headers) > self.max_header_bytes:
+            raise RequestLimitExceeded(
+                "header_fields_too_large",
+                f"the request's header fields add up to more than {self.max_header_bytes} bytes",
+            )
+
+    def _scanned(self, receive: Receive) -> Receive:
+        scanned = False
+
+        async def scanned_receive() -> Message:
+            nonlocal scanned
+            if scanned:
+                return await receive()
+            scanned = True
+            chunks = []
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return message
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    break
+            body = b"".join(chunks)
+            # A large body is measured off the event loop: the scan is linear, but a megabyte of
+            # brackets takes a tenth of a second, and other requests must not wait for it.
+            if len(body) < _SCAN_INLINE_BYTES:
+                measure = measure_json(body, self.max_json_depth)
+            else:
+                measure = await asyncio.to_thread(measure_json, body, self.max_json_depth)
+            if measure.too_deep:
+                raise RequestLimitExceeded(
+                    "nested_too_deeply",
+                    f"the request body nests arrays and objects more than {self.max_json_depth} deep",
+                )
+            # Parsing holds the event loop (json.loads never lets go of the GIL) for about a second
+            # per megabyte of small values; their number bounds that.
+            if measure.values > self.max_json_values:
+                raise RequestLimitExceeded(
+                    "too_many_json_values",
+                    f"the request body has more than {self.max_json_values} JSON values",
+                )
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return scanned_receive
+
+
+class OneCredential:
+    """A request to an authenticated operation carries one API key: two that differ (``X-API-KEY``
+    and ``Authorization: Bearer``, or the same header twice) are refused with 401 whichever is valid
+    (RFC 6750 §2: a client uses one method per request), since which one counts would be a guess.
+    The same key sent both ways names one credential and passes.
+
+    It runs after routing (only authenticated operations are concerned) and before security."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and rules_of(scope).authenticated:
+            keys = set()
+            for name, value in scope.get("headers", []):
+                if name == b"x-api-key":
+                    keys.add(value.strip())
+                elif name == b"authorization":
+                    scheme, _, token = value.strip().partition(b" ")
+                    if scheme.lower() == b"bearer":
+                        keys.add(token.strip())
+            if len(keys) > 1:
+                raise CredentialsRefused(
+                    "conflicting_credentials",
+                    "the request carries two different API keys (X-API-KEY and Authorization: Bearer); "
+                    "send one (RFC 6750 §2)",
+                )
+        await self.app(scope, receive, send)

@@ -83,6 +83,45 @@ class Settings(BaseSettings):
         description="larger request bodies are refused with 413 (by the operations that take a body; "
         "the others never read one)",
     )
+    # The request bounds below are checked before the query, the headers or the body are parsed
+    # (linkvault.middleware.RequestLimits), so no request costs more than linear work before it is
+    # refused. RFC 9110 §4.1 asks servers to accept request targets of at least 8000 octets.
+    max_url_length: int = Field(
+        default=8192,
+        ge=8000,
+        description="longer request targets (path and query string, in bytes) are refused with 414",
+    )
+    max_query_parameters: int = Field(
+        default=100,
+        gt=0,
+        le=1000,
+        description="requests with more query parameters are refused with 400 (a callback carries fewer "
+        "than 10; the web framework's query parsing costs time quadratic in their number)",
+    )
+    max_header_count: int = Field(
+        default=100, gt=0, le=1000, description="requests with more header fields are refused with 431"
+    )
+    max_header_bytes: int = Field(
+        default=32_768,
+        ge=8192,
+        description="requests whose header fields (names and values) add up to more bytes are refused "
+        "with 431",
+    )
+    max_json_depth: int = Field(
+        default=32,
+        gt=0,
+        le=256,
+        description="JSON request bodies nested deeper (arrays and objects) are refused with 400, "
+        "before they are parsed",
+    )
+    max_json_values: int = Field(
+        default=10_000,
+        ge=1000,
+        le=1_000_000,
+        description="JSON request bodies with more values (the body, each array item and each object "
+        "member) are refused with 400, before they are parsed: parsing holds the server for about a "
+        "second per megabyte of small values. The largest app configuration has under 500",
+    )
     # The leeway is capped at half the token's lifetime (see linkvault.engine.refresh.is_due).
     refresh_leeway_seconds: int = Field(
         default=300,

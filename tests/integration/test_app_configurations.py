@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import httpx
 import pytest
 
@@ -175,7 +177,45 @@ def test_provider_calls_to_loopback_are_refused_when_private_addresses_are(
         response = _create(linkvault.http, project, issuer=oidc_provider.issuer)
         listed = linkvault.http.get("/v1/app-configurations", headers=project.headers)
 
-    assert response.status_code == 502, response.text
+    # The caller's own input, refused by the operator's policy: a client error, not a provider outage.
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "address_not_allowed"
     assert "loopback" in response.json()["detail"]
     assert listed.json() == []
+
+
+def test_stored_provider_urls_that_the_policy_refuses_fail_the_link_as_a_provider_error(
+    migrated: Settings, oidc_provider: OidcProvider
+):
+    """A URL stored earlier (explicit endpoints are not called at creation) is refused when linking:
+    502 address_not_allowed, the state used up, nothing linked."""
+    settings = migrated.model_copy(update={"providers_allow_private": False})
+    project = create_project(settings, "strict-egress-link")
+    with in_process(settings) as linkvault:
+        created = linkvault.http.post(
+            "/v1/app-configurations",
+            json={
+                "app_name": "stored",
+                "client_id": "c",
+                "authorize_url": oidc_provider.authorization_endpoint,
+                "token_url": oidc_provider.token_endpoint,
+            },
+            headers=project.headers,
+        )
+        assert created.status_code == 201, created.text
+        started = linkvault.http.get(
+            "/v1/linked-accounts/oauth2",
+            params={"app_name": "stored", "linked_account_owner_id": "o"},
+            headers=project.headers,
+        )
+        state = parse_qs(urlsplit(started.json()["url"]).query)["state"][0]
+        callback = {"code": "c", "state": state}
+        answer = linkvault.http.get("/v1/linked-accounts/oauth2/callback", params=callback)
+        replay = linkvault.http.get("/v1/linked-accounts/oauth2/callback", params=callback)
+        accounts = linkvault.http.get("/v1/linked-accounts", headers=project.headers)
+
+    assert answer.status_code == 502, answer.text
+    assert answer.json()["code"] == "address_not_allowed"
+    assert (replay.status_code, replay.json()["code"]) == (400, "invalid_state")
+    assert accounts.json() == []

@@ -24,7 +24,8 @@ from support.projects import Project
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "openapi.yaml"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-          409: "Conflict", 413: "Content Too Large", 415: "Unsupported Media Type", 502: "Bad Gateway"}  # fmt: skip
+          409: "Conflict", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+          431: "Request Header Fields Too Large", 502: "Bad Gateway"}  # fmt: skip
 ENDPOINTS = {"authorize_url": "https://p.example/a", "token_url": "https://p.example/t"}
 
 
@@ -168,8 +169,8 @@ def test_deeply_nested_json_is_a_client_error(api: httpx.Client, project: Projec
     response = _post_app(api, project, deep)
 
     assert response.status_code == 400
-    assert response.json()["detail"] == "the request body is nested too deeply"
-    assert_problem(response, 400, "invalid_request")
+    assert response.json()["detail"] == "the request body nests arrays and objects more than 32 deep"
+    assert_problem(response, 400, "nested_too_deeply")
 
 
 @pytest.mark.parametrize(
@@ -225,7 +226,7 @@ def test_a_refused_long_value_is_not_repeated_back(
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_request"
     assert "s3cr3t" not in response.text
-    assert "a value of 5007 characters" in response.json()["detail"]
+    assert response.json()["detail"] == "client_secret must have at most 4096 characters"
     assert "s3cr3t" not in linkvault_server.log_text()
 
 
@@ -407,3 +408,105 @@ def test_the_body_limit_counts_every_byte(small_limit: InProcess, project: Proje
 
     assert at_the_limit.status_code not in (413, 500), at_the_limit.text
     assert_problem(over_it, 413, "body_too_large")
+
+
+# Each validator kind of the spec's request schemas, answered in words: the field and the rule it
+# broke, never the refused value or the JSON Schema.
+_WORDED = {
+    "minimum": ("GET", "/v1/linked-accounts?limit=0", None, "limit must be at least 1"),
+    "maximum": (
+        "GET", "/v1/linked-accounts?limit=101", None, "limit must be at most 100"
+    ),
+    "type (query)": (
+        "GET", "/v1/linked-accounts?limit=many", None, "limit must be an integer"
+    ),
+    "required": ("POST", "/v1/app-configurations", {"client_id": "c"}, "app_name is required"),
+    "additionalProperties": (
+        "POST", "/v1/app-configurations", {"app_name": "a", "client_id": "c", "colour": "red"}, "colour is not a known member",
+    ),
+    "type (body)": (
+        "POST", "/v1/app-configurations", {"app_name": 7, "client_id": "c"},
+        "app_name must be a string",
+    ),
+    "minLength": (
+        "POST", "/v1/app-configurations", {"app_name": "", "client_id": "c"},
+        "app_name must have at least 1 character",
+    ),
+    "maxLength": (
+        "POST", "/v1/app-configurations", {"app_name": "a" * 101, "client_id": "c"},
+        "app_name must have at most 100 characters",
+    ),
+    "pattern": (
+        "POST", "/v1/app-configurations", {"app_name": "-a", "client_id": "c"},
+        "app_name must match the pattern ^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    ),
+    "maxItems": (
+        "POST", "/v1/app-configurations", {"app_name": "a", "client_id": "c", "scopes": ["s"] * 101}, "scopes must have at most 100 items",
+    ),
+    "items": (
+        "POST", "/v1/app-configurations", {"app_name": "a", "client_id": "c", "scopes": ["s", 5]}, "scopes[1] must be a string",
+    ),
+    "additionalProperties schema": (
+        "POST", "/v1/app-configurations",
+        {"app_name": "a", "client_id": "c", "authorize_params": {"prompt": 1}}, "authorize_params.prompt must be a string",
+    ),
+    "maxProperties": (
+        "POST", "/v1/app-configurations",
+        {"app_name": "a", "client_id": "c", "authorize_params": {f"p{i}": "v" for i in range(51)}}, "authorize_params must have at most 50 members",
+    ),
+    "type (root)": ("POST", "/v1/app-configurations", ["a"], "the request body must be an object"),
+    "enum": (
+        "GET", "/v1/linked-accounts?status=gone", None,
+        "status must be one of active, needs_reauth, disabled",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "body", "message"), _WORDED.values(), ids=_WORDED.keys())
+def test_validation_errors_say_in_words_what_was_wrong(
+    api: httpx.Client, project: Project, method: str, path: str, body: Any, message: str
+):
+    response = api.request(method, path, json=body, headers=project.headers)
+
+    problem = assert_problem(response, 400, "invalid_request")
+    assert problem["detail"] == message
+
+
+def test_validation_errors_in_fastapis_shape_say_in_words_what_was_wrong(api: httpx.Client, project: Project):
+    start = api.get(
+        "/v1/linked-accounts/oauth2", params={"linked_account_owner_id": "u"}, headers=project.headers
+    )
+    langsmith = api.post("/v2/auth/callback/any", json={"code": "c", "state": 5}, headers=project.headers)
+
+    assert start.json() == {
+        "detail": [{"loc": ["query", "app_name"], "msg": "app_name is required", "type": "value_error"}]
+    }
+    assert langsmith.json() == {
+        "detail": [{"loc": ["body", "state"], "msg": "state must be a string", "type": "value_error"}]
+    }
+
+
+def test_the_request_bounds_answer_in_each_operations_error_shape(api: httpx.Client, project: Project):
+    """RFC 9457 problems on most operations, quiva.ai's ``{"error"}`` on its own (the default limits)."""
+    long_query = "?padding=" + "a" * 8_192
+    many = "?" + "&".join(f"p{index}=v" for index in range(101))
+    headers = {**project.headers, **{f"x-h{index}": "v" for index in range(100)}}
+    http = api
+
+    assert_problem(http.get("/v1/linked-accounts/oauth2/callback" + long_query), 414, "uri_too_long")
+    assert_problem(
+        http.get("/v1/linked-accounts" + many, headers=project.headers), 400, "too_many_query_parameters"
+    )
+    assert_problem(http.get("/healthz", headers=headers), 431, "header_fields_too_large")
+    langsmith = http.post(
+        "/v2/auth/callback/any",
+        content=b"[" * 33 + b"]" * 33,
+        headers={**project.headers, "Content-Type": "application/json"},
+    )
+    assert_problem(langsmith, 400, "nested_too_deeply")
+    for query, status, code in ((long_query, 414, "uri_too_long"), (many, 400, "too_many_query_parameters")):
+        quiva = http.get("/hub/integrations/oauth-callback" + query, headers=project.headers)
+        assert (quiva.status_code, quiva.json()) == (status, {"error": code})
+        assert quiva.headers["cache-control"] == "no-store"
+    quiva = http.get("/hub/integrations/oauth-callback", headers=headers)
+    assert (quiva.status_code, quiva.json()) == (431, {"error": "header_fields_too_large"})

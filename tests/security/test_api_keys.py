@@ -225,3 +225,59 @@ def test_a_key_of_another_project_on_a_peaka_path_is_not_found(
     assert project_rows(migrated, project.id)["unused link_states"] == 1
     finished = api.post(f"/connections/{project.id}/oauth2", json=body, headers=project.headers)
     assert finished.status_code == 200, finished.text
+
+
+@pytest.mark.parametrize(
+    "operation", ["list apps", "create app", "langsmith callback", "peaka callback", "quiva callback"]
+)
+def test_two_different_keys_in_one_request_are_refused_whichever_is_valid(
+    api: httpx.Client, project: Project, other_project: Project, make_app, migrated: Settings, operation: str
+):
+    """RFC 6750 §2: one authentication method per request; which of two keys counts would be a guess."""
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    callback = _pending_link(api, app)
+    method, path, kwargs = _operations(project, app.app_name, callback)[operation]
+    key, unknown = project.api_key, "lvk_" + secrets.token_urlsafe(32)
+    pairs = {
+        "valid header, unknown bearer": {"X-API-KEY": key, "Authorization": f"Bearer {unknown}"},
+        "unknown header, valid bearer": {"X-API-KEY": unknown, "Authorization": f"Bearer {key}"},
+        "keys of two projects": {"X-API-KEY": key, "Authorization": f"Bearer {other_project.api_key}"},
+        "the header twice": [("X-API-KEY", key), ("X-API-KEY", unknown)],
+    }
+    rows_before = project_rows(migrated, project.id)
+
+    for name, headers in pairs.items():
+        answer = api.request(method, path, headers=headers, **kwargs)
+
+        assert answer.status_code == 401, (name, answer.text)
+        assert reason_of(answer) == "conflicting_credentials", name
+        if operation != "quiva callback":
+            assert answer.json()["detail"] == (
+                "the request carries two different API keys (X-API-KEY and Authorization: Bearer); "
+                "send one (RFC 6750 §2)"
+            )
+    assert project_rows(migrated, project.id) == rows_before
+    assert app.provider.token_requests(app.client.client_id) == 0
+    # The same key sent both ways is one credential: authenticated (the Peaka body has no iss, so
+    # that face refuses the response itself, past authentication).
+    same = api.request(method, path, headers={"X-API-KEY": key, "Authorization": f"Bearer {key}"}, **kwargs)
+    assert same.status_code != 401, same.text
+    assert same.is_success or reason_of(same) == "issuer_mismatch", same.text
+
+
+def test_a_valid_key_with_another_projects_tenant_id_is_told_so(
+    api: httpx.Client, project: Project, other_project: Project
+):
+    answer = api.post(
+        "/v2/auth/callback/any",
+        json={"code": "c", "state": "s"},
+        headers={**project.headers, "X-Tenant-Id": other_project.id},
+    )
+
+    assert answer.status_code == 401
+    assert reason_of(answer) == "tenant_mismatch"
+    assert answer.json()["detail"] == (
+        "the X-Tenant-Id header does not name the API key's project; send the key's project id, "
+        "or leave the header out"
+    )
+    assert other_project.id not in answer.text and project.id not in answer.text

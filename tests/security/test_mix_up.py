@@ -7,6 +7,7 @@ Two real authorization servers with different issuers take part: ``oidc_provider
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -17,6 +18,24 @@ from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
 from support.oidc import OidcProvider
 from support.projects import Project
 from support.witness import linked_accounts
+
+
+def _another_app(api: httpx.Client, project: Project, *, redirect_uri: str) -> str:
+    """A second app configuration of the project, with explicit endpoints, using ``redirect_uri``."""
+    name = "other-" + secrets.token_hex(4)
+    created = api.post(
+        "/v1/app-configurations",
+        json={
+            "app_name": name,
+            "client_id": "other",
+            "authorize_url": "https://other.example/authorize",
+            "token_url": "https://other.example/token",
+            "redirect_uri": redirect_uri,
+        },
+        headers=project.headers,
+    )
+    assert created.status_code == 201, created.text
+    return name
 
 
 def _nothing_happened(api: httpx.Client, project: Project, *apps) -> None:
@@ -57,7 +76,10 @@ def test_an_iss_of_another_issuer_is_refused_by_every_face(
 def test_a_missing_iss_is_refused_where_the_provider_advertises_it(
     api: httpx.Client, project: Project, make_app, face: str
 ):
+    """On LangSmith's face, where the path names the app, only while the redirect URI is shared
+    (the other side: ``test_langsmith_needs_no_iss_where_the_redirect_uri_is_the_apps_own``)."""
     app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    _another_app(api, project, redirect_uri=FRONTEND_CALLBACK)
     assert app.provider.metadata["authorization_response_iss_parameter_supported"] is True
     assert app.body["authorization_response_iss_parameter_supported"] is True
     genuine = query_of(consent(app, start_link(api, app)))
@@ -226,3 +248,96 @@ def test_a_code_of_the_honest_provider_never_reaches_the_attackers_token_endpoin
     assert (answer.status, answer.reason) == (400, "issuer_mismatch"), answer.text
     assert urlsplit(attacker.provider.issuer).netloc != urlsplit(honest.provider.issuer).netloc
     _nothing_happened(api, project, honest, attacker)
+
+
+def _langsmith(api: httpx.Client, app_name: str, project: Project, params: dict[str, str]):
+    """LangSmith's seed-exact body: ``{code, state}``, no ``iss``."""
+    return deliver(
+        api,
+        "langsmith",
+        app_name=app_name,
+        project=project,
+        params={"code": params["code"], "state": params["state"]},
+    )
+
+
+def test_langsmith_needs_no_iss_where_the_redirect_uri_is_the_apps_own(
+    api: httpx.Client, project: Project, make_app
+):
+    """RFC 9700 §4.4.2.2: the provider can only have sent the user back to this app's own redirect
+    URI, so the provider_id in the path binds the response to its provider."""
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    _another_app(api, project, redirect_uri=FRONTEND_CALLBACK.replace("/frontend/", "/elsewhere/"))
+    assert app.body["authorization_response_iss_parameter_supported"] is True
+    genuine = query_of(consent(app, start_link(api, app)))
+    assert "iss" in genuine
+
+    answer = _langsmith(api, app.app_name, project, genuine)
+
+    assert answer.status == 200, answer.text
+    assert [account["app_name"] for account in linked_accounts(api, project)] == [app.app_name]
+    assert app.provider.token_requests(app.client.client_id) == 1
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [FRONTEND_CALLBACK, FRONTEND_CALLBACK.replace("http://", "HTTP://")],
+    ids=["the same URI", "the same URI in another case (RFC 3986 §6.2.2.1)"],
+)
+def test_langsmith_without_iss_is_refused_where_the_redirect_uri_is_shared(
+    api: httpx.Client, project: Project, make_app, shared: str
+):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    _another_app(api, project, redirect_uri=shared)
+    genuine = query_of(consent(app, start_link(api, app)))
+
+    answer = _langsmith(api, app.app_name, project, genuine)
+
+    assert (answer.status, answer.reason) == (400, "issuer_mismatch"), answer.text
+    assert answer.response.json()["detail"] == (
+        "the authorization response has no iss parameter, and this app configuration shares its "
+        "redirect_uri with another one of the project, so nothing tells which provider answered; "
+        "send the iss the provider returned, or give each app configuration its own redirect_uri"
+    )
+    _nothing_happened(api, project, app)
+    _used_up(api, app, genuine)
+
+
+def test_langsmith_without_iss_cannot_mix_up_two_providers_sharing_a_redirect_uri(
+    api: httpx.Client,
+    project: Project,
+    make_app,
+    oidc_provider: OidcProvider,
+    other_oidc_provider: OidcProvider,
+):
+    """The mix-up the defence is for: the link was started at the attacker's provider, which sent the
+    user on to the honest one; the honest code comes back to the shared redirect URI with the
+    attacker's state, and the frontend posts both under the attacker's provider_id, without iss."""
+    honest = make_app(project, provider=oidc_provider, redirect_uri=FRONTEND_CALLBACK)
+    attacker = make_app(project, provider=other_oidc_provider, redirect_uri=FRONTEND_CALLBACK)
+    attackers_state = query_of(start_link(api, attacker, owner="victim"))["state"]
+    honest_code = query_of(consent(honest, start_link(api, honest, owner="victim")))["code"]
+
+    answer = _langsmith(api, attacker.app_name, project, {"code": honest_code, "state": attackers_state})
+
+    assert (answer.status, answer.reason) == (400, "issuer_mismatch"), answer.text
+    # The honest code reached no token endpoint, the attacker's least of all.
+    _nothing_happened(api, project, honest, attacker)
+
+
+def test_langsmith_checks_an_iss_that_is_sent_even_where_the_redirect_uri_is_the_apps_own(
+    api: httpx.Client, project: Project, make_app, other_oidc_provider: OidcProvider
+):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    genuine = query_of(consent(app, start_link(api, app)))
+
+    answer = deliver(
+        api,
+        "langsmith",
+        app_name=app.app_name,
+        project=project,
+        params={**genuine, "iss": other_oidc_provider.issuer},
+    )
+
+    assert (answer.status, answer.reason) == (400, "issuer_mismatch"), answer.text
+    _nothing_happened(api, project, app)

@@ -16,7 +16,13 @@ from linkvault.settings import Settings
 from support.faces import callback_path
 from support.flows import consent, query_of, start_link
 from support.projects import Project, create_project
-from support.redirects import ALLOWED_REDIRECT, ALLOWED_REDIRECTS, LOOPBACK_REDIRECT, REFUSED_REDIRECTS
+from support.redirects import (
+    ALLOWED_REDIRECT,
+    ALLOWED_REDIRECTS,
+    CASE_VARIANTS,
+    LOOPBACK_REDIRECT,
+    REFUSED_REDIRECTS,
+)
 from support.server import RunningServer
 from support.witness import link_state_count, linked_accounts
 
@@ -60,11 +66,15 @@ def test_a_post_link_url_outside_the_allow_list_is_refused_at_start_and_nothing_
 
     response = _start_with_redirect(api, app, url)
 
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    [detail] = response.json()["detail"]
-    assert detail["loc"] == ["query", "after_oauth2_link_redirect_url"]
-    assert {"loc", "msg", "type"} <= set(detail)
+    if len(str(response.request.url.raw_path)) > Settings.model_fields["max_url_length"].default:
+        # Longer than any request target the server reads (LINKVAULT_MAX_URL_LENGTH).
+        assert (response.status_code, response.json()["code"]) == (414, "uri_too_long"), response.text
+    else:
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/json")
+        [detail] = response.json()["detail"]
+        assert detail["loc"] == ["query", "after_oauth2_link_redirect_url"]
+        assert {"loc", "msg", "type"} <= set(detail)
     assert "url" not in response.json()
     assert link_state_count(migrated.database_url) == states_before
     # The allow-listed URL still works (the whole link with it is below).
@@ -239,3 +249,21 @@ def test_an_unsafe_allow_list_entry_is_refused(api: httpx.Client, project: Proje
     assert response.json()["code"] == "invalid_input"
     stored = api.get(f"/v1/app-configurations/{app.app_name}", headers=project.headers).json()
     assert stored["allowed_redirect_urls"] == []
+
+
+def test_the_scheme_and_host_of_a_post_link_url_compare_case_insensitively(
+    api: httpx.Client, project: Project, make_app
+):
+    """RFC 3986 §6.2.2.1: ``HTTP://127.0.0.1/done`` is the allow-listed ``http://127.0.0.1/done``,
+    and the user is sent to the URL as the application wrote it."""
+    app = make_app(project, allowed_redirect_urls=["http://127.0.0.1/done", *ALLOWED_REDIRECTS])
+    for url in ["HTTP://127.0.0.1/done", *CASE_VARIANTS.values()]:
+        assert _start_with_redirect(api, app, url).status_code == 200, url
+    redirect = consent(app, start_link(api, app, after_oauth2_link_redirect_url="HTTP://127.0.0.1/done"))
+
+    response = api.get(callback_path(redirect))
+
+    assert response.status_code == 302, response.text
+    assert response.headers["location"] == "HTTP://127.0.0.1/done"
+    # The path is not case-insensitive.
+    assert _start_with_redirect(api, app, "http://127.0.0.1/Done").status_code == 422

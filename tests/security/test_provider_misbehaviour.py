@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -319,3 +321,91 @@ def test_no_secret_reaches_the_log_of_a_failed_exchange(
     for secret in (params["code"], params["state"], app.client.client_secret):
         assert secret not in log
     linked.assert_unchanged()
+
+
+class _DrippingTokenEndpoint:
+    """A token endpoint on loopback that answers 200 at once and then its body a byte at a time, each
+    byte well within any per-read timeout, the whole far past LINKVAULT_HTTP_TIMEOUT_SECONDS."""
+
+    BODY = json.dumps({"access_token": "dripped-token", "token_type": "Bearer", "expires_in": 3600}).encode()
+    SECONDS_PER_BYTE = 0.25
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/token"
+        self.requests = 0
+        self.bytes_sent = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        self._listener.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65_536)
+                self.requests += 1
+                head = (
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(self.BODY)}\r\nConnection: close\r\n\r\n"
+                )
+                try:
+                    connection.sendall(head.encode())
+                    for byte in self.BODY:
+                        if self._stop.wait(self.SECONDS_PER_BYTE):
+                            return
+                        connection.sendall(bytes([byte]))
+                        self.bytes_sent += 1
+                except OSError:
+                    continue  # linkvault gave up and closed the connection
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._listener.close()
+
+
+@pytest.fixture
+def dripping_token_endpoint() -> Iterator[_DrippingTokenEndpoint]:
+    endpoint = _DrippingTokenEndpoint()
+    yield endpoint
+    endpoint.close()
+
+
+def test_a_token_endpoint_that_answers_a_byte_at_a_time_is_cut_off_at_the_timeout(
+    api: httpx.Client, project: Project, dripping_token_endpoint: _DrippingTokenEndpoint
+):
+    """LINKVAULT_HTTP_TIMEOUT_SECONDS (3 on the shared server) bounds the whole call, every byte of
+    the answer included, not each read: the callback answers 504 after it, and the state is used up."""
+    created = api.post(
+        "/v1/app-configurations",
+        json={
+            "app_name": "dripping",
+            "client_id": "c",
+            "client_secret": "s",
+            "authorize_url": "http://127.0.0.1:9/authorize",
+            "token_url": dripping_token_endpoint.url,
+        },
+        headers=project.headers,
+    )
+    assert created.status_code == 201, created.text
+    app = type("App", (), {"app_name": "dripping", "project": project})()
+    state = query_of(start_link(api, app))["state"]
+    params = {"code": "a-code", "state": state}
+
+    started = time.monotonic()
+    answer = deliver(api, "aci", app_name="dripping", project=project, params=params)
+    elapsed = time.monotonic() - started
+
+    assert (answer.status, answer.reason) == (504, "provider_timeout"), answer.text
+    assert 2.5 < elapsed < 4.5, elapsed
+    assert dripping_token_endpoint.requests == 1
+    assert 0 < dripping_token_endpoint.bytes_sent < len(_DrippingTokenEndpoint.BODY)
+    assert linked_accounts(api, project) == []
+    replay = deliver(api, "aci", app_name="dripping", project=project, params=params)
+    assert (replay.status, replay.reason) == (400, "invalid_state"), replay.text
+    assert dripping_token_endpoint.requests == 1

@@ -121,8 +121,10 @@ def test_another_project_can_neither_finish_nor_use_up_a_state(
     for refused in (langsmith, langsmith_bearer, peaka_b):
         assert refused.status_code == 400, refused.text
         assert refused.json()["code"] == "invalid_state"
+    # B's key is told its tenant id is not its project; nothing says whether A exists.
     assert langsmith_as_a.status_code == 401
-    assert langsmith_as_a.json()["code"] == "unauthorized"
+    assert langsmith_as_a.json()["code"] == "tenant_mismatch"
+    assert project.id not in langsmith_as_a.text
     assert peaka_a.status_code == 404
     assert peaka_a.json()["code"] == "not_found"
     _same_answer(peaka_a, peaka_unknown)

@@ -3,7 +3,7 @@ it must refuse, for the engine's unit tests and the HTTP tests alike."""
 
 from __future__ import annotations
 
-__all__ = ["ALLOWED_REDIRECT", "ALLOWED_REDIRECTS", "LOOPBACK_REDIRECT", "REFUSED_REDIRECTS"]
+__all__ = ["ALLOWED_REDIRECT", "ALLOWED_REDIRECTS", "CASE_VARIANTS", "LOOPBACK_REDIRECT", "REFUSED_REDIRECTS"]
 
 ALLOWED_REDIRECT = "https://allowed.example/app"
 LOOPBACK_REDIRECT = "http://127.0.0.1:3000/cb"
@@ -42,4 +42,12 @@ REFUSED_REDIRECTS = {
     "loopback other name": "http://localhost:3000/cb",
     "3000 characters": "https://allowed.example/app/" + "a" * 3000,
     "very long": "https://allowed.example/app/" + "a" * 10_000,
+    # RFC 3986 §6.2.2.1: only the scheme and the host are case-insensitive.
+    "path in another case": "https://allowed.example/App",
+}
+# The allow-list's URLs as RFC 3986 §6.2.2.1 lets a client spell them too: accepted.
+CASE_VARIANTS = {
+    "upper-case scheme": "HTTPS://allowed.example/app",
+    "upper-case host": "https://ALLOWED.Example/app/done",
+    "upper-case loopback scheme": "HTTP://127.0.0.1:3000/cb",
 }

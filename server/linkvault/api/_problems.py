@@ -25,7 +25,15 @@ from linkvault.api._spec import OperationRules, rules_of
 from linkvault.api._validation import RequestProblem
 from linkvault.engine.outcomes import outcome_of
 
-__all__ = ["ERROR_HANDLERS", "RETRY_AFTER_SECONDS", "BodyTooLarge", "MetricsTokenRequired", "render_error"]
+__all__ = [
+    "ERROR_HANDLERS",
+    "RETRY_AFTER_SECONDS",
+    "BodyTooLarge",
+    "CredentialsRefused",
+    "MetricsTokenRequired",
+    "RequestLimitExceeded",
+    "render_error",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +58,10 @@ _TITLES = {
     405: "Method Not Allowed",
     409: "Conflict",
     413: "Content Too Large",
+    414: "URI Too Long",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
@@ -74,8 +84,43 @@ def _elide(match: re.Match[str]) -> str:
     return f"<a value of {len(match.group(0)) - 2} characters>"
 
 
-class BodyTooLarge(Exception):
+class CredentialsRefused(Unauthorized):  # type: ignore[misc]
+    """Credentials refused for a reason the caller may be told, because it does not say whether a
+    key exists: two different API keys in one request (``conflicting_credentials``), or a valid key
+    sent with an ``X-Tenant-Id`` of another project (``tenant_mismatch``)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail=detail)
+        self.code = code
+
+
+class RequestLimitExceeded(Exception):
+    """A request over one of the ``LINKVAULT_MAX_*`` bounds (``linkvault.middleware``); ``code`` names
+    the bound, ``detail`` says it in words. Not a domain error: the engine never sees such a request."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+class BodyTooLarge(RequestLimitExceeded):
     """The request body exceeds LINKVAULT_MAX_BODY_BYTES."""
+
+    def __init__(self) -> None:
+        super().__init__("body_too_large", "the request body is too large")
+
+
+# The status of each bound: 414 and 431 where RFC 9110 §15.5.15 and RFC 6585 §5 name the fault, 400
+# where no status does.
+_LIMIT_STATUS = {
+    "body_too_large": 413,
+    "uri_too_long": 414,
+    "too_many_query_parameters": 400,
+    "header_fields_too_large": 431,
+    "nested_too_deeply": 400,
+    "too_many_json_values": 400,
+}
 
 
 class MetricsTokenRequired(Exception):
@@ -94,6 +139,8 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
     status = _status_of(exc) if isinstance(exc, errors.LinkvaultError) else None
     if isinstance(exc, errors.LinkvaultError) and status is not None:
         return status, exc.code, exc.message
+    if isinstance(exc, CredentialsRefused):
+        return 401, exc.code, str(exc.detail)
     if isinstance(exc, Unauthorized):
         return 401, "unauthorized", "a valid API key is required"
     if isinstance(exc, BadRequestProblem):
@@ -104,8 +151,8 @@ def _status_code_and_reason(exc: Exception) -> tuple[int, str | None, str]:
         return exc.status_code, _FRAMEWORK_CODES.get(exc.status_code), str(exc.detail)
     if isinstance(exc, MetricsTokenRequired):
         return 401, "unauthorized", "the metrics need a valid bearer token"
-    if isinstance(exc, BodyTooLarge):
-        return 413, "body_too_large", "the request body is too large"
+    if isinstance(exc, RequestLimitExceeded):
+        return _LIMIT_STATUS[exc.code], exc.code, exc.detail
     if isinstance(exc, UnicodeDecodeError):
         return 400, "invalid_request", "the request body is not valid UTF-8"
     if isinstance(exc, RecursionError):
@@ -187,8 +234,8 @@ ERROR_HANDLERS: list[type[Exception]] = [
     errors.LinkvaultError,
     ProblemException,
     HTTPException,
-    BodyTooLarge,
     MetricsTokenRequired,
+    RequestLimitExceeded,
     UnicodeDecodeError,
     RecursionError,
     Exception,

@@ -46,6 +46,7 @@ class OperationRules:
     ``HTTPValidationError``, the seeds' FastAPI shape) or ``error-object`` (``{"error": ...}``).
     ``parameters``: each parameter's name mapped to where it sits (``query``, ``path``, ``header``).
     ``takes_body``: the operation has a request body.
+    ``authenticated``: the operation requires credentials (its ``security`` names schemes).
     """
 
     callback: bool = False
@@ -53,6 +54,7 @@ class OperationRules:
     errors: ErrorShape = "problem"
     parameters: dict[str, str] = field(default_factory=dict)
     takes_body: bool = False
+    authenticated: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def operation_rules() -> dict[str, OperationRules]:
                 errors=errors,
                 parameters={parameter["name"]: parameter["in"] for parameter in parameters},
                 takes_body="requestBody" in operation,
+                authenticated=bool(operation.get("security", document.get("security"))),
             )
     return rules
 

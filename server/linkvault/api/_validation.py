@@ -1,30 +1,168 @@
-"""Connexion's request validators, raising errors that carry where in the request the fault sits.
+"""Connexion's request validators, raising errors that say in words what was wrong, and where.
 
-Connexion's own validators put the location only into English messages; these subclasses keep the
-messages and add ``location`` from the validator's own structure (the parameter's ``in`` and name,
+Connexion's own validators answer jsonschema's text: the refused value quoted back, and for parameters
+a dump of the JSON Schema ("Failed validating 'minimum' in schema: ..."). These subclasses validate with
+jsonschema keyword functions of our own (``_WORDED``) whose messages are one sentence naming the field
+and the rule (``limit must be at least 1``) and never quote the value: quoting is also what made a
+megabyte body cost seconds, since jsonschema writes the ``repr`` of the whole refused value into its
+message. ``location`` comes from the validator's own structure (the parameter's ``in`` and name,
 jsonschema's ``absolute_path``), so no one has to read it back out of the text. Query parameters are
 also held to the text rule (``linkvault.text``): a NUL in ``?app_name=a%00b`` names ``app_name``.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
-from connexion.json_schema import format_error_with_path
+from connexion.json_schema import Draft4RequestValidator
 from connexion.lifecycle import ConnexionRequest
+from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
     JSONRequestBodyValidator,
     ParameterValidator,
 )
-from jsonschema import ValidationError
+from jsonschema import Draft4Validator, ValidationError
+from jsonschema.validators import extend
 from starlette.datastructures import QueryParams
 
 from linkvault.text import is_valid_text
 
-__all__ = ["VALIDATORS", "RequestProblem"]
+__all__ = ["VALIDATORS", "RequestProblem", "WordedValidator", "described"]
+
+_A_TYPE = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+_A_FORMAT = {"uuid": "a UUID", "date-time": "a date and time (RFC 3339)", "uri": "a URI"}
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _nullable(schema: dict[str, Any]) -> bool:
+    return schema.get("nullable") is True or schema.get("x-nullable") is True
+
+
+# jsonschema keyword functions (validator, the keyword's value, instance, schema) -> errors. Each
+# message is what follows the field's name; none quotes the instance.
+def _type(validator: Any, types: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if instance is None and _nullable(schema):
+        return
+    names = [types] if isinstance(types, str) else list(types)
+    if not any(validator.is_type(instance, name) for name in names):
+        yield ValidationError("must be " + " or ".join(_A_TYPE.get(name, name) for name in names))
+
+
+def _enum(validator: Any, allowed: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if instance is None and _nullable(schema):
+        return
+    # Compared with their types, as JSON does: true is not 1.
+    if not any(type(instance) is type(value) and instance == value for value in allowed):
+        yield ValidationError("must be one of " + ", ".join(str(value) for value in allowed))
+
+
+def _minimum(validator: Any, bound: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "number"):
+        if schema.get("exclusiveMinimum") is True and instance <= bound:
+            yield ValidationError(f"must be greater than {bound}")
+        elif instance < bound:
+            yield ValidationError(f"must be at least {bound}")
+
+
+def _maximum(validator: Any, bound: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "number"):
+        if schema.get("exclusiveMaximum") is True and instance >= bound:
+            yield ValidationError(f"must be less than {bound}")
+        elif instance > bound:
+            yield ValidationError(f"must be at most {bound}")
+
+
+def _sized(kind: str, noun: str, least: bool) -> Any:
+    def check(validator: Any, bound: int, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if validator.is_type(instance, kind) and (len(instance) < bound if least else len(instance) > bound):
+            yield ValidationError(f"must have {'at least' if least else 'at most'} {_plural(bound, noun)}")
+
+    return check
+
+
+def _pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and re.search(pattern, instance) is None:
+        yield ValidationError(f"must match the pattern {pattern}")
+
+
+def _format(validator: Any, name: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.format_checker is not None and not validator.format_checker.conforms(instance, name):
+        yield ValidationError(f"must be {_A_FORMAT.get(name, 'a valid ' + name)}")
+
+
+def _required(validator: Any, names: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "object"):
+        for name in names:
+            if name not in instance:
+                # The error sits at the missing member, so that its loc names it.
+                yield ValidationError("is required", path=[name])
+
+
+def _additional_properties(
+    validator: Any, additional: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    known = schema.get("properties", {})
+    for name in instance:
+        if name in known:
+            continue
+        if additional is False:
+            yield ValidationError("is not a known member", path=[name])
+            return
+        if isinstance(additional, dict):
+            yield from validator.descend(instance[name], additional, path=name)
+
+
+_WORDED = {
+    "type": _type,
+    "enum": _enum,
+    "minimum": _minimum,
+    "maximum": _maximum,
+    "minLength": _sized("string", "character", least=True),
+    "maxLength": _sized("string", "character", least=False),
+    "minItems": _sized("array", "item", least=True),
+    "maxItems": _sized("array", "item", least=False),
+    "minProperties": _sized("object", "member", least=True),
+    "maxProperties": _sized("object", "member", least=False),
+    "pattern": _pattern,
+    "format": _format,
+    "required": _required,
+    "additionalProperties": _additional_properties,
+}
+WordedValidator = extend(Draft4RequestValidator, _WORDED)  # type: ignore[no-untyped-call]
+
+
+def described(path: Iterable[str | int], *, root: str = "the request body") -> str:
+    """A place in a JSON document in words: ``scopes[0]``, ``authorize_params.prompt``, ``root``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or root
+
+
+def _sentence(error: ValidationError, *, root: str = "the request body") -> str:
+    """What was wrong, in words: the place and the rule it broke (``limit must be at least 1``)."""
+    rule = error.message if error.validator in _WORDED else "is not valid"
+    return f"{described(error.absolute_path, root=root)} {rule}"
 
 
 class RequestProblem(BadRequestProblem):  # type: ignore[misc]
@@ -37,6 +175,22 @@ class RequestProblem(BadRequestProblem):  # type: ignore[misc]
 
 
 class _ParameterValidator(ParameterValidator):  # type: ignore[misc]
+    @staticmethod
+    def validate_parameter(
+        parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
+    ) -> str | None:
+        """Connexion's check of one parameter, answered in words (``limit must be at least 1``)."""
+        if is_nullable(param) and is_null(value):
+            return None
+        if value is not None:
+            schema = param.get("schema", param)
+            errors = WordedValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).iter_errors(value)
+            error = next(iter(errors), None)
+            return None if error is None else _sentence(error, root=param["name"])
+        if param.get("required"):
+            return f"{param['name']} is required"
+        return None
+
     _READERS = (
         ("query", "validate_query_parameter"),
         ("path", "validate_path_parameter"),
@@ -62,29 +216,18 @@ class _ParameterValidator(ParameterValidator):  # type: ignore[misc]
                 )
 
 
-def _body_location(exception: ValidationError) -> tuple[str | int, ...]:
-    location: tuple[str | int, ...] = ("body", *exception.absolute_path)
-    required = exception.validator_value
-    if (
-        exception.validator == "required"
-        and isinstance(exception.instance, dict)
-        and isinstance(required, list)
-    ):
-        missing = [name for name in required if name not in exception.instance]
-        location = (*location, *missing[:1])
-    return location
-
-
 class _JSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
+    @property
+    def _validator(self) -> Any:
+        return WordedValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
     def _validate(self, body: Any) -> dict[str, Any] | None:
         if not self._nullable and body is None:
-            raise RequestProblem("Request body must not be empty", location=("body",))
-        try:
-            validated: dict[str, Any] | None = self._validator.validate(body)
-        except ValidationError as exception:
-            message = f"{exception.message}{format_error_with_path(exception=exception)}"
-            raise RequestProblem(message, location=_body_location(exception)) from exception
-        return validated
+            raise RequestProblem("the request body must not be empty", location=("body",))
+        error = next(iter(self._validator.iter_errors(body)), None)
+        if error is not None:
+            raise RequestProblem(_sentence(error), location=("body", *error.absolute_path))
+        return None
 
 
 VALIDATORS: dict[str, Any] = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from connexion import request
-from connexion.exceptions import Unauthorized
 from starlette.responses import Response
 
 from linkvault.api._context import current_services
+from linkvault.api._problems import CredentialsRefused
 from linkvault.api._representations import json_response, linked_account_public
 from linkvault.api._security import project_id_of
 from linkvault.engine import linking
@@ -22,7 +22,11 @@ async def oauth_callback_v2_auth_callback_provider_id_post(
     project_id = project_id_of(token_info)
     tenant = request.headers.get("x-tenant-id")
     if tenant is not None and tenant != str(project_id):
-        raise Unauthorized()
+        raise CredentialsRefused(
+            "tenant_mismatch",
+            "the X-Tenant-Id header does not name the API key's project; send the key's project id, "
+            "or leave the header out",
+        )
     finished = await linking.finish_link(
         current_services(),
         linking.CallbackParameters(

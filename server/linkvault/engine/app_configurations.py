@@ -22,7 +22,7 @@ from linkvault.engine.durations import parse_duration
 from linkvault.engine.services import Services
 from linkvault.engine.tokens import ClientCredentials
 from linkvault.engine.urls import check_endpoint_url
-from linkvault.errors import Conflict, InvalidInput, NotFound
+from linkvault.errors import AddressNotAllowed, AddressRefused, Conflict, InvalidInput, NotFound
 from linkvault.limits import MAX_SCOPE_LENGTH
 from linkvault.store import app_configurations as store
 from linkvault.store.models import AppConfiguration
@@ -167,7 +167,12 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
     if fields.get("issuer") is not None:
         if fields.get("authorize_url") is not None or fields.get("token_url") is not None:
             raise InvalidInput("give either issuer or authorize_url and token_url", field=("issuer",))
-        metadata = await discover(services.http, fields["issuer"])
+        try:
+            metadata = await discover(services.http, fields["issuer"])
+        except AddressNotAllowed as exc:
+            # The caller chose this issuer, and the operator's egress policy refuses its address: a
+            # client error (400), not a provider failure (502), and no retry changes it.
+            raise AddressRefused(exc.message, field=("issuer",)) from exc
         changes.update(
             issuer=metadata.issuer,
             authorize_url=metadata.authorization_endpoint,

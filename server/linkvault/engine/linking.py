@@ -19,7 +19,7 @@ from linkvault.engine import state as states
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.observer import observe_token_call
 from linkvault.engine.services import Services
-from linkvault.engine.urls import check_after_link_redirect
+from linkvault.engine.urls import check_after_link_redirect, same_url
 from linkvault.errors import (
     AccountMismatch,
     Conflict,
@@ -178,6 +178,12 @@ async def finish_link(
     A used-up state that does not become a linked account is announced as ``link.failed`` with the
     error's code: in the consuming transaction when the response is refused on its face (issuer,
     provider error, no code), in a transaction of its own when the exchange or the save fails.
+
+    A face that names the app (``app_name``, LangSmith's ``provider_id``) may lack the ``iss`` of a
+    provider that sends one, when that app's redirect URI is used by no other app configuration of
+    the project: the provider can only have sent the user back to that app's own URI, so the name in
+    the path binds the response to its provider (RFC 9700 §4.4.2.2, distinct redirect URIs). An
+    ``iss`` that is sent is always checked (RFC 9207 §2.4).
     """
     try:
         link, refusal = await _consume_state(services, callback, project_id=project_id, app_name=app_name)
@@ -245,7 +251,7 @@ async def _consume_state(
             session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
         )
         if link is not None:
-            refusal = _refusal(link, callback)
+            refusal = await _refusal(session, services, link, callback, app_name=app_name)
             if refusal is not None:
                 await _record_link_failed(session, link, refusal, now=now)
             return link, refusal
@@ -284,10 +290,22 @@ async def _complete(
         raise
 
 
-def _refusal(link: LinkState, callback: CallbackParameters) -> LinkvaultError | None:
-    """Why the authorization response itself is refused (issuer, provider error, no code), or None."""
+async def _refusal(
+    session: AsyncSession,
+    services: Services,
+    link: LinkState,
+    callback: CallbackParameters,
+    *,
+    app_name: str | None,
+) -> LinkvaultError | None:
+    """Why the authorization response itself is refused (issuer, provider error, no code), or None.
+    A missing ``iss`` is forgiven on a face that names the app where the app's redirect URI is its own
+    (``_check_redirect_uri_is_own``)."""
     try:
-        _check_issuer(link, callback.iss)
+        if callback.iss is None and link.issuer_required and app_name is not None:
+            await _check_redirect_uri_is_own(session, services, link)
+        else:
+            _check_issuer(link, callback.iss)
     except IssuerMismatch as exc:
         return exc
     if callback.error is not None:
@@ -375,6 +393,24 @@ async def _subject(
         # A nonce was sent with "openid": the provider owes an ID token (OIDC Core §3.1.3.3).
         raise InvalidIdToken("the token response carries no ID token")
     return None
+
+
+async def _check_redirect_uri_is_own(session: AsyncSession, services: Services, link: LinkState) -> None:
+    """RFC 9700 §4.4.2.2: the mix-up defence without ``iss`` holds only where the link's redirect URI
+    belongs to its app configuration alone (compared as RFC 3986 §6.2.2.1 says). Raises
+    IssuerMismatch, saying how to fix it, where another app configuration of the project shares it."""
+    default = services.settings.default_redirect_uri
+    others = await app_configurations.redirect_uris(session, project_id=link.project_id)
+    if any(
+        same_url(redirect_uri or default, link.redirect_uri)
+        for app_id, redirect_uri in others
+        if app_id != link.app_configuration_id
+    ):
+        raise IssuerMismatch(
+            "the authorization response has no iss parameter, and this app configuration shares its "
+            "redirect_uri with another one of the project, so nothing tells which provider answered; "
+            "send the iss the provider returned, or give each app configuration its own redirect_uri"
+        )
 
 
 def _check_issuer(link: LinkState, iss: str | None) -> None:

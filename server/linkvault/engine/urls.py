@@ -2,6 +2,9 @@
 
 Provider endpoints and redirect URIs must be https, except on loopback (RFC 8252 §7.3, RFC 9700 §2.6).
 A post-link redirect is sent only to an allow-listed origin and path (RFC 9700 §4.11: no open redirector).
+URLs are compared as RFC 3986 §6.2.2.1 says: the scheme and the host case-insensitively, the path, query
+and everything else exactly (``HTTP://127.0.0.1/done`` is ``http://127.0.0.1/done``, ``/Done`` is not).
+An ``iss`` is the exception: RFC 9207 §2.4 compares it as a simple string.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from linkvault.errors import InvalidInput
 from linkvault.limits import MAX_URL_LENGTH
 from linkvault.text import is_valid_text
 
-__all__ = ["MAX_URL_LENGTH", "check_after_link_redirect", "check_endpoint_url", "is_loopback_host"]
+__all__ = [
+    "MAX_URL_LENGTH",
+    "check_after_link_redirect",
+    "check_endpoint_url",
+    "is_loopback_host",
+    "same_url",
+]
 
 # Whitespace, control characters and backslashes are read differently by browsers and parsers.
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
@@ -40,7 +49,12 @@ def _parse(url: str, *, what: str, field: tuple[str, ...]) -> SplitResult:
     except ValueError as exc:
         raise InvalidInput(f"{what} is not a valid URL", field=field) from exc
     host = parts.hostname or ""
-    if parts.scheme not in ("https", "http") or not host or not url.startswith(f"{parts.scheme}://"):
+    # urlsplit lowers the scheme; the URL must spell it (in any case) followed by "://".
+    if (
+        parts.scheme not in ("https", "http")
+        or not host
+        or url[: len(parts.scheme) + 3].lower() != f"{parts.scheme}://"
+    ):
         raise InvalidInput(f"{what} must be an absolute https URL", field=field)
     if "@" in parts.netloc:
         raise InvalidInput(f"{what} must not contain user information", field=field)
@@ -57,6 +71,26 @@ def check_endpoint_url(url: str, *, what: str, field: tuple[str, ...] = ()) -> s
     if parts.fragment or url.endswith("#"):
         raise InvalidInput(f"{what} must not have a fragment", field=field)
     return url
+
+
+def _case_normalized(url: str) -> str:
+    """``url`` with its scheme and host in lower case (RFC 3986 §6.2.2.1); the rest as written."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    netloc = f"{userinfo}{at}{'[' + host + ']' if ':' in host else host}"
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return parts._replace(scheme=parts.scheme.lower(), netloc=netloc).geturl()
+
+
+def same_url(first: str, second: str) -> bool:
+    """Whether two URLs are the same under RFC 3986 §6.2.2.1: scheme and host case-insensitively,
+    everything else exactly. Raises nothing: a URL that does not parse is compared as written."""
+    try:
+        return first == second or _case_normalized(first) == _case_normalized(second)
+    except ValueError:
+        return False
 
 
 def _origin(parts: SplitResult) -> tuple[str, str, int]:

@@ -72,6 +72,18 @@ async def list_app_configurations(session: AsyncSession, *, project_id: uuid.UUI
     return list(result.scalars())
 
 
+async def redirect_uris(
+    session: AsyncSession, *, project_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str | None]]:
+    """(id, redirect_uri) of every app configuration of the project; None where it uses the default."""
+    result = await session.execute(
+        select(AppConfiguration.id, AppConfiguration.redirect_uri).where(
+            AppConfiguration.project_id == project_id
+        )
+    )
+    return [(row[0], row[1]) for row in result]
+
+
 async def count_linked_accounts(session: AsyncSession, *, app_configuration_id: uuid.UUID) -> int:
     result = await session.execute(
         select(func.count())

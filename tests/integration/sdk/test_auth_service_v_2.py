@@ -63,7 +63,7 @@ def test_langsmith_callback_sync(
             app.app_name, client=tenant, body=finalize
         )
     assert wrong_tenant.status_code == HTTPStatus.UNAUTHORIZED
-    assert_problem(wrong_tenant.parsed, 401, "unauthorized")
+    assert_problem(wrong_tenant.parsed, 401, "tenant_mismatch")
 
     with bearer_client(linkvault_server, project).with_headers({"X-Tenant-Id": project.id}) as tenant:
         response = oauth_callback_v2_auth_callback_provider_id_post.sync_detailed(
@@ -90,8 +90,9 @@ def test_langsmith_callback_sync(
 def test_langsmith_callback_with_rfc9207_provider_sync(
     bearer: AuthenticatedClient, make_app: AppFactory, oidc_provider: OidcProvider, project: Project
 ) -> None:
-    """An app configured from an issuer that advertises RFC 9207 needs the ``iss`` of the redirect:
-    the frontend passes it on in the body, and a body without it is refused (RFC 9207 §2.4)."""
+    """An app configured from an issuer that advertises RFC 9207: the frontend passes the ``iss`` of
+    the redirect on in the body; the seed's body without it links while the app's redirect URI is its
+    own in the project (RFC 9700 §4.4.2.2), and is refused once another app shares it."""
     app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
     assert app.body["authorization_response_iss_parameter_supported"] is True
     redirect = query_of(consent(oidc_provider, bearer, app.app_name, "user-1"))
@@ -102,19 +103,26 @@ def test_langsmith_callback_with_rfc9207_provider_sync(
         client=bearer,
         body=OAuthFinalizeRequest(code=redirect["code"], state=redirect["state"], iss=redirect["iss"]),
     )
-    refused = oauth_callback_v2_auth_callback_provider_id_post.sync_detailed(
+    seed_body = oauth_callback_v2_auth_callback_provider_id_post.sync_detailed(
         app.app_name,
         client=bearer,
         body=OAuthFinalizeRequest(code=without_iss["code"], state=without_iss["state"]),
     )
+    make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    shared = query_of(consent(oidc_provider, bearer, app.app_name, "user-3"))
+    refused = oauth_callback_v2_auth_callback_provider_id_post.sync_detailed(
+        app.app_name, client=bearer, body=OAuthFinalizeRequest(code=shared["code"], state=shared["state"])
+    )
 
-    assert response.status_code == HTTPStatus.OK, response.content
-    account = response.parsed
-    assert isinstance(account, LinkedAccountPublic), account
-    assert (account.app_name, account.linked_account_owner_id) == (app.app_name, "user-1")
+    for answer, owner in ((response, "user-1"), (seed_body, "user-2")):
+        assert answer.status_code == HTTPStatus.OK, answer.content
+        account = answer.parsed
+        assert isinstance(account, LinkedAccountPublic), account
+        assert (account.app_name, account.linked_account_owner_id) == (app.app_name, owner)
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert isinstance(refused.parsed, Problem) and refused.parsed.code == "issuer_mismatch"
-    assert oidc_provider.token_requests(app.client.client_id) == 1
+    assert refused.parsed.detail is not None and "its own redirect_uri" in refused.parsed.detail
+    assert oidc_provider.token_requests(app.client.client_id) == 2
 
 
 @pytest.mark.anyio

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from linkvault.engine.urls import MAX_URL_LENGTH, check_after_link_redirect, check_endpoint_url
+from linkvault.engine.urls import MAX_URL_LENGTH, check_after_link_redirect, check_endpoint_url, same_url
 from linkvault.errors import InvalidInput
-from support.redirects import ALLOWED_REDIRECT, ALLOWED_REDIRECTS, LOOPBACK_REDIRECT, REFUSED_REDIRECTS
+from support.redirects import (
+    ALLOWED_REDIRECT,
+    ALLOWED_REDIRECTS,
+    CASE_VARIANTS,
+    LOOPBACK_REDIRECT,
+    REFUSED_REDIRECTS,
+)
 
 _FIELD = ("after_oauth2_link_redirect_url",)
 
@@ -95,3 +101,23 @@ def test_after_link_redirect_refused_when_nothing_is_allowed() -> None:
 def test_loopback_redirect_refused_unless_listed() -> None:
     with pytest.raises(InvalidInput):
         check_after_link_redirect(LOOPBACK_REDIRECT, allowed=[ALLOWED_REDIRECT], field=_FIELD)
+
+
+@pytest.mark.parametrize("url", CASE_VARIANTS.values(), ids=CASE_VARIANTS.keys())
+def test_scheme_and_host_compare_case_insensitively(url: str) -> None:
+    """RFC 3986 §6.2.2.1, both ways: a variant is accepted under the allow-list, and the allow-list
+    written in upper case accepts the plain URL."""
+    assert check_after_link_redirect(url, allowed=ALLOWED_REDIRECTS, field=_FIELD) == url
+    shouted = [
+        entry.replace("https://allowed", "HTTPS://ALLOWED").replace("http://", "HTTP://")
+        for entry in ALLOWED_REDIRECTS
+    ]
+    assert check_after_link_redirect(ALLOWED_REDIRECT, allowed=shouted, field=_FIELD) == ALLOWED_REDIRECT
+
+
+def test_same_url_ignores_case_in_scheme_and_host_only() -> None:
+    assert same_url("HTTP://127.0.0.1/done", "http://127.0.0.1/done")
+    assert same_url("https://App.Example:8443/cb?x=1", "https://app.example:8443/cb?x=1")
+    assert not same_url("https://app.example/Done", "https://app.example/done")
+    assert not same_url("https://app.example/cb?X=1", "https://app.example/cb?x=1")
+    assert not same_url("https://app.example:8443/cb", "https://app.example/cb")

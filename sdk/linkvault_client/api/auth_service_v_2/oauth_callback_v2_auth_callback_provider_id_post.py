@@ -58,6 +58,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Problem.from_dict(response.json())
 
@@ -67,6 +72,11 @@ def _parse_response(
         response_422 = HTTPValidationError.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 502:
         response_502 = Problem.from_dict(response.json())
@@ -110,6 +120,12 @@ def sync_detailed(
 
      Finish a frontend-bridged link: the application's frontend received the provider's redirect and
     posts its `code` and `state`. `provider_id` is the app name the link was started for.
+    Where the provider sends `iss` (RFC 9207), the seed's body `{code, state}` is still accepted when
+    the app configuration's `redirect_uri` is used by no other app configuration of the project: the
+    provider can only have sent the user back to that URI, so `provider_id` binds the response to its
+    provider (RFC 9700 §4.4.2.2, distinct redirect URIs). Where the redirect URI is shared, a body
+    without `iss` is refused (400 `issuer_mismatch`); give each app configuration its own
+    `redirect_uri`, or pass on the `iss` received. An `iss` that is sent is always checked.
 
     Args:
         provider_id (str):
@@ -146,6 +162,12 @@ def sync(
 
      Finish a frontend-bridged link: the application's frontend received the provider's redirect and
     posts its `code` and `state`. `provider_id` is the app name the link was started for.
+    Where the provider sends `iss` (RFC 9207), the seed's body `{code, state}` is still accepted when
+    the app configuration's `redirect_uri` is used by no other app configuration of the project: the
+    provider can only have sent the user back to that URI, so `provider_id` binds the response to its
+    provider (RFC 9700 §4.4.2.2, distinct redirect URIs). Where the redirect URI is shared, a body
+    without `iss` is refused (400 `issuer_mismatch`); give each app configuration its own
+    `redirect_uri`, or pass on the `iss` received. An `iss` that is sent is always checked.
 
     Args:
         provider_id (str):
@@ -177,6 +199,12 @@ async def asyncio_detailed(
 
      Finish a frontend-bridged link: the application's frontend received the provider's redirect and
     posts its `code` and `state`. `provider_id` is the app name the link was started for.
+    Where the provider sends `iss` (RFC 9207), the seed's body `{code, state}` is still accepted when
+    the app configuration's `redirect_uri` is used by no other app configuration of the project: the
+    provider can only have sent the user back to that URI, so `provider_id` binds the response to its
+    provider (RFC 9700 §4.4.2.2, distinct redirect URIs). Where the redirect URI is shared, a body
+    without `iss` is refused (400 `issuer_mismatch`); give each app configuration its own
+    `redirect_uri`, or pass on the `iss` received. An `iss` that is sent is always checked.
 
     Args:
         provider_id (str):
@@ -211,6 +239,12 @@ async def asyncio(
 
      Finish a frontend-bridged link: the application's frontend received the provider's redirect and
     posts its `code` and `state`. `provider_id` is the app name the link was started for.
+    Where the provider sends `iss` (RFC 9207), the seed's body `{code, state}` is still accepted when
+    the app configuration's `redirect_uri` is used by no other app configuration of the project: the
+    provider can only have sent the user back to that URI, so `provider_id` binds the response to its
+    provider (RFC 9700 §4.4.2.2, distinct redirect URIs). Where the redirect URI is shared, a body
+    without `iss` is refused (400 `issuer_mismatch`); give each app configuration its own
+    `redirect_uri`, or pass on the `iss` received. An `iss` that is sent is always checked.
 
     Args:
         provider_id (str):

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.health_status import HealthStatus
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -19,11 +20,26 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HealthStatus | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HealthStatus | Problem | None:
     if response.status_code == 200:
         response_200 = HealthStatus.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -31,7 +47,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[HealthStatus]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[HealthStatus | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -43,7 +61,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[HealthStatus]:
+) -> Response[HealthStatus | Problem]:
     """Liveness
 
      The process is alive and answering. Nothing else is checked: a database outage makes `/readyz` and
@@ -55,7 +73,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HealthStatus]
+        Response[HealthStatus | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -70,7 +88,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> HealthStatus | None:
+) -> HealthStatus | Problem | None:
     """Liveness
 
      The process is alive and answering. Nothing else is checked: a database outage makes `/readyz` and
@@ -82,7 +100,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HealthStatus
+        HealthStatus | Problem
     """
 
     return sync_detailed(
@@ -93,7 +111,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[HealthStatus]:
+) -> Response[HealthStatus | Problem]:
     """Liveness
 
      The process is alive and answering. Nothing else is checked: a database outage makes `/readyz` and
@@ -105,7 +123,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HealthStatus]
+        Response[HealthStatus | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -118,7 +136,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> HealthStatus | None:
+) -> HealthStatus | Problem | None:
     """Liveness
 
      The process is alive and answering. Nothing else is checked: a database outage makes `/readyz` and
@@ -130,7 +148,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HealthStatus
+        HealthStatus | Problem
     """
 
     return (

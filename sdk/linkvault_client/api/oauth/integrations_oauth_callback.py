@@ -60,6 +60,16 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 414:
+        response_414 = Error.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 431:
+        response_431 = Error.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 502:
         response_502 = Error.from_dict(response.json())
 
