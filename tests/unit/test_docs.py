@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from linkvault import errors
-from linkvault.api import _problems
+from linkvault import errors, middleware
+from linkvault.api import _problems, auth_service_v_2
 from linkvault.engine import linking, tokens
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +55,13 @@ def answered_codes() -> dict[str, set[int]]:
         add(code, status)
     for status, code in re.findall(r'return (\d{3}), "([a-z_]+)"', inspect.getsource(_problems)):
         add(code, int(status))
+    # The bounds on a request's size, checked before it is parsed (linkvault.middleware).
+    for code, status in _problems._LIMIT_STATUS.items():
+        add(code, status)
+    # Credentials refused although a valid key may be among them (two keys, another tenant's id).
+    for module in (middleware, auth_service_v_2):
+        for code in re.findall(r'CredentialsRefused\(\s*"([a-z_]+)"', inspect.getsource(module)):
+            add(code, 401)
     return codes
 
 
