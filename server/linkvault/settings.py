@@ -91,6 +91,20 @@ class Settings(BaseSettings):
         description="how often `serve` deletes expired link states, a batch at a time",
     )
 
+    auth_wait_max_seconds: int = Field(
+        default=300,
+        gt=0,
+        le=3_600,
+        description="the longest a `GET /v2/auth/wait/{auth_id}` waits, whatever `timeout` it asks for",
+    )
+    auth_max_waiters: int = Field(
+        default=100,
+        gt=0,
+        le=100_000,
+        description="how many `GET /v2/auth/wait/{auth_id}` requests one process serves at once; more are "
+        "answered 503 `too_many_waiters`",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:

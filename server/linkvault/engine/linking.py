@@ -5,6 +5,7 @@ Every callback face of the API finishes through ``finish_link``, so they share o
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -20,10 +21,12 @@ from linkvault.engine.urls import check_after_link_redirect
 from linkvault.errors import (
     AccountMismatch,
     Conflict,
+    DatabaseUnavailable,
     InvalidIdToken,
     InvalidInput,
     InvalidState,
     IssuerMismatch,
+    LinkvaultError,
     NotFound,
     ProviderDenied,
 )
@@ -31,7 +34,16 @@ from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 
-__all__ = ["CallbackParameters", "FinishedLink", "finish_link", "redirect_uri_of", "start_link"]
+__all__ = [
+    "CallbackParameters",
+    "FinishedLink",
+    "StartedLink",
+    "finish_link",
+    "redirect_uri_of",
+    "start_link",
+]
+
+logger = logging.getLogger(__name__)
 
 # RFC 6749 §4.1.2.1 and OpenID Connect Core §3.1.2.6 error codes; any other value is reported as
 # "provider_error" so that provider text is never reflected.
@@ -54,13 +66,19 @@ async def start_link(
     owner_id: str,
     after_redirect_url: str | None,
     allow_account_switch: bool = False,
-) -> str:
-    """Store a new state and return the provider's authorization URL (RFC 6749 §4.1.1, RFC 7636 §4.3).
+    scopes: list[str] | None = None,
+) -> StartedLink:
+    """Store a new state and return the provider's authorization URL (RFC 6749 §4.1.1, RFC 7636 §4.3)
+    with the id of the stored link (which those waiting for it use; the state itself is never stored).
+
+    ``scopes`` replaces the app's configured scopes in the request (incremental authorization asks
+    for more than those); None asks for the app's.
 
     When the app asks for ``openid`` and its issuer publishes keys, a nonce goes with the request
     (OpenID Connect Core §3.1.2.1) so that the ID token can be tied to this link. A re-link that comes
     back with another provider subject is refused unless ``allow_account_switch``.
-    Raises InvalidInput (owner id, post-link URL) and NotFound (no such app)."""
+    Raises InvalidInput (owner id, post-link URL, an app that does not use OAuth2) and NotFound (no
+    such app)."""
     if not owner_id or len(owner_id) > MAX_OWNER_ID_LENGTH:
         raise InvalidInput(
             f"linked_account_owner_id must have 1 to {MAX_OWNER_ID_LENGTH} characters",
@@ -75,6 +93,12 @@ async def start_link(
         )
         if app is None:
             raise NotFound("no such app configuration")
+        if app.security_scheme != "oauth2":
+            raise InvalidInput(
+                f"the app's security_scheme is {app.security_scheme}: its accounts are not linked through OAuth2",
+                field=("app_name",),
+            )
+        requested = list(app.scopes) if scopes is None else scopes
         if after_redirect_url is not None:
             check_after_link_redirect(
                 after_redirect_url,
@@ -82,9 +106,9 @@ async def start_link(
                 field=("after_oauth2_link_redirect_url",),
             )
         redirect_uri = redirect_uri_of(services, app)
-        sends_nonce = _validates_id_tokens(app) and "openid" in app.scopes
+        sends_nonce = _validates_id_tokens(app) and "openid" in requested
         now = services.clock()
-        await link_states.add_link_state(
+        link_state = await link_states.add_link_state(
             session,
             link_state=LinkState(
                 state_hash=states.hash_state(state),
@@ -99,6 +123,7 @@ async def start_link(
                 code_verifier_encrypted=services.cipher.encrypt(verifier),
                 nonce_hash=id_tokens.hash_nonce(nonce) if sends_nonce else None,
                 allow_account_switch=allow_account_switch,
+                scope=" ".join(requested) or None,
                 expires_at=now + timedelta(seconds=services.settings.state_ttl_seconds),
                 created_at=now,
             ),
@@ -108,19 +133,27 @@ async def start_link(
         client_id=app.client_id,
         response_type="code",
         redirect_uri=redirect_uri,
-        scope=app.scopes or None,
+        scope=requested or None,
         state=state,
         code_challenge=pkce.code_challenge(verifier),
         code_challenge_method=pkce.CODE_CHALLENGE_METHOD,
         **({"nonce": nonce} if sends_nonce else {}),
         **app.authorize_params,
     )
-    return url
+    return StartedLink(url=url, link_id=link_state.id)
 
 
 def _validates_id_tokens(app: AppConfiguration) -> bool:
     """ID tokens are validated for apps whose issuer's discovery metadata names a ``jwks_uri``."""
     return app.issuer is not None and app.jwks_uri is not None
+
+
+@dataclass(frozen=True)
+class StartedLink:
+    """A started link: the authorization URL to send the user to, and the stored link's id."""
+
+    url: str
+    link_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -161,7 +194,31 @@ async def finish_link(
         )
     if link is None:
         raise InvalidState("the state is unknown, expired or already used")
+    try:
+        finished = await _finish_consumed(services, link, callback)
+    except LinkvaultError as exc:
+        await _record_outcome(services, link, outcome=exc.code)
+        raise
+    await _record_outcome(services, link, outcome="completed", linked_account_id=finished.account.id)
+    return finished
 
+
+async def _record_outcome(
+    services: Services, link: LinkState, *, outcome: str, linked_account_id: uuid.UUID | None = None
+) -> None:
+    """Note how the link ended, for those waiting on it (``linkvault.engine.agent_auth.wait``). The
+    account is saved by now; failing to note it must not fail the callback, so a database error is
+    logged and the waiter sees the link pending until its deadline."""
+    try:
+        async with services.sessions.begin() as session:
+            await link_states.record_outcome(
+                session, link_state_id=link.id, outcome=outcome, linked_account_id=linked_account_id
+            )
+    except DatabaseUnavailable:
+        logger.warning("could not record how link %s ended (database unavailable)", link.id)
+
+
+async def _finish_consumed(services: Services, link: LinkState, callback: CallbackParameters) -> FinishedLink:
     _check_issuer(link, callback.iss)
     if callback.error is not None:
         code = callback.error if callback.error in _PROVIDER_ERRORS else "provider_error"
@@ -240,7 +297,8 @@ async def _save_account(
     locked where the database can; a concurrent first insert is retried as an update.
 
     Raises AccountMismatch, changing nothing, when the account belongs to another provider subject
-    than ``subject`` and the link was not started with ``allow_account_switch``."""
+    than ``subject`` and the link was not started with ``allow_account_switch``. A token response
+    without ``scope`` granted the scope the link asked for (RFC 6749 §5.1)."""
     for attempt in range(2):
         try:
             async with services.sessions.begin() as session:
@@ -277,7 +335,7 @@ async def _save_account(
                 if token_set.refresh_token is not None:
                     account.refresh_token_encrypted = services.cipher.encrypt(token_set.refresh_token)
                 account.token_type = token_set.token_type
-                account.scope = token_set.scope
+                account.scope = token_set.scope if token_set.scope is not None else link.scope
                 account.expires_at = (
                     now + timedelta(seconds=token_set.expires_in)
                     if token_set.expires_in is not None

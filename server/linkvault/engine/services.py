@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     # Only a type here: engine/http.py is the one module that calls httpx.
     import httpx
 
-__all__ = ["Services", "load_cipher", "open_services"]
+__all__ = ["Services", "WaiterCount", "load_cipher", "open_services"]
+
+
+@dataclass
+class WaiterCount:
+    """How many waits for a link this process serves now (``linkvault.engine.agent_auth.wait``)."""
+
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class Services:
     # The refreshes this process has in flight, by (account, sequence it started from, forced), so
     # that concurrent callers in one process share one task (linkvault.engine.refresh).
     refreshes: dict[tuple[uuid.UUID, int, bool], asyncio.Future[Any]] = field(default_factory=dict)
+    # Counted, not queued: beyond LINKVAULT_AUTH_MAX_WAITERS a wait is refused at once.
+    auth_waiters: WaiterCount = field(default_factory=WaiterCount)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -102,8 +102,11 @@ def sync_detailed(
 ) -> Response[AppConfiguration | Problem]:
     """Create an app configuration
 
-     Give either `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and
-    fills the endpoints) or both `authorize_url` and `token_url`.
+     For `oauth2` (the default `security_scheme`), give `client_id` and either `issuer` (linkvault reads
+    RFC 8414 or OpenID Connect discovery metadata from it and fills the endpoints) or both
+    `authorize_url` and `token_url`. An app of another scheme (`api_key`, `http_basic`, `http_bearer`,
+    `no_auth`) takes only `app_name` and `security_scheme`; its OAuth2 fields are answered empty and
+    cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -138,8 +141,11 @@ def sync(
 ) -> AppConfiguration | Problem | None:
     """Create an app configuration
 
-     Give either `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and
-    fills the endpoints) or both `authorize_url` and `token_url`.
+     For `oauth2` (the default `security_scheme`), give `client_id` and either `issuer` (linkvault reads
+    RFC 8414 or OpenID Connect discovery metadata from it and fills the endpoints) or both
+    `authorize_url` and `token_url`. An app of another scheme (`api_key`, `http_basic`, `http_bearer`,
+    `no_auth`) takes only `app_name` and `security_scheme`; its OAuth2 fields are answered empty and
+    cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -169,8 +175,11 @@ async def asyncio_detailed(
 ) -> Response[AppConfiguration | Problem]:
     """Create an app configuration
 
-     Give either `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and
-    fills the endpoints) or both `authorize_url` and `token_url`.
+     For `oauth2` (the default `security_scheme`), give `client_id` and either `issuer` (linkvault reads
+    RFC 8414 or OpenID Connect discovery metadata from it and fills the endpoints) or both
+    `authorize_url` and `token_url`. An app of another scheme (`api_key`, `http_basic`, `http_bearer`,
+    `no_auth`) takes only `app_name` and `security_scheme`; its OAuth2 fields are answered empty and
+    cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -203,8 +212,11 @@ async def asyncio(
 ) -> AppConfiguration | Problem | None:
     """Create an app configuration
 
-     Give either `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and
-    fills the endpoints) or both `authorize_url` and `token_url`.
+     For `oauth2` (the default `security_scheme`), give `client_id` and either `issuer` (linkvault reads
+    RFC 8414 or OpenID Connect discovery metadata from it and fills the endpoints) or both
+    `authorize_url` and `token_url`. An app of another scheme (`api_key`, `http_basic`, `http_bearer`,
+    `no_auth`) takes only `app_name` and `security_scheme`; its OAuth2 fields are answered empty and
+    cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':

@@ -94,7 +94,8 @@ def sync_detailed(
     """Refresh a linked account's access token now
 
      Forces a refresh (RFC 6749 §6), single-flight like every refresh, and answers the new credentials.
-    409 `no_refresh_token` when the provider gave the account no refresh token.
+    409 `no_refresh_token` when the provider gave the account no refresh token, and for accounts of the
+    non-OAuth2 schemes, which have none.
 
     Args:
         linked_account_id (UUID):
@@ -126,7 +127,8 @@ def sync(
     """Refresh a linked account's access token now
 
      Forces a refresh (RFC 6749 §6), single-flight like every refresh, and answers the new credentials.
-    409 `no_refresh_token` when the provider gave the account no refresh token.
+    409 `no_refresh_token` when the provider gave the account no refresh token, and for accounts of the
+    non-OAuth2 schemes, which have none.
 
     Args:
         linked_account_id (UUID):
@@ -153,7 +155,8 @@ async def asyncio_detailed(
     """Refresh a linked account's access token now
 
      Forces a refresh (RFC 6749 §6), single-flight like every refresh, and answers the new credentials.
-    409 `no_refresh_token` when the provider gave the account no refresh token.
+    409 `no_refresh_token` when the provider gave the account no refresh token, and for accounts of the
+    non-OAuth2 schemes, which have none.
 
     Args:
         linked_account_id (UUID):
@@ -183,7 +186,8 @@ async def asyncio(
     """Refresh a linked account's access token now
 
      Forces a refresh (RFC 6749 §6), single-flight like every refresh, and answers the new credentials.
-    409 `no_refresh_token` when the provider gave the account no refresh token.
+    409 `no_refresh_token` when the provider gave the account no refresh token, and for accounts of the
+    non-OAuth2 schemes, which have none.
 
     Args:
         linked_account_id (UUID):
