@@ -74,11 +74,18 @@ def test_providers_are_app_configurations_sync(
     listed = list_oauth_providers.sync(client=bearer)
     assert isinstance(listed, list)
     assert [p.provider_id for p in listed] == [body.provider_id]
+    # A bare array, as LangSmith's client expects.
+    assert isinstance(list_oauth_providers.sync_detailed(client=bearer).parsed, list)
     assert get_oauth_provider.sync(body.provider_id, client=bearer) == provider
+    fetched = get_oauth_provider.sync_detailed(body.provider_id, client=bearer)
+    assert fetched.status_code == HTTPStatus.OK and secret.encode() not in fetched.content
 
     updated = update_oauth_provider.sync(body.provider_id, client=bearer, body=OAuthProviderUpdate(name="Renamed"))
     assert isinstance(updated, OAuthProvider)
     assert (updated.name, updated.client_id) == ("Renamed", body.client_id)
+    moved = update_oauth_provider.sync_detailed(body.provider_id, client=bearer, body=OAuthProviderUpdate(token_url=oidc_provider.token_endpoint + "/"))
+    assert isinstance(moved.parsed, OAuthProvider) and moved.parsed.token_url == oidc_provider.token_endpoint + "/"
+    assert moved.parsed.name == "Renamed"
     duplicate = create_oauth_provider.sync(client=bearer, body=body)
     assert_problem(duplicate, 409, "conflict")
     plain = OAuthProviderCreate.from_dict({**body.to_dict(), "code_challenge_method": "plain", "provider_id": "x"})
