@@ -47,7 +47,7 @@ def test_the_seed_error_shapes_come_from_the_spec() -> None:
                 "link_http_basic_account",
                 "link_http_bearer_account",
                 "link_no_auth_account",
-            ],  # fmt: skip
+            ],
             "http-validation-error",
         ),
     }
