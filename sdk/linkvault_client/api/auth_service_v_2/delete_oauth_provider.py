@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
 from ...models.message import Message
 from ...models.problem import Problem
 from ...types import Response
@@ -25,7 +26,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Message | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> HTTPValidationError | Message | Problem | None:
     if response.status_code == 200:
         response_200 = Message.from_dict(response.json())
 
@@ -46,6 +49,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
@@ -57,7 +65,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Message | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[HTTPValidationError | Message | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,7 +80,7 @@ def sync_detailed(
     provider_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Message | Problem]:
+) -> Response[HTTPValidationError | Message | Problem]:
     """Delete an OAuth provider
 
      Refused with 409 while linked accounts (tokens) of the provider exist; pending links are dropped.
@@ -83,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Message | Problem]
+        Response[HTTPValidationError | Message | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -101,7 +111,7 @@ def sync(
     provider_id: str,
     *,
     client: AuthenticatedClient,
-) -> Message | Problem | None:
+) -> HTTPValidationError | Message | Problem | None:
     """Delete an OAuth provider
 
      Refused with 409 while linked accounts (tokens) of the provider exist; pending links are dropped.
@@ -114,7 +124,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Message | Problem
+        HTTPValidationError | Message | Problem
     """
 
     return sync_detailed(
@@ -127,7 +137,7 @@ async def asyncio_detailed(
     provider_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Message | Problem]:
+) -> Response[HTTPValidationError | Message | Problem]:
     """Delete an OAuth provider
 
      Refused with 409 while linked accounts (tokens) of the provider exist; pending links are dropped.
@@ -140,7 +150,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Message | Problem]
+        Response[HTTPValidationError | Message | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -156,7 +166,7 @@ async def asyncio(
     provider_id: str,
     *,
     client: AuthenticatedClient,
-) -> Message | Problem | None:
+) -> HTTPValidationError | Message | Problem | None:
     """Delete an OAuth provider
 
      Refused with 409 while linked accounts (tokens) of the provider exist; pending links are dropped.
@@ -169,7 +179,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Message | Problem
+        HTTPValidationError | Message | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
 from ...models.o_auth_provider import OAuthProvider
 from ...models.problem import Problem
 from ...types import Response
@@ -27,7 +28,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> OAuthProvider | Problem | None:
+) -> HTTPValidationError | OAuthProvider | Problem | None:
     if response.status_code == 200:
         response_200 = OAuthProvider.from_dict(response.json())
 
@@ -43,6 +44,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
@@ -56,7 +62,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[OAuthProvider | Problem]:
+) -> Response[HTTPValidationError | OAuthProvider | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +75,7 @@ def sync_detailed(
     provider_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[OAuthProvider | Problem]:
+) -> Response[HTTPValidationError | OAuthProvider | Problem]:
     """Get an OAuth provider
 
     Args:
@@ -80,7 +86,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OAuthProvider | Problem]
+        Response[HTTPValidationError | OAuthProvider | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -98,7 +104,7 @@ def sync(
     provider_id: str,
     *,
     client: AuthenticatedClient,
-) -> OAuthProvider | Problem | None:
+) -> HTTPValidationError | OAuthProvider | Problem | None:
     """Get an OAuth provider
 
     Args:
@@ -109,7 +115,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OAuthProvider | Problem
+        HTTPValidationError | OAuthProvider | Problem
     """
 
     return sync_detailed(
@@ -122,7 +128,7 @@ async def asyncio_detailed(
     provider_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[OAuthProvider | Problem]:
+) -> Response[HTTPValidationError | OAuthProvider | Problem]:
     """Get an OAuth provider
 
     Args:
@@ -133,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OAuthProvider | Problem]
+        Response[HTTPValidationError | OAuthProvider | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +155,7 @@ async def asyncio(
     provider_id: str,
     *,
     client: AuthenticatedClient,
-) -> OAuthProvider | Problem | None:
+) -> HTTPValidationError | OAuthProvider | Problem | None:
     """Get an OAuth provider
 
     Args:
@@ -160,7 +166,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OAuthProvider | Problem
+        HTTPValidationError | OAuthProvider | Problem
     """
 
     return (
