@@ -199,9 +199,12 @@ async def wait(
             if link is None or (link.outcome is None and link.consumed_at is None and link.expires_at <= now):
                 return WaitOutcome(status="not_found")
             if link.outcome == "completed" and link.linked_account_id is not None:
-                found = await refresh.get_credentials(
-                    services, project_id=project_id, linked_account_id=link.linked_account_id
-                )
+                try:
+                    found = await refresh.get_credentials(
+                        services, project_id=project_id, linked_account_id=link.linked_account_id
+                    )
+                except NotFound:
+                    return WaitOutcome(status="not_found")  # its account was deleted since
                 assert isinstance(found, refresh.Credentials)
                 return WaitOutcome(status="completed", token=found.access_token)
             if link.outcome is not None:

@@ -244,6 +244,9 @@ async def test_agent_flow_async(linkvault_server: RunningServer, oidc_provider: 
         # Without user_id, every account of the provider in the project.
         everyone = await revoke_tokens.asyncio_detailed(client=client, provider_id=body.provider_id)
         assert isinstance(everyone.parsed, RevokeTokensResult) and everyone.parsed.deleted == 1
+        # The finished link's account is gone: so is what waiting on it can answer.
+        gone = await wait_for_auth.asyncio(started.auth_id, client=client, timeout=0)
+        assert isinstance(gone, AuthWaitResult) and gone.status == AuthWaitResultStatus.NOT_FOUND
         none_left = await revoke_tokens.asyncio(client=client, provider_id=body.provider_id)
         assert isinstance(none_left, RevokeTokensResult) and none_left.deleted == 0
         deleted = await delete_oauth_provider.asyncio_detailed(body.provider_id, client=client)
