@@ -18,7 +18,7 @@ from linkvault_client.api.auth_service_v_2 import authenticate, check_token_exis
 from linkvault_client.api.linked_accounts import get_linked_account_credentials, list_linked_accounts
 from linkvault_client.models import AppConfiguration, AppConfigurationUpdate, AuthAuthenticateRequest, AuthResult, AuthResultStatus, AuthWaitResult, AuthWaitResultStatus, HTTPValidationError, LinkedAccountCredentials, Message, OAuthProvider, OAuthProviderCreate, OAuthProviderUpdate, OAuthTokenStatus, RevokeTokensResult
 from support.flows import query_of
-from support.sdk import aci_callback_url, api_key_client, assert_problem, opened, register_client
+from support.sdk import aci_callback_url, api_key_client, assert_problem, bearer_client, opened, register_client
 
 if TYPE_CHECKING:
     from support.oidc import OidcProvider
@@ -74,6 +74,11 @@ def test_providers_are_app_configurations_sync(
     listed = list_oauth_providers.sync(client=bearer)
     assert isinstance(listed, list)
     assert [p.provider_id for p in listed] == [body.provider_id]
+    # LangSmith's X-Tenant-Id, when sent with the key, must name the key's project.
+    with bearer_client(linkvault_server, project).with_headers({"X-Tenant-Id": project.id}) as tenant:
+        assert list_oauth_providers.sync(client=tenant) == listed
+    with bearer_client(linkvault_server, project).with_headers({"X-Tenant-Id": str(uuid.uuid4())}) as stranger:
+        assert_problem(list_oauth_providers.sync(client=stranger), 401, "unauthorized")
     # A bare array, as LangSmith's client expects.
     assert isinstance(list_oauth_providers.sync_detailed(client=bearer).parsed, list)
     assert get_oauth_provider.sync(body.provider_id, client=bearer) == provider
