@@ -30,7 +30,7 @@ from linkvault.errors import (
     NotFound,
     ProviderDenied,
 )
-from linkvault.limits import MAX_OWNER_ID_LENGTH
+from linkvault.limits import MAX_OWNER_ID_LENGTH, MAX_SCOPE_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 
@@ -99,6 +99,10 @@ async def start_link(
                 field=("app_name",),
             )
         requested = list(app.scopes) if scopes is None else scopes
+        if len(" ".join(requested)) > MAX_SCOPE_LENGTH:
+            raise InvalidInput(
+                f"the scopes add up to more than {MAX_SCOPE_LENGTH} characters", field=("scopes",)
+            )
         if after_redirect_url is not None:
             check_after_link_redirect(
                 after_redirect_url,
@@ -197,7 +201,7 @@ async def finish_link(
     try:
         finished = await _finish_consumed(services, link, callback)
     except LinkvaultError as exc:
-        await _record_outcome(services, link, outcome=exc.code)
+        await _record_outcome(services, link, outcome=exc.code[:40])
         raise
     await _record_outcome(services, link, outcome="completed", linked_account_id=finished.account.id)
     return finished

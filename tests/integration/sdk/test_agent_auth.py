@@ -178,7 +178,7 @@ def test_agent_flow_sync(
     assert isinstance(still, AuthWaitResult) and still.status == AuthWaitResultStatus.TIMEOUT
 
 
-def test_wait_answers_failed_and_not_found_sync(
+def test_wait_answers_failed_and_not_found_and_bad_requests_are_refused_sync(
     bearer: AuthenticatedClient, linkvault_server: RunningServer, oidc_provider: OidcProvider, other_project: Project
 ) -> None:
     body, _secret = new_provider(oidc_provider, linkvault_server)
@@ -201,6 +201,13 @@ def test_wait_answers_failed_and_not_found_sync(
     assert isinstance(foreign, AuthWaitResult) and foreign.status == AuthWaitResultStatus.NOT_FOUND
     unknown_provider = authenticate.sync(client=bearer, body=AuthAuthenticateRequest(user_id="u", provider="nope", scopes=[]))
     assert_problem(unknown_provider, 404, "not_found")
+    # Scopes that add up to more than a stored scope can hold, or no user: FastAPI's 422, as LangSmith answers.
+    too_many = AuthAuthenticateRequest(user_id="u", provider=body.provider_id, scopes=[f"{n:03d}" + "s" * 250 for n in range(100)])
+    for refused in (too_many, AuthAuthenticateRequest(user_id="", provider=body.provider_id, scopes=["openid"])):
+        answer = authenticate.sync_detailed(client=bearer, body=refused)
+        assert answer.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, answer.content
+        assert isinstance(answer.parsed, HTTPValidationError) and isinstance(answer.parsed.detail, list)
+        assert answer.parsed.detail[0].loc[0] == "body"
 
 
 @pytest.mark.anyio
