@@ -220,3 +220,43 @@ def test_aci_client_requests_for_non_oauth_accounts(
         assert isinstance(refused.json()["detail"], list) and refused.json()["detail"][0]["loc"][0] == "body"
     assert secret.json() == {"security_scheme": "api_key", "api_key": "sk-raw-secret"}
     assert deleted.json() == {"id": linked.json()["id"], "revocation": "unsupported"}
+
+
+def test_authenticate_refreshes_a_due_token_first(
+    api: httpx.Client, linkvault_server: RunningServer, oidc_provider: OidcProvider, project: Project
+) -> None:
+    with langsmith(linkvault_server, project) as client:
+        provider = create_provider(client, oidc_provider, project, api)
+        # The same object's linkvault settings: consent every time, so the provider issues a refresh token.
+        patched = api.patch(
+            f"/v1/app-configurations/{provider['provider_id']}",
+            json={"authorize_params": {"prompt": "consent"}},
+            headers=project.headers,
+        )
+        assert patched.status_code == 200, patched.text
+        oidc_provider.set_knobs(
+            provider["client_id"], response_patch={"expires_in": 0}, only_grant_type="authorization_code"
+        )
+        ask = {
+            "user_id": "due-user",
+            "provider": provider["provider_id"],
+            "scopes": ["openid", "offline_access"],
+        }
+        started = client.post("/authenticate", json=ask).json()
+        redirect = query_of(oidc_provider.authorize(started["url"]))
+        finished = client.post(
+            f"/callback/{provider['provider_id']}",
+            json={"code": redirect["code"], "state": redirect["state"]},
+        )
+        assert finished.status_code == 200, finished.text
+        exchanged = oidc_provider.last_token_response(provider["client_id"])["access_token"]
+        oidc_provider.reset_knobs(provider["client_id"])
+
+        again = client.post("/authenticate", json=ask).json()
+        waited = client.get(f"/wait/{started['auth_id']}?timeout=0").json()
+
+    assert again["status"] == "completed"
+    assert again["token"] != exchanged
+    assert again["token"] == oidc_provider.last_token_response(provider["client_id"])["access_token"]
+    assert waited == again
+    assert oidc_provider.token_requests(provider["client_id"], "refresh_token") == 1
