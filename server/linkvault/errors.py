@@ -27,6 +27,7 @@ LinkvaultError
 │   └── AddressNotAllowed     the endpoint resolves to an address outbound calls may not reach
 └── ServiceUnavailable        linkvault cannot serve now; the same request may succeed later
     ├── DatabaseUnavailable   the database does not answer (refused, cut, pool exhausted)
+    ├── TooManyWaiters        this process already serves LINKVAULT_AUTH_MAX_WAITERS waits
     └── SchemaNotCurrent      the database answers, but its migrations are not the ones shipped
 """
 
@@ -59,6 +60,7 @@ __all__ = [
     "StateExpired",
     "StateUsed",
     "TokenRequestRejected",
+    "TooManyWaiters",
 ]
 
 
@@ -229,6 +231,13 @@ class DatabaseUnavailable(ServiceUnavailable):
     """The database cannot be reached or gave up on the connection; raised by ``linkvault.store`` only."""
 
     code = "database_unavailable"
+
+
+class TooManyWaiters(ServiceUnavailable):
+    """This process already serves ``LINKVAULT_AUTH_MAX_WAITERS`` waits for links; another would cost
+    memory without bound."""
+
+    code = "too_many_waiters"
 
 
 class SchemaNotCurrent(ServiceUnavailable):

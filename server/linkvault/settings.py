@@ -174,6 +174,19 @@ class Settings(BaseSettings):
         description="when set (16 characters or more), `/metrics` answers only requests with "
         "`Authorization: Bearer <this token>` (401 otherwise)",
     )
+    auth_wait_max_seconds: int = Field(
+        default=300,
+        gt=0,
+        le=3_600,
+        description="the longest a `GET /v2/auth/wait/{auth_id}` waits, whatever `timeout` it asks for",
+    )
+    auth_max_waiters: int = Field(
+        default=100,
+        gt=0,
+        le=100_000,
+        description="how many `GET /v2/auth/wait/{auth_id}` requests one process serves at once; more are "
+        "answered 503 `too_many_waiters`",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -67,6 +67,24 @@ OPERATIONS: list[dict[str, Any]] = [
     # ACI's seed parameters are plain strings, but an owner id has 1 to 255 characters and the
     # post-link URL must be on the app's allow-list: both refused with the seed's 422.
     _positive_data_also_gets(422, "linked-accounts-link_oauth2_account"),
+    # The same rules for LangSmith's providers (URLs), its parameters (text without NUL) and for the
+    # agent's and ACI.dev's non-OAuth2 accounts (the owner id, an account of the app's own security
+    # scheme), refused with FastAPI's 422 as those services do.
+    _positive_data_also_gets(
+        422,
+        "create_oauth_provider",
+        "update_oauth_provider",
+        "authenticate",
+        "get_oauth_provider",
+        "delete_oauth_provider",
+        "wait_for_auth",
+        "check_token_exists",
+        "revoke_tokens",
+        "link_api_key_account",
+        "link_http_basic_account",
+        "link_http_bearer_account",
+        "link_no_auth_account",
+    ),
 ]
 
 CONFIG: dict[str, Any] = {

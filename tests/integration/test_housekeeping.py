@@ -63,9 +63,10 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[Services, Clock, Callable
     )
 
     async def start() -> str:
-        return await linking.start_link(
+        started = await linking.start_link(
             services, project_id=created.project_id, app_name="app", owner_id="owner", after_redirect_url=None
         )
+        return started.url
 
     try:
         yield services, clock, start

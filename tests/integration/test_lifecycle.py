@@ -54,7 +54,8 @@ def test_credentials_of_a_fresh_token_are_answered_as_stored(api: httpx.Client, 
 
     assert first.status_code == 200, first.text
     body = first.json()
-    assert set(body) == {"access_token", "token_type", "expires_at", "scope", "sequence"}
+    assert set(body) == {"security_scheme", "access_token", "token_type", "expires_at", "scope", "sequence"}
+    assert body["security_scheme"] == "oauth2"
     assert body["token_type"] == "Bearer"
     assert body["sequence"] == 1
     assert body["expires_at"] is not None

@@ -76,7 +76,9 @@ async def _credentials_with(services: Services, account: LinkedAccount, provider
     """The account's credentials, asked of the engine while ``provider`` plays the token endpoint."""
     scripted = dataclasses.replace(services, http=httpx.AsyncClient(transport=httpx.MockTransport(provider)))
     try:
-        return await get_credentials(scripted, project_id=account.project_id, linked_account_id=account.id)
+        found = await get_credentials(scripted, project_id=account.project_id, linked_account_id=account.id)
+        assert isinstance(found, Credentials)
+        return found
     finally:
         await scripted.http.aclose()
 

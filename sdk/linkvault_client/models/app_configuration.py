@@ -8,6 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.security_scheme import SecurityScheme
 from ..models.token_endpoint_auth_method import TokenEndpointAuthMethod
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ class AppConfiguration:
         id (UUID):
         project_id (UUID):
         app_name (str):
+        security_scheme (SecurityScheme): security scheme type for an app (or function if support override)
         issuer (None | str):
         authorize_url (str):
         token_url (str):
@@ -49,6 +51,7 @@ class AppConfiguration:
     id: UUID
     project_id: UUID
     app_name: str
+    security_scheme: SecurityScheme
     issuer: None | str
     authorize_url: str
     token_url: str
@@ -74,6 +77,8 @@ class AppConfiguration:
         project_id = str(self.project_id)
 
         app_name = self.app_name
+
+        security_scheme = self.security_scheme.value
 
         issuer: None | str
         issuer = self.issuer
@@ -120,6 +125,7 @@ class AppConfiguration:
                 "id": id,
                 "project_id": project_id,
                 "app_name": app_name,
+                "security_scheme": security_scheme,
                 "issuer": issuer,
                 "authorize_url": authorize_url,
                 "token_url": token_url,
@@ -153,6 +159,8 @@ class AppConfiguration:
         project_id = UUID(d.pop("project_id"))
 
         app_name = d.pop("app_name")
+
+        security_scheme = SecurityScheme(d.pop("security_scheme"))
 
         def _parse_issuer(data: object) -> None | str:
             if data is None:
@@ -212,6 +220,7 @@ class AppConfiguration:
             id=id,
             project_id=project_id,
             app_name=app_name,
+            security_scheme=security_scheme,
             issuer=issuer,
             authorize_url=authorize_url,
             token_url=token_url,

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.security_scheme import SecurityScheme
 from ..models.token_endpoint_auth_method import TokenEndpointAuthMethod
 from ..types import UNSET, Unset
 
@@ -27,11 +28,12 @@ class AppConfigurationCreate:
 
     Attributes:
         app_name (str):
-        client_id (str):
+        security_scheme (SecurityScheme | Unset): security scheme type for an app (or function if support override)
         issuer (str | Unset): The provider's issuer; its discovery metadata fills the endpoints.
         authorize_url (str | Unset):
         token_url (str | Unset):
         revocation_url (str | Unset):
+        client_id (str | Unset):
         client_secret (str | Unset):
         scopes (list[str] | Unset):
         token_endpoint_auth_method (TokenEndpointAuthMethod | Unset):
@@ -51,11 +53,12 @@ class AppConfigurationCreate:
     """
 
     app_name: str
-    client_id: str
+    security_scheme: SecurityScheme | Unset = UNSET
     issuer: str | Unset = UNSET
     authorize_url: str | Unset = UNSET
     token_url: str | Unset = UNSET
     revocation_url: str | Unset = UNSET
+    client_id: str | Unset = UNSET
     client_secret: str | Unset = UNSET
     scopes: list[str] | Unset = UNSET
     token_endpoint_auth_method: TokenEndpointAuthMethod | Unset = UNSET
@@ -69,7 +72,9 @@ class AppConfigurationCreate:
     def to_dict(self) -> dict[str, Any]:
         app_name = self.app_name
 
-        client_id = self.client_id
+        security_scheme: str | Unset = UNSET
+        if not isinstance(self.security_scheme, Unset):
+            security_scheme = self.security_scheme.value
 
         issuer = self.issuer
 
@@ -78,6 +83,8 @@ class AppConfigurationCreate:
         token_url = self.token_url
 
         revocation_url = self.revocation_url
+
+        client_id = self.client_id
 
         client_secret = self.client_secret
 
@@ -116,9 +123,10 @@ class AppConfigurationCreate:
         field_dict.update(
             {
                 "app_name": app_name,
-                "client_id": client_id,
             }
         )
+        if security_scheme is not UNSET:
+            field_dict["security_scheme"] = security_scheme
         if issuer is not UNSET:
             field_dict["issuer"] = issuer
         if authorize_url is not UNSET:
@@ -127,6 +135,8 @@ class AppConfigurationCreate:
             field_dict["token_url"] = token_url
         if revocation_url is not UNSET:
             field_dict["revocation_url"] = revocation_url
+        if client_id is not UNSET:
+            field_dict["client_id"] = client_id
         if client_secret is not UNSET:
             field_dict["client_secret"] = client_secret
         if scopes is not UNSET:
@@ -156,7 +166,12 @@ class AppConfigurationCreate:
         d = dict(src_dict)
         app_name = d.pop("app_name")
 
-        client_id = d.pop("client_id")
+        _security_scheme = d.pop("security_scheme", UNSET)
+        security_scheme: SecurityScheme | Unset
+        if isinstance(_security_scheme, Unset):
+            security_scheme = UNSET
+        else:
+            security_scheme = SecurityScheme(_security_scheme)
 
         issuer = d.pop("issuer", UNSET)
 
@@ -165,6 +180,8 @@ class AppConfigurationCreate:
         token_url = d.pop("token_url", UNSET)
 
         revocation_url = d.pop("revocation_url", UNSET)
+
+        client_id = d.pop("client_id", UNSET)
 
         client_secret = d.pop("client_secret", UNSET)
 
@@ -208,11 +225,12 @@ class AppConfigurationCreate:
 
         app_configuration_create = cls(
             app_name=app_name,
-            client_id=client_id,
+            security_scheme=security_scheme,
             issuer=issuer,
             authorize_url=authorize_url,
             token_url=token_url,
             revocation_url=revocation_url,
+            client_id=client_id,
             client_secret=client_secret,
             scopes=scopes,
             token_endpoint_auth_method=token_endpoint_auth_method,

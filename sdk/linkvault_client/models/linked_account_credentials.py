@@ -7,13 +7,17 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.linked_account_credentials_security_scheme import LinkedAccountCredentialsSecurityScheme
+
 T = TypeVar("T", bound="LinkedAccountCredentials")
 
 
 @_attrs_define
 class LinkedAccountCredentials:
-    """
+    """An OAuth2 account's credentials.
+
     Attributes:
+        security_scheme (LinkedAccountCredentialsSecurityScheme):
         access_token (str):
         token_type (str): How the token is used, e.g. `Bearer` (RFC 6749 §7.1).
         expires_at (datetime.datetime | None): When the access token expires; null when the provider gave no lifetime.
@@ -21,6 +25,7 @@ class LinkedAccountCredentials:
         sequence (int): Counts credential writes; a higher number is newer credentials.
     """
 
+    security_scheme: LinkedAccountCredentialsSecurityScheme
     access_token: str
     token_type: str
     expires_at: datetime.datetime | None
@@ -29,6 +34,8 @@ class LinkedAccountCredentials:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        security_scheme = self.security_scheme.value
+
         access_token = self.access_token
 
         token_type = self.token_type
@@ -48,6 +55,7 @@ class LinkedAccountCredentials:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "security_scheme": security_scheme,
                 "access_token": access_token,
                 "token_type": token_type,
                 "expires_at": expires_at,
@@ -61,6 +69,8 @@ class LinkedAccountCredentials:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        security_scheme = LinkedAccountCredentialsSecurityScheme(d.pop("security_scheme"))
+
         access_token = d.pop("access_token")
 
         token_type = d.pop("token_type")
@@ -90,6 +100,7 @@ class LinkedAccountCredentials:
         sequence = d.pop("sequence")
 
         linked_account_credentials = cls(
+            security_scheme=security_scheme,
             access_token=access_token,
             token_type=token_type,
             expires_at=expires_at,

@@ -14,7 +14,7 @@ from linkvault.engine.durations import format_duration
 from linkvault.engine.events import envelope
 from linkvault.engine.linked_accounts import linked_account_public
 from linkvault.engine.linking import FinishedLink
-from linkvault.engine.refresh import Credentials
+from linkvault.engine.refresh import Credentials, StaticSecret
 from linkvault.engine.webhooks import DeliveryView
 from linkvault.store.models import AppConfiguration, Event, WebhookEndpoint
 
@@ -30,6 +30,7 @@ __all__ = [
     "json_response",
     "linked_account_public",
     "oauth_connection",
+    "oauth_provider",
     "webhook_delivery",
     "webhook_endpoint",
 ]
@@ -72,6 +73,7 @@ def app_configuration(app: AppConfiguration, *, redirect_uri: str) -> dict[str, 
         "id": str(app.id),
         "project_id": str(app.project_id),
         "app_name": app.app_name,
+        "security_scheme": app.security_scheme,
         "issuer": app.issuer,
         "authorize_url": app.authorize_url,
         "token_url": app.token_url,
@@ -100,6 +102,24 @@ def catalog_entry(provider: Provider) -> dict[str, Any]:
     """CatalogEntry: every field of the entry, null where the provider's documentation says nothing."""
     body: dict[str, Any] = provider.model_dump(mode="json")
     return body
+
+
+def oauth_provider(app: AppConfiguration) -> dict[str, Any]:
+    """LangSmith's OAuthProvider: the app configuration seen as a provider, never its secret."""
+    return {
+        "id": str(app.id),
+        "organization_id": str(app.project_id),
+        "provider_id": app.app_name,
+        "name": app.display_name or app.app_name,
+        "client_id": app.client_id,
+        "auth_url": app.authorize_url,
+        "token_url": app.token_url,
+        "uses_pkce": True,
+        "code_challenge_method": "S256",
+        "provider_type": "oauth2",
+        "created_at": _timestamp(app.created_at),
+        "updated_at": _timestamp(app.updated_at),
+    }
 
 
 def connection(finished: FinishedLink) -> dict[str, Any]:
@@ -131,9 +151,13 @@ def oauth_connection(finished: FinishedLink) -> dict[str, Any]:
     return body
 
 
-def credentials(found: Credentials) -> dict[str, Any]:
-    """LinkedAccountCredentials: what the application calls the provider with, never a refresh token."""
+def credentials(found: Credentials | StaticSecret) -> dict[str, Any]:
+    """LinkedAccountSecret: what the application calls the provider with, never a refresh token; an
+    OAuth2 account's LinkedAccountCredentials, or another scheme's secret, tagged with its scheme."""
+    if isinstance(found, StaticSecret):
+        return {"security_scheme": found.security_scheme, **found.secret}
     return {
+        "security_scheme": "oauth2",
         "access_token": found.access_token,
         "token_type": found.token_type,
         "expires_at": _optional_timestamp(found.expires_at),

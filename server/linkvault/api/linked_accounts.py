@@ -21,13 +21,17 @@ from linkvault.api._representations import (
     linked_account_public,
 )
 from linkvault.api._security import project_id_of
-from linkvault.engine import linked_accounts, linking, refresh
+from linkvault.engine import linked_accounts, linking, refresh, static_accounts
 from linkvault.errors import NotFound
 
 __all__ = [
     "delete_linked_account",
     "get_linked_account",
     "get_linked_account_credentials",
+    "link_api_key_account",
+    "link_http_basic_account",
+    "link_http_bearer_account",
+    "link_no_auth_account",
     "linked_accounts_link_oauth2_account",
     "linked_accounts_linked_accounts_oauth2_callback",
     "list_linked_accounts",
@@ -43,7 +47,7 @@ async def linked_accounts_link_oauth2_account(
     after_oauth2_link_redirect_url: str | None = None,
     allow_account_switch: bool = False,
 ) -> Response:
-    url = await linking.start_link(
+    started = await linking.start_link(
         current_services(),
         project_id=project_id_of(token_info),
         app_name=app_name,
@@ -51,7 +55,7 @@ async def linked_accounts_link_oauth2_account(
         after_redirect_url=after_oauth2_link_redirect_url,
         allow_account_switch=allow_account_switch,
     )
-    return json_response({"url": url}, headers=NO_STORE)
+    return json_response({"url": started.url}, headers=NO_STORE)
 
 
 async def linked_accounts_linked_accounts_oauth2_callback(
@@ -152,3 +156,33 @@ async def refresh_linked_account(linked_account_id: str, token_info: dict[str, A
         force=True,
     )
     return json_response(credentials(found), headers=NO_STORE)
+
+
+async def _link_static(
+    body: dict[str, Any], token_info: dict[str, Any], scheme: static_accounts.StaticScheme
+) -> Response:
+    account = await static_accounts.link_static_account(
+        current_services(),
+        project_id=project_id_of(token_info),
+        app_name=body["app_name"],
+        owner_id=body["linked_account_owner_id"],
+        scheme=scheme,
+        secret={name: body[name] for name in static_accounts.SECRET_FIELDS[scheme]},
+    )
+    return json_response(linked_account_public(account))
+
+
+async def link_api_key_account(body: dict[str, Any], token_info: dict[str, Any]) -> Response:
+    return await _link_static(body, token_info, "api_key")
+
+
+async def link_http_basic_account(body: dict[str, Any], token_info: dict[str, Any]) -> Response:
+    return await _link_static(body, token_info, "http_basic")
+
+
+async def link_http_bearer_account(body: dict[str, Any], token_info: dict[str, Any]) -> Response:
+    return await _link_static(body, token_info, "http_bearer")
+
+
+async def link_no_auth_account(body: dict[str, Any], token_info: dict[str, Any]) -> Response:
+    return await _link_static(body, token_info, "no_auth")

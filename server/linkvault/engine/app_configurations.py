@@ -30,6 +30,7 @@ from linkvault.text import invalid_text_path
 
 __all__ = [
     "AUTH_METHODS",
+    "SECURITY_SCHEMES",
     "client_credentials",
     "create_app_configuration",
     "delete_app_configuration",
@@ -39,6 +40,8 @@ __all__ = [
 ]
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+# ACI.dev's SecurityScheme: how an app's accounts authenticate.
+SECURITY_SCHEMES = ("oauth2", "api_key", "http_basic", "http_bearer", "no_auth")
 # Parameters of the authorization request that linkvault sets itself and must not be overridden.
 _RESERVED_PARAMS = {
     "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
@@ -53,22 +56,35 @@ _URL_FIELDS = ("authorize_url", "token_url", "revocation_url", "redirect_uri")
 async def create_app_configuration(
     services: Services, *, project_id: uuid.UUID, fields: dict[str, Any]
 ) -> AppConfiguration:
-    """Create the project's app configuration ``fields["app_name"]``: from ``issuer`` (discovery),
-    from ``authorize_url`` and ``token_url``, or from a catalog ``provider``, explicit fields winning.
+    """Create the project's app configuration ``fields["app_name"]``. An OAuth2 app (``security_scheme``
+    left out or ``oauth2``) needs ``client_id`` and endpoints: from ``issuer`` (discovery), from
+    ``authorize_url`` and ``token_url``, or from a catalog ``provider``, explicit fields winning. An
+    app of another scheme takes no OAuth2 field and keeps them empty.
 
     Raises InvalidInput (a field, an unknown provider, a param that does not match its pattern),
     Conflict (the app name exists), ProviderUnavailable or ProviderTimeout (discovery)."""
-    fields = _with_catalog_defaults(fields)
+    scheme = fields.get("security_scheme") or "oauth2"
+    if scheme not in SECURITY_SCHEMES:
+        raise InvalidInput("unsupported security_scheme", field=("security_scheme",))
+    if scheme == "oauth2":
+        fields = _with_catalog_defaults(fields)
     app = AppConfiguration(
         project_id=project_id,
         app_name=fields["app_name"],
-        client_id=fields["client_id"],
+        security_scheme=scheme,
+        display_name=fields.get("display_name"),
+        client_id=fields.get("client_id") or "",
         authorize_url="",
         token_url="",
         token_endpoint_auth_method="client_secret_basic",
     )
-    for name, value in (await _changes(services, app, fields)).items():
-        setattr(app, name, value)
+    if scheme == "oauth2":
+        if not fields.get("client_id"):
+            raise InvalidInput("an oauth2 app needs a client_id", field=("client_id",))
+        for name, value in (await _changes(services, app, fields)).items():
+            setattr(app, name, value)
+    else:
+        _refuse_oauth2_fields(scheme, fields)
     async with services.sessions.begin() as session:
         return await store.add_app_configuration(session, app=app)
 
@@ -114,6 +130,8 @@ async def update_app_configuration(
         current = await store.get_app_configuration(session, project_id=project_id, app_name=app_name)
     if current is None:
         raise NotFound("no such app configuration")
+    if current.security_scheme != "oauth2":
+        _refuse_oauth2_fields(current.security_scheme, fields)
     # Discovery is I/O at the provider: it runs before the transaction; then the row is locked and
     # only the changed fields are written, so a concurrent update of other fields is kept.
     changes = await _changes(services, current, fields)
@@ -124,6 +142,15 @@ async def update_app_configuration(
         if app is None:
             raise NotFound("no such app configuration")
         return await store.update_app_configuration(session, app=app, changes=changes)
+
+
+def _refuse_oauth2_fields(scheme: str, fields: dict[str, Any]) -> None:
+    """An app whose accounts bring their own secret has no OAuth2 settings. Raises InvalidInput."""
+    given = sorted(name for name in fields if name not in ("app_name", "security_scheme", "display_name"))
+    if given:
+        raise InvalidInput(
+            f"an app whose security_scheme is {scheme} takes no {', '.join(given)}", field=(given[0],)
+        )
 
 
 async def _changes(services: Services, app: AppConfiguration, fields: dict[str, Any]) -> dict[str, Any]:
@@ -148,6 +175,7 @@ async def _changes(services: Services, app: AppConfiguration, fields: dict[str, 
     changes: dict[str, Any] = {
         name: fields[name]
         for name in (
+            "display_name",
             "revocation_url",
             "redirect_uri",
             "client_id",

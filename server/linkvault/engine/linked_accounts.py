@@ -42,7 +42,7 @@ def linked_account_public(account: LinkedAccount) -> dict[str, Any]:
         "project_id": str(account.project_id),
         "app_name": account.app_name,
         "linked_account_owner_id": account.linked_account_owner_id,
-        "security_scheme": "oauth2",
+        "security_scheme": account.security_scheme,
         "enabled": account.enabled,
         "status": public_status(account),
         "last_refreshed_at": timestamp(account.last_refreshed_at),
@@ -157,16 +157,17 @@ async def delete_linked_account(
     services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
 ) -> revocation.RevocationOutcome:
     """Revoke the grant at the provider (RFC 7009: the refresh token, else the access token), then
-    delete the account whatever the provider answered, and say how revoking went; the
-    ``linked_account.deleted`` event, with that outcome, is written in the deleting transaction.
-    Raises NotFound."""
+    delete the account whatever the provider answered, and say how revoking went (``unsupported``
+    for accounts of non-OAuth2 apps, which hold no grant); the ``linked_account.deleted`` event, with
+    that outcome, is written in the deleting transaction. Raises NotFound."""
     account = await get_linked_account(services, project_id=project_id, linked_account_id=linked_account_id)
     async with services.sessions() as session:
         app = await app_store.get_app_configuration_by_id(
             session, app_configuration_id=account.app_configuration_id
         )
     outcome: revocation.RevocationOutcome = "unsupported"
-    if app is not None:
+    # Only an OAuth2 account holds a grant to revoke; another scheme's secret is the caller's own.
+    if app is not None and account.security_scheme == "oauth2":
         refresh_token = account.refresh_token_encrypted
         outcome = await revocation.revoke_grant(
             services,

@@ -34,7 +34,7 @@ from linkvault.errors import (
     StateExpired,
     StateUsed,
 )
-from linkvault.limits import MAX_OWNER_ID_LENGTH
+from linkvault.limits import MAX_OWNER_ID_LENGTH, MAX_SCOPE_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 
@@ -44,6 +44,7 @@ __all__ = [
     "BrowserFinish",
     "CallbackParameters",
     "FinishedLink",
+    "StartedLink",
     "finish_link",
     "finish_link_in_browser",
     "redirect_uri_of",
@@ -52,6 +53,9 @@ __all__ = [
 
 # RFC 6749 §4.1.2.1 and OpenID Connect Core §3.1.2.6 error codes; any other value is reported as
 # "provider_error" so that provider text is never reflected.
+# LinkState.outcome holds an error code of at most this many characters.
+_MAX_OUTCOME_LENGTH = 40
+
 _PROVIDER_ERRORS = outcomes.AUTHORIZATION_ERRORS | {
     "interaction_required", "login_required", "account_selection_required", "consent_required",
 }  # fmt: skip
@@ -69,13 +73,19 @@ async def start_link(
     owner_id: str,
     after_redirect_url: str | None,
     allow_account_switch: bool = False,
-) -> str:
-    """Store a new state and return the provider's authorization URL (RFC 6749 §4.1.1, RFC 7636 §4.3).
+    scopes: list[str] | None = None,
+) -> StartedLink:
+    """Store a new state and return the provider's authorization URL (RFC 6749 §4.1.1, RFC 7636 §4.3)
+    with the id of the stored link (which those waiting for it use; the state itself is never stored).
+
+    ``scopes`` replaces the app's configured scopes in the request (incremental authorization asks
+    for more than those); None asks for the app's.
 
     When the app asks for ``openid`` and its issuer publishes keys, a nonce goes with the request
     (OpenID Connect Core §3.1.2.1) so that the ID token can be tied to this link. A re-link that comes
     back with another provider subject is refused unless ``allow_account_switch``.
-    Raises InvalidInput (owner id, post-link URL) and NotFound (no such app)."""
+    Raises InvalidInput (owner id, post-link URL, an app that does not use OAuth2) and NotFound (no
+    such app)."""
     if not owner_id or len(owner_id) > MAX_OWNER_ID_LENGTH:
         raise InvalidInput(
             f"linked_account_owner_id must have 1 to {MAX_OWNER_ID_LENGTH} characters",
@@ -90,6 +100,16 @@ async def start_link(
         )
         if app is None:
             raise NotFound("no such app configuration")
+        if app.security_scheme != "oauth2":
+            raise InvalidInput(
+                f"the app's security_scheme is {app.security_scheme}: its accounts are not linked through OAuth2",
+                field=("app_name",),
+            )
+        requested = list(app.scopes) if scopes is None else scopes
+        if len(" ".join(requested)) > MAX_SCOPE_LENGTH:
+            raise InvalidInput(
+                f"the scopes add up to more than {MAX_SCOPE_LENGTH} characters", field=("scopes",)
+            )
         if after_redirect_url is not None:
             check_after_link_redirect(
                 after_redirect_url,
@@ -97,9 +117,9 @@ async def start_link(
                 field=("after_oauth2_link_redirect_url",),
             )
         redirect_uri = redirect_uri_of(services, app)
-        sends_nonce = _validates_id_tokens(app) and "openid" in app.scopes
+        sends_nonce = _validates_id_tokens(app) and "openid" in requested
         now = services.clock()
-        await link_states.add_link_state(
+        link_state = await link_states.add_link_state(
             session,
             link_state=LinkState(
                 state_hash=states.hash_state(state),
@@ -114,7 +134,7 @@ async def start_link(
                 code_verifier_encrypted=services.cipher.encrypt(verifier),
                 nonce_hash=id_tokens.hash_nonce(nonce) if sends_nonce else None,
                 allow_account_switch=allow_account_switch,
-                scope=" ".join(app.scopes) or None,
+                scope=" ".join(requested) or None,
                 expires_at=now + timedelta(seconds=services.settings.state_ttl_seconds),
                 created_at=now,
             ),
@@ -125,7 +145,7 @@ async def start_link(
         response_type="code",
         redirect_uri=redirect_uri,
         # RFC 6749 §3.3 joins scopes with spaces; a catalog provider may want commas instead.
-        scope=catalog.scope_separator_of(app.provider).join(app.scopes) or None,
+        scope=catalog.scope_separator_of(app.provider).join(requested) or None,
         state=state,
         code_challenge=pkce.code_challenge(verifier),
         code_challenge_method=pkce.CODE_CHALLENGE_METHOD,
@@ -133,12 +153,20 @@ async def start_link(
         **app.authorize_params,
     )
     services.observer.link_started()
-    return url
+    return StartedLink(url=url, link_id=link_state.id)
 
 
 def _validates_id_tokens(app: AppConfiguration) -> bool:
     """ID tokens are validated for apps whose issuer's discovery metadata names a ``jwks_uri``."""
     return app.issuer is not None and app.jwks_uri is not None
+
+
+@dataclass(frozen=True)
+class StartedLink:
+    """A started link: the authorization URL to send the user to, and the stored link's id."""
+
+    url: str
+    link_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -254,6 +282,12 @@ async def _consume_state(
             refusal = await _refusal(session, services, link, callback, app_name=app_name)
             if refusal is not None:
                 await _record_link_failed(session, link, refusal, now=now)
+                await link_states.record_outcome(
+                    session,
+                    link_state_id=link.id,
+                    outcome=refusal.code[:_MAX_OUTCOME_LENGTH],
+                    linked_account_id=None,
+                )
             return link, refusal
         # Looked up only within what the caller may see, so no other project's state is described.
         why = await link_states.why_unusable(
@@ -273,21 +307,46 @@ async def _complete(
     refusal: LinkvaultError | None,
 ) -> FinishedLink:
     """Raise the response's ``refusal``, or exchange the code and save the account; a failure after
-    that point is announced as ``link.failed`` in a transaction of its own."""
+    that point is announced as ``link.failed`` in a transaction of its own. How the link ended is
+    noted on its state for those waiting on it (``linkvault.engine.agent_auth.wait``)."""
     if refusal is not None:
         raise refusal
     try:
-        return await _finish_consumed_link(services, link, callback)
+        finished = await _finish_consumed_link(services, link, callback)
     except LinkvaultError as exc:
         if isinstance(exc, ServiceUnavailable):
             raise
         try:
             async with services.sessions.begin() as session:
                 await _record_link_failed(session, link, exc, now=services.clock())
+                await link_states.record_outcome(
+                    session,
+                    link_state_id=link.id,
+                    outcome=exc.code[:_MAX_OUTCOME_LENGTH],
+                    linked_account_id=None,
+                )
         except ServiceUnavailable:
-            # The caller learns why the link failed; the event is lost with the database.
+            # The caller learns why the link failed; the event is lost with the database, and a
+            # waiter sees the link pending until its deadline.
             logger.warning("link.failed could not be recorded: the database is unavailable")
         raise
+    await _record_outcome(services, link, outcome="completed", linked_account_id=finished.account.id)
+    return finished
+
+
+async def _record_outcome(
+    services: Services, link: LinkState, *, outcome: str, linked_account_id: uuid.UUID | None = None
+) -> None:
+    """Note how the link ended, for those waiting on it (``linkvault.engine.agent_auth.wait``). The
+    account is saved by now; failing to note it must not fail the callback, so a database error is
+    logged and the waiter sees the link pending until its deadline."""
+    try:
+        async with services.sessions.begin() as session:
+            await link_states.record_outcome(
+                session, link_state_id=link.id, outcome=outcome, linked_account_id=linked_account_id
+            )
+    except ServiceUnavailable:
+        logger.warning("could not record how link %s ended (database unavailable)", link.id)
 
 
 async def _refusal(
@@ -431,7 +490,8 @@ async def _save_account(
     locked where the database can; a concurrent first insert is retried as an update.
 
     Raises AccountMismatch, changing nothing, when the account belongs to another provider subject
-    than ``subject`` and the link was not started with ``allow_account_switch``."""
+    than ``subject`` and the link was not started with ``allow_account_switch``. A token response
+    without ``scope`` granted the scope the link asked for (RFC 6749 §5.1)."""
     for attempt in range(2):
         try:
             async with services.sessions.begin() as session:
@@ -474,7 +534,7 @@ async def _save_account(
                 if token_set.refresh_token is not None:
                     account.refresh_token_encrypted = services.cipher.encrypt(token_set.refresh_token)
                 account.token_type = token_set.token_type
-                account.scope = token_set.scope
+                account.scope = token_set.scope if token_set.scope is not None else link.scope
                 account.expires_at = (
                     now + timedelta(seconds=token_set.expires_in)
                     if token_set.expires_in is not None

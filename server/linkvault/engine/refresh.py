@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from linkvault.engine import catalog, events, tokens
+from linkvault.engine import catalog, events, static_accounts, tokens
 from linkvault.engine.app_configurations import client_credentials
 from linkvault.engine.observer import observe_token_call
 from linkvault.engine.services import Services
@@ -41,7 +41,7 @@ from linkvault.errors import (
 from linkvault.store import app_configurations, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount
 
-__all__ = ["Credentials", "get_credentials", "is_due", "lease_seconds"]
+__all__ = ["Credentials", "StaticSecret", "get_credentials", "is_due", "lease_seconds"]
 
 # How often a request waiting for another process's refresh looks at the account again, in seconds.
 _POLL_SECONDS = 0.05
@@ -55,6 +55,16 @@ class Credentials:
     token_type: str
     expires_at: datetime | None
     scope: str | None
+    sequence: int
+
+
+@dataclass(frozen=True)
+class StaticSecret:
+    """The secret of an account whose app does not use OAuth2, as given when it was linked:
+    ``{"api_key"}``, ``{"username", "password"}``, ``{"token"}`` or ``{}`` (``no_auth``)."""
+
+    security_scheme: str
+    secret: dict[str, str] = field(repr=False)
     sequence: int
 
 
@@ -77,13 +87,23 @@ def is_due(account: LinkedAccount, *, now: datetime, leeway_seconds: float) -> b
 
 async def get_credentials(
     services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID, force: bool = False
-) -> Credentials:
-    """The account's credentials, refreshed first when due (or always, with ``force``).
+) -> Credentials | StaticSecret:
+    """The account's credentials, refreshed first when due (or always, with ``force``); the stored
+    secret of an account whose app does not use OAuth2 (refreshing does not apply to it).
 
     Raises NotFound (no such account in the project), AccountDisabled, NeedsReauth (the refresh
     token is dead, or an expired token has none), RefreshUnavailable (``force`` without a refresh
-    token), ProviderUnavailable or ProviderTimeout (the account is left as it was)."""
+    token, or of a non-OAuth2 account), ProviderUnavailable or ProviderTimeout (the account is left
+    as it was)."""
     account = await _read(services, project_id=project_id, linked_account_id=linked_account_id)
+    if account.security_scheme != "oauth2":
+        if force:
+            raise RefreshUnavailable(f"refreshing does not apply to {account.security_scheme} accounts")
+        return StaticSecret(
+            security_scheme=account.security_scheme,
+            secret=static_accounts.decode_secret(services, account),
+            sequence=account.sequence,
+        )
     if not force and not is_due(
         account, now=services.clock(), leeway_seconds=services.settings.refresh_leeway_seconds
     ):

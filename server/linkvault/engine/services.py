@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     import httpcore
     import httpx
 
-__all__ = ["Services", "load_cipher", "open_services", "webhook_policy"]
+__all__ = ["Services", "WaiterCount", "load_cipher", "open_services", "webhook_policy"]
+
+
+@dataclass
+class WaiterCount:
+    """How many waits for a link this process serves now (``linkvault.engine.agent_auth.wait``)."""
+
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,8 @@ class Services:
     # The refreshes this process has in flight, by (account, sequence it started from, forced), so
     # that concurrent callers in one process share one task (linkvault.engine.refresh).
     refreshes: dict[tuple[uuid.UUID, int, bool], asyncio.Future[Any]] = field(default_factory=dict)
+    # Counted, not queued: beyond LINKVAULT_AUTH_MAX_WAITERS a wait is refused at once.
+    auth_waiters: WaiterCount = field(default_factory=WaiterCount)
 
     async def aclose(self) -> None:
         await self.http.aclose()

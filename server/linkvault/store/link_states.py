@@ -12,7 +12,14 @@ from sqlmodel import col
 
 from linkvault.store.models import LinkState
 
-__all__ = ["add_link_state", "consume_link_state", "delete_expired_link_states", "why_unusable"]
+__all__ = [
+    "add_link_state",
+    "consume_link_state",
+    "delete_expired_link_states",
+    "get_link_state",
+    "record_outcome",
+    "why_unusable",
+]
 
 
 async def add_link_state(session: AsyncSession, *, link_state: LinkState) -> LinkState:
@@ -81,3 +88,26 @@ async def delete_expired_link_states(session: AsyncSession, *, now: datetime, li
     expired = select(col(LinkState.id)).where(col(LinkState.expires_at) <= now).limit(limit)
     result = await session.execute(delete(LinkState).where(col(LinkState.id).in_(expired)))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def get_link_state(
+    session: AsyncSession, *, link_state_id: uuid.UUID, project_id: uuid.UUID
+) -> LinkState | None:
+    """The project's link state with this id, or None (also for another project's)."""
+    result = await session.execute(
+        select(LinkState)
+        .where(col(LinkState.id) == link_state_id, col(LinkState.project_id) == project_id)
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+async def record_outcome(
+    session: AsyncSession, *, link_state_id: uuid.UUID, outcome: str, linked_account_id: uuid.UUID | None
+) -> None:
+    """Note how a consumed link ended: ``completed`` with the account it saved, or an error code."""
+    await session.execute(
+        update(LinkState)
+        .where(col(LinkState.id) == link_state_id)
+        .values(outcome=outcome, linked_account_id=linked_account_id)
+    )

@@ -19,6 +19,8 @@ __all__ = [
     "find_linked_account",
     "get_linked_account",
     "get_linked_account_by_id",
+    "has_usable_account",
+    "list_account_ids",
     "list_idle_accounts",
     "list_linked_accounts",
     "mark_needs_reauth",
@@ -51,18 +53,18 @@ async def get_linked_account_by_id(
 
 
 async def find_linked_account(
-    session: AsyncSession, *, project_id: uuid.UUID, app_name: str, owner_id: str
+    session: AsyncSession, *, project_id: uuid.UUID, app_name: str, owner_id: str, for_update: bool = True
 ) -> LinkedAccount | None:
-    """The account for (project, app, owner), locked for update where the database can."""
-    result = await session.execute(
-        select(LinkedAccount)
-        .where(
-            LinkedAccount.project_id == project_id,
-            LinkedAccount.app_name == app_name,
-            LinkedAccount.linked_account_owner_id == owner_id,
-        )
-        .with_for_update()
+    """The account for (project, app, owner), locked for update where the database can (unless
+    ``for_update`` is false: a plain read)."""
+    query = select(LinkedAccount).where(
+        LinkedAccount.project_id == project_id,
+        LinkedAccount.app_name == app_name,
+        LinkedAccount.linked_account_owner_id == owner_id,
     )
+    if for_update:
+        query = query.with_for_update()
+    result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalar_one_or_none()
 
 
@@ -236,3 +238,32 @@ async def set_enabled(session: AsyncSession, *, account: LinkedAccount, enabled:
     account.updated_at = utc_now()
     await session.flush()
     return account
+
+
+async def has_usable_account(
+    session: AsyncSession, *, project_id: uuid.UUID, app_name: str, owner_id: str | None
+) -> bool:
+    """Whether the project has an enabled, not ``needs_reauth`` account of the app (of ``owner_id``
+    when given, of anyone otherwise)."""
+    query = select(col(LinkedAccount.id)).where(
+        col(LinkedAccount.project_id) == project_id,
+        col(LinkedAccount.app_name) == app_name,
+        col(LinkedAccount.enabled).is_(True),
+        col(LinkedAccount.credential_status) != "needs_reauth",
+    )
+    if owner_id is not None:
+        query = query.where(col(LinkedAccount.linked_account_owner_id) == owner_id)
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def list_account_ids(
+    session: AsyncSession, *, project_id: uuid.UUID, app_name: str, owner_id: str | None, limit: int
+) -> list[uuid.UUID]:
+    """Ids of up to ``limit`` of the project's accounts of the app (of ``owner_id`` when given), in id order."""
+    query = select(col(LinkedAccount.id)).where(
+        col(LinkedAccount.project_id) == project_id, col(LinkedAccount.app_name) == app_name
+    )
+    if owner_id is not None:
+        query = query.where(col(LinkedAccount.linked_account_owner_id) == owner_id)
+    result = await session.execute(query.order_by(col(LinkedAccount.id)).limit(limit))
+    return list(result.scalars())

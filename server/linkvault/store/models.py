@@ -68,6 +68,14 @@ class AppConfiguration(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     project_id: uuid.UUID = _owner("projects")
     app_name: str = Field(max_length=MAX_APP_NAME_LENGTH)
+    # How accounts of the app authenticate at it (the spec's SecurityScheme): "oauth2" links through
+    # the provider; "api_key", "http_basic", "http_bearer" and "no_auth" accounts are given their
+    # secret (or none) directly, and the OAuth2 columns below stay empty.
+    security_scheme: str = Field(
+        default="oauth2", max_length=20, sa_column_kwargs={"server_default": "oauth2"}
+    )
+    # A human-readable name (LangSmith's provider ``name``); None where only the app name was given.
+    display_name: str | None = Field(default=None, max_length=MAX_PROJECT_NAME_LENGTH)
     issuer: str | None = Field(default=None, max_length=MAX_URL_LENGTH)
     authorization_response_iss_parameter_supported: bool = False
     authorize_url: str = Field(max_length=MAX_URL_LENGTH)
@@ -113,9 +121,13 @@ class LinkState(SQLModel, table=True):
     nonce_hash: str | None = Field(default=None, max_length=64)
     # The link may replace the account's provider subject with another (a deliberate account switch).
     allow_account_switch: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
-    # The scope asked for, space-separated: the granted scope when the token response omits it
-    # (RFC 6749 §5.1).
+    # The scope asked for (space-separated), which a token response without ``scope`` granted
+    # (RFC 6749 §5.1); None when none was asked for.
     scope: str | None = Field(default=None, max_length=MAX_SCOPE_LENGTH)
+    # How the link ended, for those waiting on it (LangSmith's wait): None while pending, "completed"
+    # (then ``linked_account_id`` is the account it saved) or the error code it failed with.
+    outcome: str | None = Field(default=None, max_length=40)
+    linked_account_id: uuid.UUID | None = None
     expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
     consumed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = _timestamp()
@@ -133,6 +145,12 @@ class LinkedAccount(SQLModel, table=True):
     app_configuration_id: uuid.UUID = _owner("app_configurations")
     app_name: str = Field(max_length=MAX_APP_NAME_LENGTH)
     linked_account_owner_id: str = Field(max_length=MAX_OWNER_ID_LENGTH)
+    # The app's security scheme when the account was made. For every scheme but "oauth2",
+    # ``access_token_encrypted`` holds the encrypted JSON of the account's secret ({"api_key"},
+    # {"username", "password"}, {"token"} or {} for no_auth), so key checks and rotation cover it.
+    security_scheme: str = Field(
+        default="oauth2", max_length=20, sa_column_kwargs={"server_default": "oauth2"}
+    )
     enabled: bool = True
     # "active" or "needs_reauth" (the grant is dead); shown as "disabled" while enabled is false.
     credential_status: str = Field(

@@ -44,6 +44,26 @@ def test_the_seed_error_shapes_come_from_the_spec() -> None:
         "linked-accounts-link_oauth2_account": "http-validation-error",
         "oauth_callback_v2_auth_callback__provider_id__post": "http-validation-error",
         "integrationsOauthCallback": "error-object",
+        # LangSmith's agent-auth API and ACI.dev's non-OAuth2 linking: FastAPI services, so their
+        # validation errors are FastAPI's too.
+        **dict.fromkeys(
+            [
+                "create_oauth_provider",
+                "list_oauth_providers",
+                "get_oauth_provider",
+                "update_oauth_provider",
+                "delete_oauth_provider",
+                "authenticate",
+                "wait_for_auth",
+                "check_token_exists",
+                "revoke_tokens",
+                "link_api_key_account",
+                "link_http_basic_account",
+                "link_http_bearer_account",
+                "link_no_auth_account",
+            ],
+            "http-validation-error",
+        ),
     }
 
 

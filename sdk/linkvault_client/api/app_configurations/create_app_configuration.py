@@ -112,13 +112,15 @@ def sync_detailed(
 ) -> Response[AppConfiguration | Problem]:
     """Create an app configuration
 
-     Give `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and fills the
-    endpoints), both `authorize_url` and `token_url`, or a catalog `provider` (with `provider_params`
-    for its templated URL parts). With `provider`, each of `authorize_url`, `token_url`,
-    `revocation_url`, `scopes`, `authorize_params` and `token_endpoint_auth_method` left out is the
-    catalog's; one given replaces the catalog's whole; an `issuer` given is discovered instead of the
-    catalog's endpoints. An unknown provider, a missing or unknown param, or a param that does not match
-    its pattern is a 400.
+     For `oauth2` (the default `security_scheme`), give `client_id` and either `issuer` (linkvault reads
+    RFC 8414 or OpenID Connect discovery metadata from it and fills the endpoints), both `authorize_url`
+    and `token_url`, or a catalog `provider` (with `provider_params` for its templated URL parts). With
+    `provider`, each of `authorize_url`, `token_url`, `revocation_url`, `scopes`, `authorize_params` and
+    `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
+    `issuer` given is discovered instead of the catalog's endpoints. An unknown provider, a missing or
+    unknown param, or a param that does not match its pattern is a 400. An app of another scheme
+    (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme` and
+    `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -153,13 +155,15 @@ def sync(
 ) -> AppConfiguration | Problem | None:
     """Create an app configuration
 
-     Give `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and fills the
-    endpoints), both `authorize_url` and `token_url`, or a catalog `provider` (with `provider_params`
-    for its templated URL parts). With `provider`, each of `authorize_url`, `token_url`,
-    `revocation_url`, `scopes`, `authorize_params` and `token_endpoint_auth_method` left out is the
-    catalog's; one given replaces the catalog's whole; an `issuer` given is discovered instead of the
-    catalog's endpoints. An unknown provider, a missing or unknown param, or a param that does not match
-    its pattern is a 400.
+     For `oauth2` (the default `security_scheme`), give `client_id` and either `issuer` (linkvault reads
+    RFC 8414 or OpenID Connect discovery metadata from it and fills the endpoints), both `authorize_url`
+    and `token_url`, or a catalog `provider` (with `provider_params` for its templated URL parts). With
+    `provider`, each of `authorize_url`, `token_url`, `revocation_url`, `scopes`, `authorize_params` and
+    `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
+    `issuer` given is discovered instead of the catalog's endpoints. An unknown provider, a missing or
+    unknown param, or a param that does not match its pattern is a 400. An app of another scheme
+    (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme` and
+    `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -189,13 +193,15 @@ async def asyncio_detailed(
 ) -> Response[AppConfiguration | Problem]:
     """Create an app configuration
 
-     Give `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and fills the
-    endpoints), both `authorize_url` and `token_url`, or a catalog `provider` (with `provider_params`
-    for its templated URL parts). With `provider`, each of `authorize_url`, `token_url`,
-    `revocation_url`, `scopes`, `authorize_params` and `token_endpoint_auth_method` left out is the
-    catalog's; one given replaces the catalog's whole; an `issuer` given is discovered instead of the
-    catalog's endpoints. An unknown provider, a missing or unknown param, or a param that does not match
-    its pattern is a 400.
+     For `oauth2` (the default `security_scheme`), give `client_id` and either `issuer` (linkvault reads
+    RFC 8414 or OpenID Connect discovery metadata from it and fills the endpoints), both `authorize_url`
+    and `token_url`, or a catalog `provider` (with `provider_params` for its templated URL parts). With
+    `provider`, each of `authorize_url`, `token_url`, `revocation_url`, `scopes`, `authorize_params` and
+    `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
+    `issuer` given is discovered instead of the catalog's endpoints. An unknown provider, a missing or
+    unknown param, or a param that does not match its pattern is a 400. An app of another scheme
+    (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme` and
+    `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -228,13 +234,15 @@ async def asyncio(
 ) -> AppConfiguration | Problem | None:
     """Create an app configuration
 
-     Give `issuer` (linkvault reads RFC 8414 or OpenID Connect discovery metadata from it and fills the
-    endpoints), both `authorize_url` and `token_url`, or a catalog `provider` (with `provider_params`
-    for its templated URL parts). With `provider`, each of `authorize_url`, `token_url`,
-    `revocation_url`, `scopes`, `authorize_params` and `token_endpoint_auth_method` left out is the
-    catalog's; one given replaces the catalog's whole; an `issuer` given is discovered instead of the
-    catalog's endpoints. An unknown provider, a missing or unknown param, or a param that does not match
-    its pattern is a 400.
+     For `oauth2` (the default `security_scheme`), give `client_id` and either `issuer` (linkvault reads
+    RFC 8414 or OpenID Connect discovery metadata from it and fills the endpoints), both `authorize_url`
+    and `token_url`, or a catalog `provider` (with `provider_params` for its templated URL parts). With
+    `provider`, each of `authorize_url`, `token_url`, `revocation_url`, `scopes`, `authorize_params` and
+    `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
+    `issuer` given is discovered instead of the catalog's endpoints. An unknown provider, a missing or
+    unknown param, or a param that does not match its pattern is a 400. An app of another scheme
+    (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme` and
+    `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':

@@ -7,7 +7,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.api_key_credentials import ApiKeyCredentials
+from ...models.http_basic_credentials import HttpBasicCredentials
+from ...models.http_bearer_credentials import HttpBearerCredentials
 from ...models.linked_account_credentials import LinkedAccountCredentials
+from ...models.no_auth_credentials import NoAuthCredentials
 from ...models.problem import Problem
 from ...types import Response
 
@@ -28,9 +32,65 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> LinkedAccountCredentials | Problem | None:
+) -> (
+    ApiKeyCredentials
+    | HttpBasicCredentials
+    | HttpBearerCredentials
+    | LinkedAccountCredentials
+    | NoAuthCredentials
+    | Problem
+    | None
+):
     if response.status_code == 200:
-        response_200 = LinkedAccountCredentials.from_dict(response.json())
+
+        def _parse_response_200(
+            data: object,
+        ) -> (
+            ApiKeyCredentials
+            | HttpBasicCredentials
+            | HttpBearerCredentials
+            | LinkedAccountCredentials
+            | NoAuthCredentials
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_linked_account_secret_type_0 = LinkedAccountCredentials.from_dict(data)
+
+                return componentsschemas_linked_account_secret_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_linked_account_secret_type_1 = ApiKeyCredentials.from_dict(data)
+
+                return componentsschemas_linked_account_secret_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_linked_account_secret_type_2 = HttpBasicCredentials.from_dict(data)
+
+                return componentsschemas_linked_account_secret_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_linked_account_secret_type_3 = HttpBearerCredentials.from_dict(data)
+
+                return componentsschemas_linked_account_secret_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_linked_account_secret_type_4 = NoAuthCredentials.from_dict(data)
+
+            return componentsschemas_linked_account_secret_type_4
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -87,7 +147,14 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[LinkedAccountCredentials | Problem]:
+) -> Response[
+    ApiKeyCredentials
+    | HttpBasicCredentials
+    | HttpBearerCredentials
+    | LinkedAccountCredentials
+    | NoAuthCredentials
+    | Problem
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,13 +167,22 @@ def sync_detailed(
     linked_account_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[LinkedAccountCredentials | Problem]:
+) -> Response[
+    ApiKeyCredentials
+    | HttpBasicCredentials
+    | HttpBearerCredentials
+    | LinkedAccountCredentials
+    | NoAuthCredentials
+    | Problem
+]:
     """Fresh credentials of a linked account
 
      The access token to call the provider with, refreshed first (RFC 6749 §6) when it expires within
     `LINKVAULT_REFRESH_LEEWAY_SECONDS` (capped at half the token's lifetime). Concurrent requests, on
     any number of replicas, cause one refresh at the provider. A token without expiry is answered as
-    stored. The refresh token never leaves linkvault.
+    stored. The refresh token never leaves linkvault. Accounts of the other security schemes answer
+    their secret as stored, in their scheme's shape (`security_scheme` says which); refreshing does not
+    apply to them.
 
     Args:
         linked_account_id (UUID):
@@ -116,7 +192,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LinkedAccountCredentials | Problem]
+        Response[ApiKeyCredentials | HttpBasicCredentials | HttpBearerCredentials | LinkedAccountCredentials | NoAuthCredentials | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -134,13 +210,23 @@ def sync(
     linked_account_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> LinkedAccountCredentials | Problem | None:
+) -> (
+    ApiKeyCredentials
+    | HttpBasicCredentials
+    | HttpBearerCredentials
+    | LinkedAccountCredentials
+    | NoAuthCredentials
+    | Problem
+    | None
+):
     """Fresh credentials of a linked account
 
      The access token to call the provider with, refreshed first (RFC 6749 §6) when it expires within
     `LINKVAULT_REFRESH_LEEWAY_SECONDS` (capped at half the token's lifetime). Concurrent requests, on
     any number of replicas, cause one refresh at the provider. A token without expiry is answered as
-    stored. The refresh token never leaves linkvault.
+    stored. The refresh token never leaves linkvault. Accounts of the other security schemes answer
+    their secret as stored, in their scheme's shape (`security_scheme` says which); refreshing does not
+    apply to them.
 
     Args:
         linked_account_id (UUID):
@@ -150,7 +236,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LinkedAccountCredentials | Problem
+        ApiKeyCredentials | HttpBasicCredentials | HttpBearerCredentials | LinkedAccountCredentials | NoAuthCredentials | Problem
     """
 
     return sync_detailed(
@@ -163,13 +249,22 @@ async def asyncio_detailed(
     linked_account_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[LinkedAccountCredentials | Problem]:
+) -> Response[
+    ApiKeyCredentials
+    | HttpBasicCredentials
+    | HttpBearerCredentials
+    | LinkedAccountCredentials
+    | NoAuthCredentials
+    | Problem
+]:
     """Fresh credentials of a linked account
 
      The access token to call the provider with, refreshed first (RFC 6749 §6) when it expires within
     `LINKVAULT_REFRESH_LEEWAY_SECONDS` (capped at half the token's lifetime). Concurrent requests, on
     any number of replicas, cause one refresh at the provider. A token without expiry is answered as
-    stored. The refresh token never leaves linkvault.
+    stored. The refresh token never leaves linkvault. Accounts of the other security schemes answer
+    their secret as stored, in their scheme's shape (`security_scheme` says which); refreshing does not
+    apply to them.
 
     Args:
         linked_account_id (UUID):
@@ -179,7 +274,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LinkedAccountCredentials | Problem]
+        Response[ApiKeyCredentials | HttpBasicCredentials | HttpBearerCredentials | LinkedAccountCredentials | NoAuthCredentials | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -195,13 +290,23 @@ async def asyncio(
     linked_account_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> LinkedAccountCredentials | Problem | None:
+) -> (
+    ApiKeyCredentials
+    | HttpBasicCredentials
+    | HttpBearerCredentials
+    | LinkedAccountCredentials
+    | NoAuthCredentials
+    | Problem
+    | None
+):
     """Fresh credentials of a linked account
 
      The access token to call the provider with, refreshed first (RFC 6749 §6) when it expires within
     `LINKVAULT_REFRESH_LEEWAY_SECONDS` (capped at half the token's lifetime). Concurrent requests, on
     any number of replicas, cause one refresh at the provider. A token without expiry is answered as
-    stored. The refresh token never leaves linkvault.
+    stored. The refresh token never leaves linkvault. Accounts of the other security schemes answer
+    their secret as stored, in their scheme's shape (`security_scheme` says which); refreshing does not
+    apply to them.
 
     Args:
         linked_account_id (UUID):
@@ -211,7 +316,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LinkedAccountCredentials | Problem
+        ApiKeyCredentials | HttpBasicCredentials | HttpBearerCredentials | LinkedAccountCredentials | NoAuthCredentials | Problem
     """
 
     return (

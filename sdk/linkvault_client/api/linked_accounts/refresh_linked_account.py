@@ -104,7 +104,8 @@ def sync_detailed(
     """Refresh a linked account's access token now
 
      Forces a refresh (RFC 6749 §6), single-flight like every refresh, and answers the new credentials.
-    409 `no_refresh_token` when the provider gave the account no refresh token.
+    409 `no_refresh_token` when the provider gave the account no refresh token, and for accounts of the
+    non-OAuth2 schemes, which have none.
 
     Args:
         linked_account_id (UUID):
@@ -136,7 +137,8 @@ def sync(
     """Refresh a linked account's access token now
 
      Forces a refresh (RFC 6749 §6), single-flight like every refresh, and answers the new credentials.
-    409 `no_refresh_token` when the provider gave the account no refresh token.
+    409 `no_refresh_token` when the provider gave the account no refresh token, and for accounts of the
+    non-OAuth2 schemes, which have none.
 
     Args:
         linked_account_id (UUID):
@@ -163,7 +165,8 @@ async def asyncio_detailed(
     """Refresh a linked account's access token now
 
      Forces a refresh (RFC 6749 §6), single-flight like every refresh, and answers the new credentials.
-    409 `no_refresh_token` when the provider gave the account no refresh token.
+    409 `no_refresh_token` when the provider gave the account no refresh token, and for accounts of the
+    non-OAuth2 schemes, which have none.
 
     Args:
         linked_account_id (UUID):
@@ -193,7 +196,8 @@ async def asyncio(
     """Refresh a linked account's access token now
 
      Forces a refresh (RFC 6749 §6), single-flight like every refresh, and answers the new credentials.
-    409 `no_refresh_token` when the provider gave the account no refresh token.
+    409 `no_refresh_token` when the provider gave the account no refresh token, and for accounts of the
+    non-OAuth2 schemes, which have none.
 
     Args:
         linked_account_id (UUID):

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RevokeTokensResult")
+
+
+@_attrs_define
+class RevokeTokensResult:
+    """
+    Attributes:
+        message (str):
+        provider_id (str):
+        deleted (int): How many linked accounts were revoked and deleted.
+    """
+
+    message: str
+    provider_id: str
+    deleted: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        message = self.message
+
+        provider_id = self.provider_id
+
+        deleted = self.deleted
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "message": message,
+                "provider_id": provider_id,
+                "deleted": deleted,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        message = d.pop("message")
+
+        provider_id = d.pop("provider_id")
+
+        deleted = d.pop("deleted")
+
+        revoke_tokens_result = cls(
+            message=message,
+            provider_id=provider_id,
+            deleted=deleted,
+        )
+
+        revoke_tokens_result.additional_properties = d
+        return revoke_tokens_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
