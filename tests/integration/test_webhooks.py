@@ -292,3 +292,32 @@ def test_a_relink_by_another_provider_user_is_announced_as_an_account_mismatch(
     assert (
         api.get(f"/v1/linked-accounts/{account['id']}", headers=project.headers).json()["status"] == "active"
     )
+
+
+def test_accounts_that_bring_their_own_secret_are_announced_too(
+    api: httpx.Client, project: Project, hook: Receiver
+) -> None:
+    _endpoint(api, project, hook)
+    headers = project.headers
+    created = api.post(
+        "/v1/app-configurations", json={"app_name": "serpapi", "security_scheme": "api_key"}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    body = {"app_name": "serpapi", "linked_account_owner_id": "gina", "api_key": "sk-first"}
+    first = api.post("/v1/linked-accounts/api-key", json=body, headers=headers)
+    assert first.status_code == 200, first.text
+    account_id = first.json()["id"]
+    disabled = api.patch(f"/v1/linked-accounts/{account_id}", json={"enabled": False}, headers=headers)
+    assert disabled.status_code == 200, disabled.text
+    replaced = api.post("/v1/linked-accounts/api-key", json={**body, "api_key": "sk-second"}, headers=headers)
+    assert replaced.status_code == 200, replaced.text
+
+    hook.wait_for(lambda r: len(r.verified) == 4)
+    assert sorted(payload["type"] for payload in hook.verified) == [
+        "linked_account.created",
+        "linked_account.disabled",
+        "linked_account.enabled",
+        "linked_account.reauthorized",
+    ]
+    assert {payload["data"]["linked_account_id"] for payload in hook.verified} == {account_id}
+    assert not any("sk-" in json.dumps(payload) for payload in hook.verified)

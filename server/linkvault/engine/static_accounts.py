@@ -13,6 +13,7 @@ import json
 import uuid
 from typing import Literal
 
+from linkvault.engine import events
 from linkvault.engine.services import Services
 from linkvault.errors import Conflict, InvalidInput, NotFound
 from linkvault.limits import MAX_OWNER_ID_LENGTH
@@ -50,7 +51,9 @@ async def link_static_account(
     secret: dict[str, str],
 ) -> LinkedAccount:
     """Create the account of (project, app, owner) with ``secret``, or replace the secret of the
-    existing one and enable it again; in one transaction, the row locked where the database can.
+    existing one and enable it again; in one transaction, the row locked where the database can, with
+    its event (``linked_account.created``, else ``linked_account.reauthorized``, and
+    ``linked_account.enabled`` for an account that was disabled).
 
     Raises NotFound (no such app), InvalidInput (an empty or too long owner id, a secret that is not
     text, or an app whose ``security_scheme`` is not ``scheme``)."""
@@ -80,6 +83,11 @@ async def link_static_account(
                     session, project_id=project_id, app_name=app_name, owner_id=owner_id
                 )
                 now = services.clock()
+                announced = [events.ACCOUNT_CREATED]
+                if account is not None:
+                    announced = [events.ACCOUNT_REAUTHORIZED]
+                    if not account.enabled:
+                        announced.append(events.ACCOUNT_ENABLED)
                 if account is None:
                     account = LinkedAccount(
                         project_id=project_id,
@@ -97,7 +105,10 @@ async def link_static_account(
                 account.status_reason = None
                 account.sequence += 1
                 account.updated_at = now
-                return await linked_accounts.save_linked_account(session, account=account)
+                saved = await linked_accounts.save_linked_account(session, account=account)
+                for event_type in announced:
+                    await events.record_account_event(session, event_type=event_type, account=saved, now=now)
+                return saved
         except Conflict:
             if attempt == 1:
                 raise
