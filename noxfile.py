@@ -88,9 +88,11 @@ def tests(session: nox.Session, database: str) -> None:
     """The whole pytest suite, on the embedded SQLite default or on PostgreSQL."""
     _install_project(session, "test")
     env = {"LINKVAULT_TEST_DATABASE_URL": POSTGRES_URL} if database == "postgresql" else {}
+    # What the database cannot change runs once, on SQLite (tests/conftest.py: STORAGE_INDEPENDENT).
+    only = ["-m", "not storage_independent"] if database == "postgresql" else []
     # Two workers (each with its own database, servers and test provider), a test module per worker at
     # a time so that module fixtures are built once; `nox -s tests -- -n0` runs in one process.
-    session.run("pytest", "-n", "2", "--dist", "loadfile", *session.posargs, env=env)
+    session.run("pytest", "-n", "2", "--dist", "loadfile", *only, *session.posargs, env=env)
 
 
 _AUTOGENERATE = """

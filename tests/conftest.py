@@ -7,6 +7,7 @@ import asyncio
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +22,41 @@ from support.fake_provider import FakeProvider, fake_provider_running
 from support.oidc import OidcProvider, RegisteredClient, oidc_provider, other_oidc_provider  # noqa: F401
 from support.projects import Project, create_project
 from support.server import RunningServer, ServerFactory
+
+# Suites whose outcome does not depend on the database behind linkvault (protocol checks, request
+# parsing, the HTTP surface, the browser, the docs): they run once, with the SQLite session, and the
+# PostgreSQL session deselects them (`-m "not storage_independent"` in noxfile.py). Every other suite,
+# whatever it stores, runs on both databases.
+STORAGE_INDEPENDENT = (
+    "unit/",
+    "contract/",
+    "integration/test_apps.py",
+    "integration/test_browser.py",
+    "integration/test_browser_callback.py",
+    "integration/test_explorer.py",
+    "integration/test_metrics.py",
+    "integration/test_provider_quirks.py",
+    "integration/test_readme.py",
+    "integration/test_request_ids.py",
+    "integration/test_resolver.py",
+    "integration/test_serve.py",
+    "integration/sdk/test_readme.py",
+    "security/test_code_injection.py",
+    "security/test_mix_up.py",
+    "security/test_open_redirect.py",
+    "security/test_pkce_and_redirect_uri.py",
+    "security/test_provider_misbehaviour.py",
+    "security/test_request_bounds.py",
+    "security/test_robustness.py",
+)
+_TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        where = Path(str(item.path)).resolve().relative_to(_TESTS).as_posix()
+        if where.startswith(STORAGE_INDEPENDENT):
+            item.add_marker(pytest.mark.storage_independent)
 
 
 @pytest.fixture(scope="session")
