@@ -30,6 +30,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -188,6 +189,7 @@ class Bench:
     ) -> uuid.UUID:
         """Full links one at a time; returns the first linked account's id."""
         totals, provider_ms, first = [], [], None
+        profiling = self._profile(linkvault, f"{run.database}-callback", until_stopped=True)
         with httpx.Client(base_url=linkvault.base_url, timeout=30) as api:
             for index in range(max(1, self.options.callbacks)):
                 started = api.get(
@@ -206,6 +208,9 @@ class Bench:
                 totals.append(elapsed)
                 provider_ms.append(spent)
                 first = first or uuid.UUID(finished.json()["id"])
+        if profiling is not None:
+            profiling.send_signal(signal.SIGINT)
+            profiling.wait()
         own = [total - spent for total, spent in zip(totals, provider_ms, strict=True)]
         run.callback = {
             "count": len(totals),
@@ -261,7 +266,10 @@ class Bench:
                  f"{run.hot['reference'][concurrency]['rps']:.0f} req/s p99 {run.hot['reference'][concurrency]['p99_ms']:.1f} ms"
                  f" | x{ratio:.2f}")  # fmt: skip
 
-    def _profile(self, server: Server, name: str) -> subprocess.Popen[bytes] | None:
+    def _profile(
+        self, server: Server, name: str, *, until_stopped: bool = False
+    ) -> subprocess.Popen[bytes] | None:
+        """py-spy on ``server`` for one measured point (or, ``until_stopped``, until sent SIGINT)."""
         if self.options.profile_dir is None:
             return None
         self.options.profile_dir.mkdir(parents=True, exist_ok=True)
@@ -270,8 +278,8 @@ class Bench:
         output = self.options.profile_dir / f"{name}.txt"
         py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
         return subprocess.Popen(
-            [py_spy, "record", "--format", "raw", "--pid", str(server.process.pid), "--duration", str(round(self.options.duration)),
-             "--rate", "200", "--output", str(output), "--nonblocking"],
+            [py_spy, "record", "--format", "raw", "--pid", str(server.process.pid), "--rate", "200", "--output",
+             str(output), "--nonblocking", *([] if until_stopped else ["--duration", str(round(self.options.duration))])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
