@@ -59,6 +59,7 @@ from benchmarks.servers import (
     require_wrk,
     run_wrk,
     start_server,
+    wait_until_ready,
 )
 from linkvault.engine.services import Services, open_services
 from linkvault.settings import Settings
@@ -153,6 +154,7 @@ class Bench:
             for index, project in enumerate(projects):
                 await insert_accounts(services, project, count=per_project, owner_prefix=f"seeded-{index}")
             run = DatabaseRun(database=database, accounts=per_project * len(projects))
+            _say(f"  seeded {run.accounts} accounts")
             env = outer_env()
             linkvault = start_server(
                 "linkvault", linkvault_command(port), port=port, log_dir=work, ready_path="/healthz",
@@ -163,6 +165,9 @@ class Bench:
                 ready_path="/", env={**env, "BENCH_DATABASE_URL": url, "BENCH_ENCRYPTION_KEY": key},
             )  # fmt: skip
             try:
+                # Both start at once; their imports and the migration check overlap.
+                wait_until_ready(linkvault, reference)
+                _say("  linkvault and the reference are up")
                 first_account = self._callbacks(run, linkvault, projects[0], client.client_id)
                 refresh_token = await refresh_token_of(services, first_account)
                 assert refresh_token is not None, "the provider issued no refresh token"
@@ -241,8 +246,9 @@ class Bench:
         secrets.SystemRandom().shuffle(lines)
         targets = _write_targets(work / "hot.txt", lines)
         servers = {"linkvault": linkvault, "reference": reference}
-        for server in servers.values():  # warm up: pools, statement caches
-            run_wrk(server.base_url, targets, concurrency=8, duration=1)
+        if self.options.duration > 1:  # warm up (pools, statement caches), except in a smoke run
+            for server in servers.values():
+                run_wrk(server.base_url, targets, concurrency=8, duration=1)
         run.hot = {name: {} for name in servers}
         for position, concurrency in enumerate(self.options.concurrency):
             # Interleaved, and which goes first alternates, so that drift on a shared machine hits both.
@@ -435,8 +441,11 @@ def _percentile(values: list[float], percent: float) -> float:
     return ordered[index]
 
 
+_STARTED = time.monotonic()
+
+
 def _say(line: str) -> None:
-    print(line, flush=True)
+    print(f"[{time.monotonic() - _STARTED:5.0f} s] {line}", flush=True)
 
 
 def _environment() -> dict[str, str]:
@@ -529,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     runs = []
     running = start_oidc_provider()
+    _say("test provider started")
     try:
         pin_process(running.pid, LOAD_CORE)
         with tempfile.TemporaryDirectory(prefix="linkvault-bench-") as scratch:
@@ -536,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
             for database in options.databases:
                 _say(f"{database}: {options.accounts} accounts in {options.projects} projects")
                 runs.append(bench.run_database(database))
+        _say("measured")
     finally:
         running.stop()
     environment = _environment()

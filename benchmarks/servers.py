@@ -33,6 +33,7 @@ __all__ = [
     "require_wrk",
     "run_wrk",
     "start_server",
+    "wait_until_ready",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +85,7 @@ class Server:
     base_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    ready_path: str
 
     def peak_rss_mb(self) -> float:
         """The process's peak resident set size so far (VmHWM), in MiB."""
@@ -105,28 +107,38 @@ class Server:
 def start_server(
     name: str, command: list[str], *, port: int, env: dict[str, str], log_dir: Path, ready_path: str
 ) -> Server:
-    """Start a server on core 0 and wait until ``ready_path`` answers (any status below 500)."""
+    """Start a server on core 0; ``wait_until_ready`` waits for it."""
     log_path = log_dir / f"{name}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [*pin(SERVER_CORE), *command],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )  # fmt: skip
-    server = Server(name=name, base_url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    return Server(name=name, base_url=f"http://127.0.0.1:{port}", process=process, log_path=log_path,
+                  ready_path=ready_path)  # fmt: skip
+
+
+def wait_until_ready(*servers: Server) -> None:
+    """Wait until each server's ready path answers (any status below 500); stop them all otherwise."""
     deadline = time.monotonic() + _START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            if httpx.get(server.base_url + ready_path, timeout=2).status_code < 500:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(
-        f"{name} did not start in {_START_TIMEOUT_SECONDS:.0f} s:\n{log_path.read_text()[-3000:]}"
-    )
+    for server in servers:
+        while True:
+            if server.process.poll() is not None:
+                for other in servers:
+                    other.stop()
+                raise RuntimeError(
+                    f"{server.name} exited with {server.process.returncode}:\n{server.log_path.read_text()[-3000:]}"
+                )
+            try:
+                if httpx.get(server.base_url + server.ready_path, timeout=2).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                for other in servers:
+                    other.stop()
+                raise RuntimeError(f"{server.name} did not start in {_START_TIMEOUT_SECONDS:.0f} s")
+            time.sleep(0.05)
 
 
 def linkvault_command(port: int) -> list[str]:
