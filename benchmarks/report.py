@@ -112,8 +112,14 @@ def _sections(results: dict[str, Any], render: Any) -> list[str]:
             parts.append(render(_HOT, _hot_rows(run)) + "\n")
         if run["refresh"]:
             parts.append("Credentials read that must refresh (each request a different due account):\n")
-            parts.append(render(["c", "req/s", "p50 ms", "p99 ms", "provider refreshes"],
-                                _series_rows(run["refresh"], "provider_refreshes")) + "\n")  # fmt: skip
+            rows = [
+                [*row, f"{point.get('provider_mean_ms', 0):.1f}"]
+                for row, point in zip(
+                    _series_rows(run["refresh"], "provider_refreshes"), run["refresh"].values(), strict=True
+                )
+            ]
+            parts.append(render(["c", "req/s", "p50 ms", "p99 ms", "provider refreshes", "provider ms each"],
+                                rows) + "\n")  # fmt: skip
         if run["start_link"]:
             parts.append("Start link:\n")
             parts.append(render(["c", "req/s", "p50 ms", "p99 ms"], _series_rows(run["start_link"])) + "\n")

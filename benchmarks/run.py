@@ -85,10 +85,10 @@ class Options:
     projects: int = 10
     concurrency: list[int] = field(default_factory=lambda: [1, 8, 32, 128])
     duration: float = 5.0
-    refresh_accounts: int = 1_000
+    refresh_accounts: int = 200
     storm: int = 100
     provider_delay: float = 0.2
-    callbacks: int = 30
+    callbacks: int = 20
     start_links: bool = True
     profile_dir: Path | None = None
 
@@ -300,6 +300,7 @@ class Bench:
                 refresh_token_encrypted=refresh_token,
             )  # fmt: skip
             before = self.provider.token_requests(client_id, "refresh_token")
+            self.provider.timings(reset=True)
             point = await each_once(
                 linkvault.base_url,
                 [f"/v1/linked-accounts/{account_id}/credentials" for account_id in ids],
@@ -307,6 +308,7 @@ class Bench:
                 concurrency=concurrency,
             )
             refreshes = self.provider.token_requests(client_id, "refresh_token") - before
+            token_count, token_ms = self.provider.timings().get("/token", (0, 0.0))
             async with services.sessions() as session:
                 sequences = (
                     await session.execute(
@@ -328,9 +330,12 @@ class Bench:
                     f"refresh reads at c={concurrency}: {point.requests} answers ({point.errors} failed) for "
                     f"{count} accounts; sequences {by_sequence}; the provider counted {refreshes} refreshes"
                 )
-            run.refresh[concurrency] = {**_point(point), "provider_refreshes": refreshes, "accounts": count}
+            provider_ms = token_ms / token_count if token_count else 0.0
+            run.refresh[concurrency] = {**_point(point), "provider_refreshes": refreshes, "accounts": count,
+                                        "provider_mean_ms": provider_ms}  # fmt: skip
             _say(f"  refresh reads c={concurrency}: {point.rps:.0f} req/s p50 {point.p50_ms:.1f} ms p99 "
-                 f"{point.p99_ms:.1f} ms; {count} accounts, {refreshes} provider refreshes")  # fmt: skip
+                 f"{point.p99_ms:.1f} ms; {count} accounts, {refreshes} provider refreshes of "
+                 f"{provider_ms:.1f} ms on average at the provider")  # fmt: skip
 
     async def _storm(
         self, run: DatabaseRun, services: Services, linkvault: Server, project: SeededProject,
@@ -494,12 +499,12 @@ def _parse(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     parser.add_argument("--projects", type=int, default=10)
     parser.add_argument("--concurrency", default="1,8,32,128", help="comma-separated connection counts")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measured point")
-    parser.add_argument("--refresh-accounts", type=int, default=1_000, help="due accounts per concurrency")
+    parser.add_argument("--refresh-accounts", type=int, default=200, help="due accounts per concurrency")
     parser.add_argument("--storm", type=int, default=100, help="concurrent reads of one due account")
     parser.add_argument(
         "--provider-delay", type=float, default=0.2, help="the provider's refresh latency in the storm"
     )
-    parser.add_argument("--callbacks", type=int, default=30, help="full links, one at a time")
+    parser.add_argument("--callbacks", type=int, default=20, help="full links, one at a time")
     parser.add_argument("--no-start-link", action="store_true", help="skip the start link series")
     parser.add_argument(
         "--profile",

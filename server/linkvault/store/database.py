@@ -59,13 +59,21 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(url.database)
 
 
+# SQLAlchemy's default pool keeps 5 connections and closes any overflow connection when it comes
+# back, so a sustained load above 5 concurrent requests opens a connection per request (on
+# PostgreSQL a TCP and TLS handshake and authentication, on SQLite a new aiosqlite thread). 20 kept
+# cover one worker's usual concurrency; 10 more absorb bursts (3 replicas stay under PostgreSQL's
+# default of 100 connections).
+_POOL_SIZE, _MAX_OVERFLOW = 20, 10
+
+
 def create_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
     # No pool_pre_ping: it costs a round trip on every checkout, two per credentials read, to catch
     # a connection that died while pooled, which the first statement on it catches anyway: the
     # disconnect invalidates the whole pool (every older connection is replaced at its next
     # checkout) and that one request answers 503 with Retry-After, like any request during an outage.
-    engine = create_async_engine(url)
+    engine = create_async_engine(url, pool_size=_POOL_SIZE, max_overflow=_MAX_OVERFLOW)
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_invalid_text)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
