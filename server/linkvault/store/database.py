@@ -61,10 +61,12 @@ def sqlite_path(database_url: str) -> Path | None:
 
 # SQLAlchemy's default pool keeps 5 connections and closes any overflow connection when it comes
 # back, so a sustained load above 5 concurrent requests opens a connection per request (on
-# PostgreSQL a TCP and TLS handshake and authentication, on SQLite a new aiosqlite thread). 20 kept
-# cover one worker's usual concurrency; 10 more absorb bursts (3 replicas stay under PostgreSQL's
-# default of 100 connections).
-_POOL_SIZE, _MAX_OVERFLOW = 20, 10
+# PostgreSQL a TCP and TLS handshake and authentication, on SQLite a new aiosqlite thread).
+# PostgreSQL: 20 kept cover one worker's usual concurrency and 10 more absorb bursts (3 replicas
+# stay under PostgreSQL's default of 100 connections). SQLite: each connection is a thread with its
+# own page cache (2 MiB) and one process gains nothing from many (one writer, one GIL), so 8 kept and
+# no overflow: a burst waits for a connection rather than opening one.
+_POOLS = {"postgresql": {"pool_size": 20, "max_overflow": 10}, "sqlite": {"pool_size": 8, "max_overflow": 0}}
 
 
 def create_engine(database_url: str) -> AsyncEngine:
@@ -73,7 +75,7 @@ def create_engine(database_url: str) -> AsyncEngine:
     # a connection that died while pooled, which the first statement on it catches anyway: the
     # disconnect invalidates the whole pool (every older connection is replaced at its next
     # checkout) and that one request answers 503 with Retry-After, like any request during an outage.
-    engine = create_async_engine(url, pool_size=_POOL_SIZE, max_overflow=_MAX_OVERFLOW)
+    engine = create_async_engine(url, **_POOLS.get(url.get_backend_name(), {}))
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_invalid_text)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
