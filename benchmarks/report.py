@@ -208,6 +208,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
             axes[1][column].plot(levels, [p["p99_ms"] for p in series.values()], style, label=name)
         axes[0][column].set_title(f"credentials read, {run['database']}")
         axes[0][column].set_ylabel("requests per second")
+        axes[0][column].set_ylim(bottom=0)
         axes[1][column].set_ylabel("p99 latency (ms)")
         axes[1][column].set_yscale("log")
         for row in (0, 1):
