@@ -93,7 +93,7 @@ def tests(session: nox.Session, database: str) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """The benchmark (benchmarks/README.md): linkvault against a plain reference on SQLite and PostgreSQL,
-    about six minutes; writes benchmarks/RESULTS.md, results.json and results.png. Not run by a bare
+    four to seven minutes; writes benchmarks/RESULTS.md, results.json and results.png. Not run by a bare
     `nox`; needs wrk (Debian's package, installed when missing and running as root) and Node.js.
     `nox -s bench -- --databases sqlite --duration 3` passes options on (`python -m benchmarks.run -h`)."""
     _install_project(session, "test", "bench")
