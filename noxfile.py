@@ -95,6 +95,19 @@ def tests(session: nox.Session, database: str) -> None:
     session.run("pytest", "-n", "2", "--dist", "loadfile", *only, *session.posargs, env=env)
 
 
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmark (benchmarks/README.md): linkvault against a plain reference on SQLite and PostgreSQL,
+    four to seven minutes; writes benchmarks/RESULTS.md, results.json and results.png. Not run by a bare
+    `nox`; needs wrk (Debian's package, installed when missing and running as root) and Node.js.
+    `nox -s bench -- --databases sqlite --duration 3` passes options on (`python -m benchmarks.run -h`)."""
+    _install_project(session, "test", "bench")
+    session.run(
+        "python", "-m", "benchmarks.run", "--results", "benchmarks/RESULTS.md", "--plot",
+        "benchmarks/results.png", "--json", "benchmarks/results.json", *session.posargs,
+    )  # fmt: skip
+
+
 _AUTOGENERATE = """
 import asyncio, sys, tempfile
 from pathlib import Path

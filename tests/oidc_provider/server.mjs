@@ -416,6 +416,30 @@ function looksLikeJson(text) {
   }
 }
 
+/** path -> { count, total_ms }: the provider's own time per endpoint (from the request reaching the
+ * provider until its answer is ready), so that a benchmark can tell the provider's share of a flow from
+ * the client's. Read and reset at /__test__/timings. */
+const timings = new Map();
+
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/__test__/timings') {
+    if (ctx.method === 'DELETE') timings.clear();
+    jsonResponse(ctx, 200, Object.fromEntries(timings));
+    return;
+  }
+  const started = process.hrtime.bigint();
+  try {
+    await next();
+  } finally {
+    if (!ctx.path.startsWith('/__test__/')) {
+      const entry = timings.get(ctx.path) ?? { count: 0, total_ms: 0 };
+      entry.count += 1;
+      entry.total_ms += Number(process.hrtime.bigint() - started) / 1e6;
+      timings.set(ctx.path, entry);
+    }
+  }
+});
+
 provider.use(async (ctx, next) => {
   if (ctx.path.startsWith('/__test__/')) {
     await controlEndpoint(ctx);

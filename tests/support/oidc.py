@@ -5,8 +5,8 @@ The provider is a real oidc-provider (Node) instance; this module installs it
 talks to it over HTTP: dynamic client registration, the devInteractions
 login/consent pages, and the /__test__/ knobs that make the token endpoint
 (every grant or one grant type) or the revocation endpoint slow or failing, doctor
-token responses, count requests, and set refresh-token rotation and the
-access-token lifetime per client.
+token responses, count requests, time the provider's own work per endpoint, and set
+refresh-token rotation and the access-token lifetime per client.
 """
 
 from __future__ import annotations
@@ -108,6 +108,17 @@ class OidcProvider:
         response = self._http.get(self._control_url(client_id, "token-requests"))
         _raise_for_status(response, "reading token request counts")
         return int(response.json().get(grant_type, 0))
+
+    def timings(self, *, reset: bool = False) -> dict[str, tuple[int, float]]:
+        """The provider's own time per endpoint path since the last reset: ``{path: (requests,
+        milliseconds in total)}``, from a request reaching the provider until its answer was ready
+        (so a client's own share of a flow is its total minus this). ``reset`` clears them."""
+        url = f"{self.issuer}/__test__/timings"
+        response = self._http.delete(url) if reset else self._http.get(url)
+        _raise_for_status(response, "reading the provider's timings")
+        return {
+            path: (int(entry["count"]), float(entry["total_ms"])) for path, entry in response.json().items()
+        }
 
     def last_token_request(self, client_id: str) -> dict[str, Any]:
         """The form fields (``form``) and the Authorization scheme (``authorization_scheme``) of the
@@ -307,6 +318,11 @@ class RunningOidcProvider:
 
     def __enter__(self) -> OidcProvider:
         return self.provider
+
+    @property
+    def pid(self) -> int:
+        """The Node process's id (a benchmark pins it to a core)."""
+        return self._process.pid
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()

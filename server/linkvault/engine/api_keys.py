@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from linkvault.engine.services import Services
 from linkvault.errors import NotFound
 from linkvault.store import api_keys as store
+from linkvault.store.database import connect
 from linkvault.store.projects import get_project
 
 __all__ = [
@@ -93,5 +94,5 @@ async def authenticate(services: Services, *, api_key: str) -> uuid.UUID | None:
     about the key; an oversized value is refused before hashing."""
     if not api_key or len(api_key) > _MAX_KEY_LENGTH:
         return None
-    async with services.sessions() as session:
-        return await store.find_project_id_by_key_hash(session, key_hash=_hash_key(api_key))
+    async with connect(services.db_engine) as connection:
+        return await store.find_project_id_by_key_hash(connection, key_hash=_hash_key(api_key))

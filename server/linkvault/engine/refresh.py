@@ -39,6 +39,8 @@ from linkvault.errors import (
     TokenRequestRejected,
 )
 from linkvault.store import app_configurations, linked_accounts
+from linkvault.store.database import connect
+from linkvault.store.linked_accounts import AccountCredentials
 from linkvault.store.models import AppConfiguration, LinkedAccount
 
 __all__ = ["Credentials", "StaticSecret", "get_credentials", "is_due", "lease_seconds"]
@@ -73,7 +75,7 @@ def lease_seconds(services: Services) -> float:
     return services.settings.http_timeout_seconds + 5.0
 
 
-def is_due(account: LinkedAccount, *, now: datetime, leeway_seconds: float) -> bool:
+def is_due(account: LinkedAccount | AccountCredentials, *, now: datetime, leeway_seconds: float) -> bool:
     """True when the access token expires within the leeway, which is capped at half the token's
     lifetime so that a provider issuing 60-second tokens is not refreshed on every call. A token
     without expiry is never due."""
@@ -95,7 +97,7 @@ async def get_credentials(
     token is dead, or an expired token has none), RefreshUnavailable (``force`` without a refresh
     token, or of a non-OAuth2 account), ProviderUnavailable or ProviderTimeout (the account is left
     as it was)."""
-    account = await _read(services, project_id=project_id, linked_account_id=linked_account_id)
+    account = await _read_credentials(services, project_id=project_id, linked_account_id=linked_account_id)
     if account.security_scheme != "oauth2":
         if force:
             raise RefreshUnavailable(f"refreshing does not apply to {account.security_scheme} accounts")
@@ -118,6 +120,20 @@ async def get_credentials(
     return await asyncio.shield(task)
 
 
+async def _read_credentials(
+    services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
+) -> AccountCredentials:
+    """The hot path's one read: the credential columns only, on a plain connection (no session)."""
+    async with connect(services.db_engine) as connection:
+        account = await linked_accounts.read_account_credentials(
+            connection, project_id=project_id, linked_account_id=linked_account_id
+        )
+    if account is None:
+        raise NotFound("no such linked account")
+    _check_usable(account)
+    return account
+
+
 async def _read(services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID) -> LinkedAccount:
     async with services.sessions() as session:
         account = await linked_accounts.get_linked_account(
@@ -129,14 +145,14 @@ async def _read(services: Services, *, project_id: uuid.UUID, linked_account_id:
     return account
 
 
-def _check_usable(account: LinkedAccount) -> None:
+def _check_usable(account: LinkedAccount | AccountCredentials) -> None:
     if not account.enabled:
         raise AccountDisabled("the linked account is disabled")
     if account.credential_status == "needs_reauth":
         raise NeedsReauth("the linked account must be authorized again")
 
 
-def _credentials(services: Services, account: LinkedAccount) -> Credentials:
+def _credentials(services: Services, account: LinkedAccount | AccountCredentials) -> Credentials:
     return Credentials(
         access_token=services.cipher.decrypt(account.access_token_encrypted),
         token_type=account.token_type,
@@ -146,7 +162,7 @@ def _credentials(services: Services, account: LinkedAccount) -> Credentials:
     )
 
 
-async def _refresh(services: Services, seen: LinkedAccount, *, force: bool) -> Credentials:
+async def _refresh(services: Services, seen: AccountCredentials, *, force: bool) -> Credentials:
     lease_id = secrets.token_hex(16)
     deadline = asyncio.get_running_loop().time() + 2 * lease_seconds(services)
     while True:
@@ -173,17 +189,31 @@ async def _refresh(services: Services, seen: LinkedAccount, *, force: bool) -> C
         # A lease that ran out (its holder died) is taken over by the next acquire.
         if asyncio.get_running_loop().time() > deadline:
             raise ProviderTimeout("another refresh of this account did not finish in time")
+    lease = _Lease(lease_id)
     try:
         _check_usable(account)
         if account.sequence != seen.sequence:
             return _credentials(services, account)  # refreshed by another process meanwhile
-        return await _refresh_holding_lease(services, account, force=force)
+        return await _refresh_holding_lease(services, account, force=force, lease=lease)
     finally:
-        async with services.sessions.begin() as session:
-            await linked_accounts.release_refresh_lease(session, linked_account_id=seen.id, lease_id=lease_id)
+        if not lease.released:
+            async with services.sessions.begin() as session:
+                await linked_accounts.release_refresh_lease(
+                    session, linked_account_id=seen.id, lease_id=lease_id
+                )
 
 
-async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, force: bool) -> Credentials:
+@dataclass
+class _Lease:
+    """The refresh lease this process holds; ``released`` once a write gave it back."""
+
+    id: str
+    released: bool = False
+
+
+async def _refresh_holding_lease(
+    services: Services, account: LinkedAccount, *, force: bool, lease: _Lease
+) -> Credentials:
     if account.refresh_token_encrypted is None:
         expired = account.expires_at is not None and services.clock() >= account.expires_at
         if expired:
@@ -238,6 +268,8 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
             if token_set.expires_in is not None
             else None,
             now=now,
+            # Given back in the same statement: one write transaction fewer per refresh.
+            release_lease_id=lease.id,
         )
         if stored is not None:
             await events.record_account_event(
@@ -245,6 +277,7 @@ async def _refresh_holding_lease(services: Services, account: LinkedAccount, *, 
             )
     if stored is None:
         return _credentials(services, await _read_any(services, account))
+    lease.released = True
     # Disabled while the provider answered: what it issued is kept (a rotated refresh token must not
     # be lost) but not handed out.
     _check_usable(stored)

@@ -18,6 +18,7 @@ from linkvault.engine.services import Services
 from linkvault.errors import Conflict, InvalidInput, NotFound
 from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, linked_accounts
+from linkvault.store.linked_accounts import AccountCredentials
 from linkvault.store.models import LinkedAccount
 from linkvault.text import invalid_text_path
 
@@ -34,7 +35,7 @@ SECRET_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def decode_secret(services: Services, account: LinkedAccount) -> dict[str, str]:
+def decode_secret(services: Services, account: LinkedAccount | AccountCredentials) -> dict[str, str]:
     """The stored secret of a non-OAuth2 account (``{}`` for ``no_auth``). Raises DecryptionError."""
     decoded = json.loads(services.cipher.decrypt(account.access_token_encrypted))
     assert isinstance(decoded, dict)

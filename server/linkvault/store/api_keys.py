@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as core_select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col, select
 
 from linkvault.store.models import ApiKey
@@ -21,12 +22,21 @@ async def add_api_key(session: AsyncSession, *, project_id: uuid.UUID, key_hash:
     return api_key
 
 
-async def find_project_id_by_key_hash(session: AsyncSession, *, key_hash: str) -> uuid.UUID | None:
-    """The project of the active (unrevoked) key with this hash, or None."""
-    result = await session.execute(
-        select(ApiKey.project_id).where(ApiKey.key_hash == key_hash, col(ApiKey.revoked_at).is_(None))
-    )
-    return result.scalar_one_or_none()
+_KEYS = ApiKey.__table__.c  # type: ignore[attr-defined]
+# Built once: SQLAlchemy then finds its compiled form by the statement's cache key, memoized on it.
+_PROJECT_OF_ACTIVE_KEY = core_select(_KEYS.project_id).where(
+    _KEYS.key_hash == bindparam("key_hash"), _KEYS.revoked_at.is_(None)
+)
+
+
+async def find_project_id_by_key_hash(
+    connection: AsyncConnection | AsyncSession, *, key_hash: str
+) -> uuid.UUID | None:
+    """The project of the active (unrevoked) key with this hash, or None (one indexed lookup by
+    ``key_hash``, a Core statement: it runs on every authenticated request)."""
+    result = await connection.execute(_PROJECT_OF_ACTIVE_KEY, {"key_hash": key_hash})
+    project_id: uuid.UUID | None = result.scalar_one_or_none()
+    return project_id
 
 
 async def list_api_keys(session: AsyncSession, *, project_id: uuid.UUID) -> list[ApiKey]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, case, func, or_, tuple_, update
+from sqlalchemy import select as core_select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col, select
 
 from linkvault.store.database import flush_or_conflict
@@ -14,6 +16,7 @@ from linkvault.store.models import AppConfiguration, LinkedAccount
 from linkvault.store.types import utc_now
 
 __all__ = [
+    "AccountCredentials",
     "acquire_refresh_lease",
     "delete_linked_account",
     "find_linked_account",
@@ -24,6 +27,7 @@ __all__ = [
     "list_idle_accounts",
     "list_linked_accounts",
     "mark_needs_reauth",
+    "read_account_credentials",
     "release_refresh_lease",
     "save_linked_account",
     "set_enabled",
@@ -43,6 +47,43 @@ async def get_linked_account(
     # populate_existing: a re-read in the same session must see what another process wrote.
     result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalar_one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCredentials:
+    """What a credentials read needs of an account row, and no more (no refresh token, no lease):
+    whether it may be used, its encrypted access token, and what tells whether that token is due."""
+
+    id: uuid.UUID
+    project_id: uuid.UUID
+    enabled: bool
+    credential_status: str
+    access_token_encrypted: str = field(repr=False)
+    token_type: str
+    scope: str | None
+    expires_at: datetime | None
+    token_issued_at: datetime | None
+    updated_at: datetime
+    sequence: int
+    security_scheme: str
+
+
+_ACCOUNTS = LinkedAccount.__table__.c  # type: ignore[attr-defined]
+# Built once; by primary key, and the project's, so that a key of one project reads nothing of another.
+_ACCOUNT_CREDENTIALS = core_select(
+    *(_ACCOUNTS[name] for name in AccountCredentials.__dataclass_fields__)
+).where(_ACCOUNTS.id == bindparam("id"), _ACCOUNTS.project_id == bindparam("project_id"))
+
+
+async def read_account_credentials(
+    connection: AsyncConnection | AsyncSession, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
+) -> AccountCredentials | None:
+    """The project's account's credential columns (one Core statement by primary key), or None."""
+    result = await connection.execute(
+        _ACCOUNT_CREDENTIALS, {"id": linked_account_id, "project_id": project_id}
+    )
+    row = result.first()
+    return None if row is None else AccountCredentials(*row)
 
 
 async def get_linked_account_by_id(
@@ -185,10 +226,13 @@ async def store_refreshed_credentials(
     scope: str | None,
     expires_at: datetime | None,
     now: datetime,
+    release_lease_id: str | None = None,
 ) -> LinkedAccount | None:
     """Write a refreshed token set and bump ``sequence``, only if the credentials are still those
     of ``expected_sequence``; None when another write came first. A None refresh token keeps the
-    stored one (RFC 6749 §6: the old one stays valid when no new one is issued)."""
+    stored one (RFC 6749 §6: the old one stays valid when no new one is issued). With
+    ``release_lease_id``, the refresh lease is given back in the same statement if it is still that
+    holder's (``release_refresh_lease``'s rule)."""
     values: dict[str, object] = {
         "access_token_encrypted": access_token_encrypted,
         "token_type": token_type,
@@ -203,6 +247,12 @@ async def store_refreshed_credentials(
     }
     if refresh_token_encrypted is not None:
         values["refresh_token_encrypted"] = refresh_token_encrypted
+    if release_lease_id is not None:
+        still_ours = col(LinkedAccount.refresh_lease_id) == release_lease_id
+        values["refresh_lease_id"] = case((still_ours, None), else_=col(LinkedAccount.refresh_lease_id))
+        values["refresh_lease_expires_at"] = case(
+            (still_ours, None), else_=col(LinkedAccount.refresh_lease_expires_at)
+        )
     result = await session.execute(
         update(LinkedAccount)
         .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.sequence) == expected_sequence)

@@ -1,0 +1,578 @@
+"""The benchmark: linkvault's hot path side by side with a plain reference, and its slower paths.
+
+``python -m benchmarks.run`` (``nox -s bench`` runs it with the defaults) does, for each database
+(SQLite, and the PostgreSQL at 127.0.0.1:5432 in a scratch database of its own, dropped after):
+
+1. seeds 10,000 linked accounts across 10 projects (``benchmarks.seed``), and starts
+   ``linkvault serve`` and the plain reference (``benchmarks.reference``) pinned to core 0, with
+   the test authorization server (tests/support/oidc.py) and wrk on core 1;
+2. full callbacks, one at a time: start link, the user's consent at the provider, then the timed
+   callback; the provider's own time (its server-side timings) is reported apart;
+3. the credentials read with a valid token (the hot path) at each concurrency, linkvault and the
+   reference interleaved, point by point;
+4. credentials reads that must refresh: each request reads another due account once; the provider's
+   refresh count must equal the number of accounts refreshed, each once;
+5. a refresh storm: ``--storm`` concurrent reads of one due account while the provider takes
+   ``--provider-delay`` seconds: exactly one refresh, and every answer within the provider's time
+   plus 100 ms;
+6. start link at each concurrency;
+7. the query plans of the hot statements (no table scan), and the worker's peak RSS.
+
+It prints a table, and writes ``--json``, ``--results`` (Markdown) and ``--plot`` (PNG) when asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.metadata
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from cryptography.fernet import Fernet
+from sqlalchemy import func, select, text
+
+from benchmarks import report
+from benchmarks.seed import SeededProject, insert_accounts, refresh_token_of, seed_projects
+from benchmarks.servers import (
+    LOAD_CORE,
+    ROOT,
+    Server,
+    each_once,
+    linkvault_command,
+    outer_env,
+    pin_process,
+    reference_command,
+    require_wrk,
+    run_wrk,
+    start_server,
+    wait_until_ready,
+)
+from linkvault.engine.services import Services, open_services
+from linkvault.settings import Settings
+from linkvault.store.migrate import upgrade
+from linkvault.store.models import LinkedAccount
+
+sys.path.insert(0, str(ROOT / "tests"))
+from support.databases import fresh_database
+from support.oidc import OidcProvider, start_oidc_provider
+from support.server import free_port
+
+__all__ = ["Options", "main"]
+
+POSTGRES_URL = os.environ.get(
+    "LINKVAULT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+_HOT_TARGETS = 20_000
+
+
+@dataclass
+class Options:
+    databases: list[str] = field(default_factory=lambda: ["sqlite", "postgresql"])
+    accounts: int = 10_000
+    projects: int = 10
+    concurrency: list[int] = field(default_factory=lambda: [1, 8, 32, 128])
+    duration: float = 5.0
+    refresh_accounts: int = 200
+    storm: int = 100
+    provider_delay: float = 0.2
+    callbacks: int = 20
+    start_links: bool = True
+    profile_dir: Path | None = None
+
+
+def _uuid(value: uuid.UUID) -> str:
+    return str(value)
+
+
+@dataclass
+class DatabaseRun:
+    """What one database's run measured."""
+
+    database: str
+    accounts: int
+    hot: dict[str, dict[int, dict[str, float]]] = field(default_factory=dict)
+    refresh: dict[int, dict[str, float]] = field(default_factory=dict)
+    storm: dict[str, Any] = field(default_factory=dict)
+    start_link: dict[int, dict[str, float]] = field(default_factory=dict)
+    callback: dict[str, Any] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    query_plans: dict[str, str] = field(default_factory=dict)
+
+
+def _point(point: Any) -> dict[str, float]:
+    return {"rps": point.rps, "p50_ms": point.p50_ms, "p99_ms": point.p99_ms, "max_ms": point.max_ms,
+            "requests": point.requests, "errors": point.errors}  # fmt: skip
+
+
+def _write_targets(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Bench:
+    def __init__(self, options: Options, provider: OidcProvider, work: Path) -> None:
+        self.options = options
+        self.provider = provider
+        self.work = work
+
+    def run_database(self, database: str) -> DatabaseRun:
+        base = POSTGRES_URL if database == "postgresql" else None
+        work = self.work / database
+        work.mkdir(parents=True, exist_ok=True)
+        with fresh_database(base, work) as url:
+            return asyncio.run(self._prepare_and_measure(database, url, work))
+
+    async def _prepare_and_measure(self, database: str, url: str, work: Path) -> DatabaseRun:
+        options = self.options
+        key = Fernet.generate_key().decode()
+        port, reference_port = free_port(), free_port()
+        callback_url = f"http://127.0.0.1:{port}/v1/linked-accounts/oauth2/callback"
+        client = self.provider.register_client(redirect_uris=[callback_url])
+        # Refresh tokens that stay valid when used, so that the due accounts can share one real grant.
+        self.provider.configure_client(client.client_id, rotate_refresh_tokens=False)
+        services = open_services(Settings(database_url=url, encryption_keys=key))
+        try:
+            await upgrade(services.db_engine)
+            projects = await seed_projects(
+                services, count=options.projects, issuer=self.provider.issuer,
+                client_id=client.client_id, client_secret=client.client_secret,
+            )  # fmt: skip
+            per_project = max(1, options.accounts // options.projects)
+            for index, project in enumerate(projects):
+                await insert_accounts(services, project, count=per_project, owner_prefix=f"seeded-{index}")
+            run = DatabaseRun(database=database, accounts=per_project * len(projects))
+            _say(f"  seeded {run.accounts} accounts")
+            env = outer_env()
+            linkvault = start_server(
+                "linkvault", linkvault_command(port), port=port, log_dir=work, ready_path="/healthz",
+                env={**env, "LINKVAULT_DATABASE_URL": url, "LINKVAULT_ENCRYPTION_KEYS": key},
+            )  # fmt: skip
+            reference = start_server(
+                "reference", reference_command(reference_port), port=reference_port, log_dir=work,
+                ready_path="/", env={**env, "BENCH_DATABASE_URL": url, "BENCH_ENCRYPTION_KEY": key},
+            )  # fmt: skip
+            try:
+                # Both start at once; their imports and the migration check overlap.
+                wait_until_ready(linkvault, reference)
+                _say("  linkvault and the reference are up")
+                first_account = self._callbacks(run, linkvault, projects[0], client.client_id)
+                refresh_token = await refresh_token_of(services, first_account)
+                assert refresh_token is not None, "the provider issued no refresh token"
+                self._hot_path(run, linkvault, reference, projects, work)
+                await self._refresh_reads(
+                    run, services, linkvault, projects[0], refresh_token, client.client_id, work
+                )
+                await self._storm(
+                    run, services, linkvault, projects[0], refresh_token, client.client_id, work
+                )
+                if options.start_links:
+                    self._start_links(run, linkvault, projects, work)
+                run.peak_rss_mb = {"linkvault": linkvault.peak_rss_mb(), "reference": reference.peak_rss_mb()}
+            finally:
+                linkvault.stop()
+                reference.stop()
+            run.query_plans = await _query_plans(services)
+            return run
+        finally:
+            await services.aclose()
+
+    # --- scenarios ---------------------------------------------------------------------------
+
+    def _callbacks(
+        self, run: DatabaseRun, linkvault: Server, project: SeededProject, client_id: str
+    ) -> uuid.UUID:
+        """Full links one at a time; returns the first linked account's id."""
+        totals, provider_ms, first = [], [], None
+        profiling = self._profile(linkvault, f"{run.database}-callback", until_stopped=True)
+        with httpx.Client(base_url=linkvault.base_url, timeout=30) as api:
+            for index in range(max(1, self.options.callbacks)):
+                started = api.get(
+                    "/v1/linked-accounts/oauth2",
+                    params={"app_name": project.app_name, "linked_account_owner_id": f"callback-{index}"},
+                    headers={"X-API-KEY": project.api_key},
+                )
+                assert started.status_code == 200, started.text
+                redirect = self.provider.authorize(started.json()["url"], login=f"user{index}")
+                self.provider.timings(reset=True)
+                began = time.perf_counter()
+                finished = api.get(redirect)
+                elapsed = (time.perf_counter() - began) * 1000
+                assert finished.status_code == 200, finished.text
+                spent = sum(total for _count, total in self.provider.timings().values())
+                totals.append(elapsed)
+                provider_ms.append(spent)
+                first = first or uuid.UUID(finished.json()["id"])
+        if profiling is not None:
+            profiling.send_signal(signal.SIGINT)
+            profiling.wait()
+        own = [total - spent for total, spent in zip(totals, provider_ms, strict=True)]
+        run.callback = {
+            "count": len(totals),
+            "total_p50_ms": statistics.median(totals),
+            "total_p99_ms": _percentile(totals, 99),
+            "provider_p50_ms": statistics.median(provider_ms),
+            "own_p50_ms": statistics.median(own),
+            "own_p99_ms": _percentile(own, 99),
+        }
+        _say(f"  callback: total p50 {run.callback['total_p50_ms']:.1f} ms, provider p50 "
+             f"{run.callback['provider_p50_ms']:.1f} ms, linkvault's own p50 {run.callback['own_p50_ms']:.1f} ms")  # fmt: skip
+        assert first is not None
+        return first
+
+    def _hot_path(
+        self,
+        run: DatabaseRun,
+        linkvault: Server,
+        reference: Server,
+        projects: list[SeededProject],
+        work: Path,
+    ) -> None:
+        pairs = [(project, account_id) for project in projects for account_id in project.account_ids]
+        # A random sample, in random order, of at most _HOT_TARGETS accounts: wrk formats every
+        # target at start, and a million would take it minutes; the sample still reads rows spread
+        # over the whole table.
+        sample = secrets.SystemRandom().sample(pairs, min(len(pairs), _HOT_TARGETS))
+        lines = [
+            f"GET /v1/linked-accounts/{account_id}/credentials {project.api_key}"
+            for project, account_id in sample
+        ]
+        targets = _write_targets(work / "hot.txt", lines)
+        servers = {"linkvault": linkvault, "reference": reference}
+        if self.options.duration > 1:  # warm up (pools, statement caches), except in a smoke run
+            for server in servers.values():
+                run_wrk(server.base_url, targets, concurrency=8, duration=1)
+        run.hot = {name: {} for name in servers}
+        for position, concurrency in enumerate(self.options.concurrency):
+            # Interleaved, and which goes first alternates, so that drift on a shared machine hits both.
+            order = list(servers) if position % 2 == 0 else list(reversed(servers))
+            for name in order:
+                profiling = self._profile(servers[name], f"{run.database}-hot-c{concurrency}") if (
+                    name == "linkvault" and concurrency == 32) else None  # fmt: skip
+                point = run_wrk(
+                    servers[name].base_url, targets, concurrency=concurrency, duration=self.options.duration
+                )
+                if profiling is not None:
+                    profiling.wait()
+                if point.errors:
+                    raise RuntimeError(f"{name}: {point.errors} failed credentials reads at c={concurrency}")
+                run.hot[name][concurrency] = _point(point)
+            ratio = run.hot["linkvault"][concurrency]["rps"] / max(
+                run.hot["reference"][concurrency]["rps"], 1e-9
+            )
+            _say(f"  hot path c={concurrency}: linkvault {run.hot['linkvault'][concurrency]['rps']:.0f} req/s "
+                 f"p99 {run.hot['linkvault'][concurrency]['p99_ms']:.1f} ms | reference "
+                 f"{run.hot['reference'][concurrency]['rps']:.0f} req/s p99 {run.hot['reference'][concurrency]['p99_ms']:.1f} ms"
+                 f" | x{ratio:.2f}")  # fmt: skip
+
+    def _profile(
+        self, server: Server, name: str, *, until_stopped: bool = False
+    ) -> subprocess.Popen[bytes] | None:
+        """py-spy on ``server`` for one measured point (or, ``until_stopped``, until sent SIGINT)."""
+        if self.options.profile_dir is None:
+            return None
+        self.options.profile_dir.mkdir(parents=True, exist_ok=True)
+        # Collapsed stacks (one line per stack and its sample count): grep-able, and flame graph tools
+        # (py-spy's own, speedscope, inferno) draw them.
+        output = self.options.profile_dir / f"{name}.txt"
+        py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        return subprocess.Popen(
+            [py_spy, "record", "--format", "raw", "--pid", str(server.process.pid), "--rate", "200", "--output",
+             str(output), "--nonblocking", *([] if until_stopped else ["--duration", str(round(self.options.duration))])],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    async def _refresh_reads(
+        self, run: DatabaseRun, services: Services, linkvault: Server, project: SeededProject,
+        refresh_token: str, client_id: str, work: Path,
+    ) -> None:  # fmt: skip
+        for concurrency in self.options.concurrency:
+            count = max(self.options.refresh_accounts, concurrency)
+            ids = await insert_accounts(
+                services, project, count=count, owner_prefix=f"due-c{concurrency}", due=True,
+                refresh_token_encrypted=refresh_token,
+            )  # fmt: skip
+            before = self.provider.token_requests(client_id, "refresh_token")
+            self.provider.timings(reset=True)
+            point = await each_once(
+                linkvault.base_url,
+                [f"/v1/linked-accounts/{account_id}/credentials" for account_id in ids],
+                headers={"X-API-KEY": project.api_key},
+                concurrency=concurrency,
+            )
+            refreshes = self.provider.token_requests(client_id, "refresh_token") - before
+            token_count, token_ms = self.provider.timings().get("/token", (0, 0.0))
+            async with services.sessions() as session:
+                sequences = (
+                    await session.execute(
+                        select(LinkedAccount.sequence, func.count())  # type: ignore[call-overload]
+                        .where(LinkedAccount.id.in_(ids))  # type: ignore[attr-defined]
+                        .group_by(LinkedAccount.sequence)
+                    )
+                ).all()
+            by_sequence = {int(sequence): int(number) for sequence, number in sequences}
+            refreshed = sum(number for sequence, number in by_sequence.items() if sequence > 1)
+            if (
+                point.errors
+                or point.requests != count
+                or refreshed != count
+                or refreshes != count
+                or set(by_sequence) != {2}
+            ):
+                raise RuntimeError(
+                    f"refresh reads at c={concurrency}: {point.requests} answers ({point.errors} failed) for "
+                    f"{count} accounts; sequences {by_sequence}; the provider counted {refreshes} refreshes"
+                )
+            provider_ms = token_ms / token_count if token_count else 0.0
+            run.refresh[concurrency] = {**_point(point), "provider_refreshes": refreshes, "accounts": count,
+                                        "provider_mean_ms": provider_ms}  # fmt: skip
+            _say(f"  refresh reads c={concurrency}: {point.rps:.0f} req/s p50 {point.p50_ms:.1f} ms p99 "
+                 f"{point.p99_ms:.1f} ms; {count} accounts, {refreshes} provider refreshes of "
+                 f"{provider_ms:.1f} ms on average at the provider")  # fmt: skip
+
+    async def _storm(
+        self, run: DatabaseRun, services: Services, linkvault: Server, project: SeededProject,
+        refresh_token: str, client_id: str, work: Path,
+    ) -> None:  # fmt: skip
+        """``--storm`` connections read one due account over and over for two seconds (wrk) while the
+        provider takes ``--provider-delay`` to refresh: the first requests all wait for the one
+        refresh, the rest read the refreshed token. The slowest answer is a waiting one."""
+        size = self.options.storm
+        [account_id] = await insert_accounts(
+            services, project, count=1, owner_prefix="storm", due=True, refresh_token_encrypted=refresh_token
+        )
+        targets = _write_targets(
+            work / "storm.txt", [f"GET /v1/linked-accounts/{account_id}/credentials {project.api_key}"]
+        )
+        self.provider.set_knobs(
+            client_id, delay_seconds=self.options.provider_delay, only_grant_type="refresh_token"
+        )
+        try:
+            before = self.provider.token_requests(client_id, "refresh_token")
+            self.provider.timings(reset=True)
+            point = await asyncio.to_thread(
+                run_wrk, linkvault.base_url, targets, concurrency=size, duration=2
+            )
+        finally:
+            self.provider.reset_knobs(client_id)
+        refreshes = self.provider.token_requests(client_id, "refresh_token") - before
+        token_time = self.provider.timings().get("/token", (0, 0.0))[1]
+        async with services.sessions() as session:
+            sequence = (
+                await session.execute(select(LinkedAccount.sequence).where(LinkedAccount.id == account_id))  # type: ignore[arg-type]
+            ).scalar_one()
+        run.storm = {
+            "connections": size,
+            "requests": point.requests,
+            "errors": point.errors,
+            "provider_refreshes": refreshes,
+            "provider_ms": token_time,
+            "p50_ms": point.p50_ms,
+            "p99_ms": point.p99_ms,
+            "max_ms": point.max_ms,
+            "sequence_moves": sequence - 1,
+            "within_bound": point.max_ms <= token_time + 100,
+        }
+        _say(f"  refresh storm: {size} connections, {point.requests} requests ({point.errors} failed), {refreshes} "
+             f"provider refresh(es) of {token_time:.0f} ms, slowest answer {point.max_ms:.0f} ms")  # fmt: skip
+
+    def _start_links(
+        self, run: DatabaseRun, linkvault: Server, projects: list[SeededProject], work: Path
+    ) -> None:
+        lines = [
+            f"GET /v1/linked-accounts/oauth2?app_name={project.app_name}&linked_account_owner_id=start-{index} "
+            f"{project.api_key}"
+            for index in range(1000)
+            for project in projects
+        ]
+        targets = _write_targets(work / "start.txt", lines)
+        for concurrency in self.options.concurrency:
+            point = run_wrk(
+                linkvault.base_url, targets, concurrency=concurrency, duration=self.options.duration
+            )
+            if point.errors:
+                raise RuntimeError(f"start link: {point.errors} failed at c={concurrency}")
+            run.start_link[concurrency] = _point(point)
+            _say(
+                f"  start link c={concurrency}: {point.rps:.0f} req/s p50 {point.p50_ms:.1f} ms p99 {point.p99_ms:.1f} ms"
+            )
+
+
+_PLANNED = {
+    "API key by hash": "SELECT project_id FROM api_keys WHERE key_hash = 'x' AND revoked_at IS NULL",
+    "account by id and project": "SELECT * FROM linked_accounts WHERE id = '{id}' AND project_id = '{id}'",
+    "app by project and name": "SELECT * FROM app_configurations WHERE project_id = '{id}' AND app_name = 'bench'",
+    "state by hash (callback)": "SELECT * FROM link_states WHERE state_hash = 'x' AND consumed_at IS NULL",
+    "account by owner (callback)": "SELECT * FROM linked_accounts WHERE project_id = '{id}' AND app_name = 'bench' "
+    "AND linked_account_owner_id = 'o'",
+}
+
+
+async def _query_plans(services: Services) -> dict[str, str]:
+    """Each hot statement's plan, as the database explains it. On PostgreSQL sequential scans are
+    switched off for the question, so that the answer says whether an index serves the statement
+    (on a small table a scan can be cheaper, and chosen, without being the only way)."""
+    plans = {}
+    sqlite = services.db_engine.dialect.name == "sqlite"
+    identifier = str(uuid.uuid4()).replace("-", "") if sqlite else str(uuid.uuid4())
+    async with services.db_engine.connect() as connection:
+        if not sqlite:
+            await connection.execute(text("SET enable_seqscan = off"))
+        for name, statement in _PLANNED.items():
+            statement = statement.replace("{id}", identifier)
+            rows = (
+                await connection.execute(text(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement))
+            ).all()
+            plans[name] = "; ".join(str(row[-1]) for row in rows if not sqlite or row[-1]).strip()
+            if sqlite and any(str(row[-1]).startswith("SCAN") for row in rows):
+                raise RuntimeError(f"{name}: a table scan: {plans[name]}")
+            if not sqlite and "Seq Scan" in plans[name]:
+                raise RuntimeError(f"{name}: a table scan: {plans[name]}")
+    return plans
+
+
+def _percentile(values: list[float], percent: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+_STARTED = time.monotonic()
+
+
+def _say(line: str) -> None:
+    print(f"[{time.monotonic() - _STARTED:5.0f} s] {line}", flush=True)
+
+
+def _environment() -> dict[str, str]:
+    def version(command: list[str]) -> str:
+        try:
+            return (
+                subprocess.run(command, capture_output=True, text=True, check=False)
+                .stdout.strip()
+                .splitlines()[0]
+            )
+        except (OSError, IndexError):
+            return "?"
+
+    import sqlalchemy
+    import uvicorn
+
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "dirty": "yes" if version(["git", "-C", str(ROOT), "status", "--porcelain"]) != "?" else "no",
+        "machine": f"{cpu}, {os.cpu_count()} cores, {platform.machine()}",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "uvicorn": uvicorn.__version__,
+        "connexion": importlib.metadata.version("connexion"),
+        "sqlalchemy": sqlalchemy.__version__,
+        "postgresql": version(["psql", "--version"]),
+        "wrk": version([require_wrk(), "-v"]),
+    }
+
+
+def _parse(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
+    )
+    parser.add_argument(
+        "--accounts", type=int, default=10_000, help="seeded accounts (1000000 for the scale check)"
+    )
+    parser.add_argument("--projects", type=int, default=10)
+    parser.add_argument("--concurrency", default="1,8,32,128", help="comma-separated connection counts")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measured point")
+    parser.add_argument("--refresh-accounts", type=int, default=200, help="due accounts per concurrency")
+    parser.add_argument("--storm", type=int, default=100, help="concurrent reads of one due account")
+    parser.add_argument(
+        "--provider-delay", type=float, default=0.2, help="the provider's refresh latency in the storm"
+    )
+    parser.add_argument("--callbacks", type=int, default=20, help="full links, one at a time")
+    parser.add_argument("--no-start-link", action="store_true", help="skip the start link series")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="py-spy profiles (collapsed stacks) of the hot path at c=32 into this folder",
+    )
+    parser.add_argument("--json", type=Path, help="write the measurements as JSON")
+    parser.add_argument("--results", type=Path, help="write the Markdown report (RESULTS.md)")
+    parser.add_argument("--plot", type=Path, help="write the PNG plot")
+    args = parser.parse_args(argv)
+    options = Options(
+        databases=[name.strip() for name in args.databases.split(",") if name.strip()],
+        accounts=args.accounts,
+        projects=args.projects,
+        concurrency=[int(value) for value in args.concurrency.split(",")],
+        duration=args.duration,
+        refresh_accounts=args.refresh_accounts,
+        storm=args.storm,
+        provider_delay=args.provider_delay,
+        callbacks=args.callbacks,
+        start_links=not args.no_start_link,
+        profile_dir=args.profile,
+    )
+    unknown = set(options.databases) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"unknown databases: {', '.join(sorted(unknown))}")
+    return options, args
+
+
+def main(argv: list[str] | None = None) -> int:
+    options, args = _parse(argv)
+    require_wrk()
+    # The harness itself (and the provider it starts) stays off the server's core.
+    if (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(0, {LOAD_CORE})
+    began = time.monotonic()
+    runs = []
+    running = start_oidc_provider()
+    _say("test provider started")
+    try:
+        pin_process(running.pid, LOAD_CORE)
+        with tempfile.TemporaryDirectory(prefix="linkvault-bench-") as scratch:
+            bench = Bench(options, running.provider, Path(scratch))
+            for database in options.databases:
+                _say(f"{database}: {options.accounts} accounts in {options.projects} projects")
+                runs.append(bench.run_database(database))
+        _say("measured")
+    finally:
+        running.stop()
+    environment = _environment()
+    results = {"environment": environment, "options": {**asdict(options), "profile_dir": str(options.profile_dir)},
+               "runs": [asdict(run) for run in runs], "seconds": time.monotonic() - began}  # fmt: skip
+    print(report.table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    if args.plot:
+        report.plot(results, args.plot)
+    if args.results:
+        args.results.write_text(report.markdown(results, plot=args.plot))
+    _say(f"done in {results['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
