@@ -31,6 +31,7 @@ STORAGE_INDEPENDENT = (
     "unit/",
     "contract/",
     "integration/test_apps.py",
+    "integration/test_benchmark.py",
     "integration/test_browser.py",
     "integration/test_browser_callback.py",
     "integration/test_explorer.py",
