@@ -321,3 +321,25 @@ def test_accounts_that_bring_their_own_secret_are_announced_too(
     ]
     assert {payload["data"]["linked_account_id"] for payload in hook.verified} == {account_id}
     assert not any("sk-" in json.dumps(payload) for payload in hook.verified)
+
+
+def test_a_relink_of_a_disabled_account_is_announced_as_enabled_too(
+    api: httpx.Client, project: Project, make_app, hook: Receiver
+) -> None:
+    _endpoint(api, project, hook)
+    app = make_app(project)
+    account = _link(api, app, "hana")
+    disabled = api.patch(
+        f"/v1/linked-accounts/{account['id']}", json={"enabled": False}, headers=project.headers
+    )
+    assert disabled.status_code == 200, disabled.text
+    relinked = _link(api, app, "hana")
+    assert relinked["id"] == account["id"]
+
+    hook.wait_for(lambda r: len(r.verified) == 4)
+    assert sorted(payload["type"] for payload in hook.verified) == [
+        "linked_account.created",
+        "linked_account.disabled",
+        "linked_account.enabled",
+        "linked_account.reauthorized",
+    ]
