@@ -78,7 +78,7 @@ def test_providers_are_app_configurations_sync(
     with bearer_client(linkvault_server, project).with_headers({"X-Tenant-Id": project.id}) as tenant:
         assert list_oauth_providers.sync(client=tenant) == listed
     with bearer_client(linkvault_server, project).with_headers({"X-Tenant-Id": str(uuid.uuid4())}) as stranger:
-        assert_problem(list_oauth_providers.sync(client=stranger), 401, "unauthorized")
+        assert_problem(list_oauth_providers.sync(client=stranger), 401, "tenant_mismatch")
     # A bare array, as LangSmith's client expects.
     assert isinstance(list_oauth_providers.sync_detailed(client=bearer).parsed, list)
     assert get_oauth_provider.sync(body.provider_id, client=bearer) == provider
