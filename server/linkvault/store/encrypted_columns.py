@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
-from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState, WebhookEndpoint
 
 __all__ = ["ENCRYPTED_COLUMNS", "lock_batch", "sample_ciphertext"]
 
@@ -16,6 +16,7 @@ ENCRYPTED_COLUMNS: list[tuple[type[SQLModel], tuple[str, ...]]] = [
     (AppConfiguration, ("client_secret_encrypted",)),
     (LinkState, ("code_verifier_encrypted",)),
     (LinkedAccount, ("access_token_encrypted", "refresh_token_encrypted")),
+    (WebhookEndpoint, ("secret_encrypted", "previous_secret_encrypted")),
 ]
 
 
