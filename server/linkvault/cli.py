@@ -184,6 +184,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
             shutil.rmtree(own_metrics_dir, ignore_errors=True)
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65_536:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, not {value!r}")
+    return int(value)
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
@@ -192,7 +198,7 @@ def _positive(value: str) -> int:
 
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     parser.add_argument("--log-level", default="info", choices=_LOG_LEVELS, help="default info")
     parser.add_argument(
         "--workers",
@@ -382,7 +388,7 @@ def _events_list_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--account", type=uuid.UUID, metavar="LINKED_ACCOUNT_ID", help="only events of this linked account"
     )
-    parser.add_argument("--limit", type=int, metavar="N", help="at most N events (the oldest first)")
+    parser.add_argument("--limit", type=_positive, metavar="N", help="at most N events (the oldest first)")
     _json_flag("an array of the events (Event: id, type, timestamp, data)")(parser)
 
 
@@ -550,7 +556,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     # The commands are listed once, in the epilog, one line each (the groups alone say little).
-    top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", help=argparse.SUPPRESS)
+    top = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help=argparse.SUPPRESS, prog=_PROG
+    )
     groups: dict[str, Any] = {}  # group name -> its add_subparsers() action
     for command in _COMMANDS:
         example = f"example:\n  {command.example}"
@@ -574,7 +582,9 @@ def _parser() -> argparse.ArgumentParser:
                     epilog="examples:\n" + "\n".join(f"  {c.example}" for c in members),
                     formatter_class=formatter,
                 )
-                groups[group_name] = group.add_subparsers(dest="subcommand", required=True, metavar="COMMAND")
+                groups[group_name] = group.add_subparsers(
+                    dest="subcommand", required=True, metavar="COMMAND", prog=f"{_PROG} {group_name}"
+                )
             sub = groups[group_name].add_parser(
                 name,
                 help=command.summary,

@@ -14,7 +14,7 @@ from linkvault.cli import main
 COMMANDS = [
     ["serve"], ["db", "upgrade"], ["db", "prune"], ["projects", "create"], ["projects", "list"],
     ["api-keys", "create"], ["api-keys", "list"], ["api-keys", "revoke"], ["keys", "generate"],
-    ["keys", "rotate"], ["accounts", "list"], ["accounts", "show"], ["config", "check"],
+    ["keys", "rotate"], ["accounts", "list"], ["accounts", "show"], ["config", "check"], ["events", "list"],
 ]  # fmt: skip
 
 
@@ -65,6 +65,38 @@ def test_workers_must_be_a_positive_number(capsys: pytest.CaptureFixture[str], v
     assert status == 2
     assert out == ""
     assert len(err.splitlines()) == 1 and "--workers" in err, err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("serve", "--port", "99999"),
+        ("serve", "--port", "-5"),
+        ("serve", "--port", "0"),
+        ("events", "list", "--project", "00000000-0000-0000-0000-000000000000", "--limit", "0"),
+        ("events", "list", "--project", "00000000-0000-0000-0000-000000000000", "--limit", "-1"),
+    ],
+    ids=["port-too-high", "port-negative", "port-zero", "limit-zero", "limit-negative"],
+)
+def test_numbers_out_of_range_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    status, out, err = _run(capsys, *args)
+
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1 and args[-2] in err, err
+
+
+@pytest.mark.parametrize("args", [("accounts", "list", "--project", "x"), ("serve", "--port", "x")])
+def test_a_usage_error_names_the_command_as_typed(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    _, _, err = _run(capsys, *args)
+
+    command = "linkvault " + " ".join(args[: 2 if args[0] == "accounts" else 1])
+    assert err.startswith(command + ": "), err
+    assert "[-h]" not in err and "COMMAND" not in err, err
 
 
 EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 (what serve must refuse over plain http)
