@@ -1,7 +1,7 @@
 """sdk/README.md's examples, run against the live server and the test authorization server.
 
 Each marked block (``<!-- run: NAME -->``) runs as written, in a namespace holding what the README says
-the examples assume: ``LINKVAULT_URL`` and ``API_KEY`` (a fresh project's), an app configuration named
+the examples assume: ``LV_URL`` and ``API_KEY`` (a fresh project's), an app configuration named
 ``github`` at the test provider, and, for the callbacks, the redirect the provider sent the user back
 with after the test provider's login and consent pages were driven (``OidcProvider.authorize``): ``code``,
 ``state`` and ``iss``, or the whole ``redirect_url``. The test then checks what the block left behind.
@@ -50,7 +50,7 @@ def run(name: str, **given: Any) -> dict[str, Any]:
 
 
 def assumed(server: RunningServer, project: Project) -> dict[str, Any]:
-    return {"LINKVAULT_URL": server.base_url, "API_KEY": project.api_key}
+    return {"LV_URL": server.base_url, "API_KEY": project.api_key}
 
 
 def github(make_app: AppFactory, project: Project, *, bridged: bool) -> LinkedApp:
@@ -80,7 +80,7 @@ def test_both_ways_to_authenticate(
     with client:
         assert client.get_httpx_client().headers[header] == value.format(key=project.api_key)
         assert list_app_configurations.sync(client=client) == []
-    wrong = run(name, LINKVAULT_URL=linkvault_server.base_url, API_KEY="lvk_wrong")["client"]
+    wrong = run(name, LV_URL=linkvault_server.base_url, API_KEY="lvk_wrong")["client"]
     with wrong:
         assert list_app_configurations.sync_detailed(client=wrong).status_code == 401
 
