@@ -1,0 +1,86 @@
+"""The `linkvault` command as a new user runs it: the database it opens, migrates or cannot reach.
+
+(Split from test_cli.py so that the two test workers share these slow, process-starting tests.)"""
+
+from __future__ import annotations
+
+import os
+import stat
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from support.cli import run_linkvault
+from support.databases import fresh_database
+from support.server import ServerFactory, free_port, linkvault_env, outer_env
+
+
+def test_serve_on_the_embedded_default_keeps_a_private_key_beside_the_database(
+    tmp_path: Path, server_factory: ServerFactory
+):
+    server = server_factory.start_embedded("embedded", cwd=tmp_path)
+    try:
+        spec = httpx.get(f"{server.base_url}/openapi.json", timeout=10)
+        assert spec.status_code == 200
+        assert spec.json()["info"]["title"] == "linkvault"
+    finally:
+        server.stop()
+
+    key_file = tmp_path / "linkvault.db.key"
+    assert (tmp_path / "linkvault.db").exists()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text()
+    created = run_linkvault("projects", "create", "again", "--json", env=server.env, cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert key_file.read_text() == key
+
+
+def test_a_server_database_without_encryption_keys_is_refused(tmp_path: Path):
+    env = linkvault_env(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", encryption_keys="")
+    del env["LINKVAULT_ENCRYPTION_KEYS"]
+
+    result = run_linkvault("db", "upgrade", env=env, cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "LINKVAULT_ENCRYPTION_KEYS is required" in result.stderr
+
+
+def test_commands_other_than_serve_and_upgrade_leave_a_stale_schema_alone(tmp_path: Path):
+    env = outer_env()
+
+    created = run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path)
+
+    assert created.returncode == 1
+    assert "linkvault db upgrade" in created.stderr
+    assert "Traceback" not in created.stderr
+    upgraded = run_linkvault("db", "upgrade", env=env, cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0
+
+
+def test_replicas_starting_together_migrate_one_after_the_other(tmp_path: Path, encryption_key: str):
+    with fresh_database(os.environ.get("LINKVAULT_TEST_DATABASE_URL"), tmp_path) as database_url:
+        env = linkvault_env(database_url=database_url, encryption_keys=encryption_key)
+        with ThreadPoolExecutor(3) as pool:
+            upgrades = list(pool.map(lambda _: run_linkvault("db", "upgrade", env=env), range(3)))
+
+        assert [upgrade.returncode for upgrade in upgrades] == [0, 0, 0], [u.stderr for u in upgrades]
+        created = run_linkvault("projects", "create", "after-upgrade", env=env)
+        assert created.returncode == 0, created.stderr
+
+
+def test_an_unreachable_database_is_one_line_without_a_traceback(tmp_path: Path, encryption_key: str):
+    closed_port = free_port()
+    env = linkvault_env(
+        database_url=f"postgresql+asyncpg://linkvault:hunter2@127.0.0.1:{closed_port}/linkvault",
+        encryption_keys=encryption_key,
+    )
+    for args in [("projects", "list"), ("db", "upgrade"), ("config", "check")]:
+        result = run_linkvault(*args, env=env, cwd=tmp_path)
+
+        assert result.returncode == 1, args
+        assert result.stderr.splitlines() == [
+            f"linkvault: cannot connect to the database at postgresql+asyncpg://linkvault:***@127.0.0.1:{closed_port}"
+            f"/linkvault: [Errno 111] Connect call failed ('127.0.0.1', {closed_port})"
+        ]

@@ -1,0 +1,67 @@
+"""The `linkvault` command as a new user runs it: settings from the environment and `.env`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from support.cli import run_linkvault
+from support.server import RunningServer, outer_env
+
+
+def test_an_invalid_setting_stops_every_command_naming_the_variable(tmp_path: Path):
+    env = {**outer_env(), "LINKVAULT_STATE_TTL_SECONDS": "-1"}
+    for args in [("serve",), ("config", "check"), ("projects", "list")]:
+        result = run_linkvault(*args, env=env, cwd=tmp_path)
+
+        assert result.returncode == 1, args
+        assert result.stderr.splitlines() == [
+            "linkvault: invalid configuration: LINKVAULT_STATE_TTL_SECONDS: Input should be greater than 0"
+        ]
+    assert not (tmp_path / "linkvault.db").exists()
+
+
+def test_an_unknown_variable_is_warned_about(linkvault_server: RunningServer, tmp_path: Path):
+    env = {**linkvault_server.env, "LINKVAULT_FOO": "1", "LINKVAULT_STATE_TTL_SECOND": "60"}
+
+    result = run_linkvault("projects", "list", env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "linkvault: warning: LINKVAULT_FOO is not a linkvault setting and is ignored",
+        "linkvault: warning: LINKVAULT_STATE_TTL_SECOND is not a linkvault setting and is ignored "
+        "(did you mean LINKVAULT_STATE_TTL_SECONDS?)",
+    ]
+
+
+def test_settings_are_read_from_a_dot_env_file(linkvault_server: RunningServer, tmp_path: Path):
+    env = outer_env()
+    server_env = linkvault_server.env
+    (tmp_path / ".env").write_text(
+        f"LINKVAULT_DATABASE_URL={server_env['LINKVAULT_DATABASE_URL']}\n"
+        f"LINKVAULT_ENCRYPTION_KEYS={server_env['LINKVAULT_ENCRYPTION_KEYS']}\n"
+        "LINKVAULT_STATE_TTL_SECONDS=42\n"
+        "LINKVAULT_TYPO=1\n"
+    )
+
+    checked = run_linkvault("config", "check", "--json", env=env, cwd=tmp_path)
+
+    assert checked.returncode == 0, checked.stderr
+    shown = json.loads(checked.stdout)
+    assert shown["settings"]["LINKVAULT_STATE_TTL_SECONDS"] == 42
+    assert shown["settings"]["LINKVAULT_ENCRYPTION_KEYS"] == "***"
+    assert server_env["LINKVAULT_ENCRYPTION_KEYS"] not in checked.stdout
+    assert shown["database"] == {"reachable": True, "schema_current": True}
+    assert "LINKVAULT_TYPO is not a linkvault setting" in checked.stderr
+    assert not (tmp_path / "linkvault.db").exists()
+
+
+def test_config_check_prints_the_settings_with_secrets_masked(
+    linkvault_server: RunningServer, tmp_path: Path
+):
+    result = run_linkvault("config", "check", env=linkvault_server.env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert linkvault_server.env["LINKVAULT_ENCRYPTION_KEYS"] not in result.stdout
+    assert "LINKVAULT_ENCRYPTION_KEYS" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("configuration is valid; the database is reachable")
