@@ -34,6 +34,7 @@ STORAGE_INDEPENDENT = (
     "integration/test_benchmark.py",
     "integration/test_browser.py",
     "integration/test_browser_callback.py",
+    "integration/test_cli_settings.py",
     "integration/test_explorer.py",
     "integration/test_metrics.py",
     "integration/test_provider_quirks.py",
