@@ -13,7 +13,7 @@ import pytest
 
 from linkvault.engine.events import EVENT_TYPES
 from support.faces import callback_path
-from support.flows import consent, start_link
+from support.flows import consent, query_of, start_link
 from support.projects import Project
 from support.webhooks import Receiver, receiver
 
@@ -343,3 +343,25 @@ def test_a_relink_of_a_disabled_account_is_announced_as_enabled_too(
         "linked_account.enabled",
         "linked_account.reauthorized",
     ]
+
+
+def test_the_events_list_pages_by_cursor(api: httpx.Client, project: Project, make_app) -> None:
+    app = make_app(project)
+    for owner in ("ida", "jon", "kim"):
+        _link(api, app, owner)
+    everything = api.get("/v1/events", headers=project.headers).json()
+    assert len(everything) == 3
+
+    paged, params = [], {"limit": "1"}
+    while True:
+        page = api.get("/v1/events", params=params, headers=project.headers)
+        assert page.status_code == 200, page.text
+        paged += page.json()
+        link = page.headers.get("link")
+        if link is None:
+            break
+        params = {"limit": "1", "cursor": query_of(link.split(">")[0].lstrip("<"))["cursor"]}
+    assert paged == everything
+
+    forged = api.get("/v1/events", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=project.headers)
+    assert forged.status_code == 400 and forged.json()["code"] == "invalid_input"

@@ -12,8 +12,6 @@ so an invalid entry fails the test suite and never reaches a running server.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import re
 import string
@@ -24,6 +22,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from linkvault.engine import cursors
 from linkvault.errors import InvalidInput, NotFound
 
 __all__ = [
@@ -292,18 +291,11 @@ def list_providers(*, name: str | None, limit: int, cursor: str | None) -> Provi
     ]
     items = matching[:limit]
     more = len(matching) > limit
-    return ProviderPage(items=items, next_cursor=_encode_cursor(items[-1].name) if more else None)
-
-
-def _encode_cursor(name: str) -> str:
-    return base64.urlsafe_b64encode(name.encode()).decode("ascii").rstrip("=")
+    return ProviderPage(items=items, next_cursor=cursors.encode_text(items[-1].name) if more else None)
 
 
 def _decode_cursor(cursor: str) -> str:
-    try:
-        name = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("the cursor is not one this server gave out", field=("cursor",)) from exc
+    name = cursors.decode_text(cursor)
     if not _NAME.fullmatch(name):
         raise InvalidInput("the cursor is not one this server gave out", field=("cursor",))
     return name

@@ -8,8 +8,6 @@ Payloads carry ids, names, statuses, timestamps and ``sequence``, never a token,
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import uuid
 from dataclasses import dataclass
@@ -18,9 +16,9 @@ from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from linkvault.engine import cursors
 from linkvault.engine.account_status import public_status
 from linkvault.engine.services import Services
-from linkvault.errors import InvalidInput
 from linkvault.store import events as store
 from linkvault.store.models import Event, LinkedAccount
 
@@ -172,23 +170,6 @@ class EventPage:
     next_cursor: str | None
 
 
-def _encode_cursor(event: Event) -> str:
-    raw = f"{event.created_at.isoformat()}|{event.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, event_id = raw.split("|")
-        position = datetime.fromisoformat(created_at), uuid.UUID(event_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("the cursor is not one this server gave out", field=("cursor",)) from exc
-    if position[0].tzinfo is None:
-        raise InvalidInput("the cursor is not one this server gave out", field=("cursor",))
-    return position
-
-
 async def list_events(
     services: Services,
     *,
@@ -200,7 +181,7 @@ async def list_events(
 ) -> EventPage:
     """A page of the project's events, oldest first (keyset pagination); pings are not in the stream.
     Raises InvalidInput for a cursor this server did not give out."""
-    after = _decode_cursor(cursor) if cursor else None
+    after = cursors.decode_time_and_id(cursor) if cursor else None
     async with services.sessions() as session:
         items = await store.list_events(
             session,
@@ -213,4 +194,7 @@ async def list_events(
         )
     more = len(items) > limit
     items = items[:limit]
-    return EventPage(items=items, next_cursor=_encode_cursor(items[-1]) if more else None)
+    return EventPage(
+        items=items,
+        next_cursor=cursors.encode_time_and_id(items[-1].created_at, items[-1].id) if more else None,
+    )

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from linkvault.engine import events, revocation
+from linkvault.engine import cursors, events, revocation
 from linkvault.engine.account_status import PublicStatus, public_status
 from linkvault.engine.services import Services
-from linkvault.errors import InvalidInput, NotFound
+from linkvault.errors import NotFound
 from linkvault.store import app_configurations as app_store
 from linkvault.store import linked_accounts as store
 from linkvault.store.models import LinkedAccount
@@ -60,23 +58,6 @@ class LinkedAccountPage:
     next_cursor: str | None
 
 
-def _encode_cursor(account: LinkedAccount) -> str:
-    raw = f"{account.created_at.isoformat()}|{account.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, account_id = raw.split("|")
-        position = datetime.fromisoformat(created_at), uuid.UUID(account_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("the cursor is not one this server gave out", field=("cursor",)) from exc
-    if position[0].tzinfo is None:
-        raise InvalidInput("the cursor is not one this server gave out", field=("cursor",))
-    return position
-
-
 async def list_linked_accounts(
     services: Services,
     *,
@@ -89,7 +70,7 @@ async def list_linked_accounts(
 ) -> LinkedAccountPage:
     """A page of the project's accounts in creation order (keyset pagination).
     Raises InvalidInput for a cursor this server did not give out."""
-    after = _decode_cursor(cursor) if cursor else None
+    after = cursors.decode_time_and_id(cursor) if cursor else None
     async with services.sessions() as session:
         items = await store.list_linked_accounts(
             session,
@@ -103,7 +84,10 @@ async def list_linked_accounts(
         )
     more = len(items) > limit
     items = items[:limit]
-    return LinkedAccountPage(items=items, next_cursor=_encode_cursor(items[-1]) if more else None)
+    return LinkedAccountPage(
+        items=items,
+        next_cursor=cursors.encode_time_and_id(items[-1].created_at, items[-1].id) if more else None,
+    )
 
 
 async def get_linked_account(
