@@ -38,6 +38,7 @@ __all__ = [
     "EventPage",
     "envelope",
     "envelope_bytes",
+    "link_events",
     "list_events",
     "record_account_event",
     "record_link_failed",
@@ -81,6 +82,20 @@ def _account_data(account: LinkedAccount) -> dict[str, Any]:
         "created_at": _timestamp(account.created_at),
         "updated_at": _timestamp(account.updated_at),
     }
+
+
+def link_events(existing: LinkedAccount | None) -> list[str]:
+    """What a link (OAuth2, or a secret given for another scheme) announces about the account it
+    saves: ``created`` for a new one; else ``reauthorized``, with ``recovered`` when its grant was
+    dead and ``enabled`` when it was disabled (a link revives both)."""
+    if existing is None:
+        return [ACCOUNT_CREATED]
+    announced = [ACCOUNT_REAUTHORIZED]
+    if existing.credential_status == "needs_reauth":
+        announced.append(ACCOUNT_RECOVERED)
+    if not existing.enabled:
+        announced.append(ACCOUNT_ENABLED)
+    return announced
 
 
 async def record_account_event(

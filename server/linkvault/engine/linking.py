@@ -512,15 +512,7 @@ async def _save_account(
                     raise AccountMismatch(
                         "the provider signed in another user than the one this account belongs to"
                     )
-                # A first link creates; a later one re-authorizes, recovers a dead grant and enables
-                # a disabled account.
-                announced = [events.ACCOUNT_CREATED]
-                if account is not None:
-                    announced = [events.ACCOUNT_REAUTHORIZED]
-                    if account.credential_status == "needs_reauth":
-                        announced.append(events.ACCOUNT_RECOVERED)
-                    if not account.enabled:
-                        announced.append(events.ACCOUNT_ENABLED)
+                announced = events.link_events(account)
                 if account is None:
                     account = LinkedAccount(
                         project_id=link.project_id,

@@ -84,11 +84,7 @@ async def link_static_account(
                     session, project_id=project_id, app_name=app_name, owner_id=owner_id
                 )
                 now = services.clock()
-                announced = [events.ACCOUNT_CREATED]
-                if account is not None:
-                    announced = [events.ACCOUNT_REAUTHORIZED]
-                    if not account.enabled:
-                        announced.append(events.ACCOUNT_ENABLED)
+                announced = events.link_events(account)
                 if account is None:
                     account = LinkedAccount(
                         project_id=project_id,
