@@ -68,6 +68,11 @@ def test_two_workers_serve_and_metrics_add_up_across_them(server_factory: Server
             break
 
     assert set(per_worker) == workers and all(count > 0 for count in per_worker.values()), per_worker
+    # A request is counted as its answer finishes, which may be just after the client has it.
+    deadline = time.monotonic() + 10
+    while sum(per_worker.values()) < sent and time.monotonic() < deadline:
+        time.sleep(0.05)
+        per_worker = _per_worker_requests(metrics_dir)
     assert sum(per_worker.values()) == sent
     # Whichever worker answers a scrape, it reports the sum of both.
     assert {_scraped_requests(server.base_url) for _ in range(6)} == {sent}
