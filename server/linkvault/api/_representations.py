@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.responses import Response
 
@@ -29,6 +30,7 @@ __all__ = [
     "html_response",
     "json_response",
     "linked_account_public",
+    "next_page_headers",
     "oauth_connection",
     "oauth_provider",
     "webhook_delivery",
@@ -210,3 +212,13 @@ def webhook_delivery(view: DeliveryView) -> dict[str, Any]:
 def event(found: Event) -> dict[str, Any]:
     """Event: the same envelope a webhook delivers."""
     return envelope(found)
+
+
+def next_page_headers(request: Any, next_cursor: str | None) -> dict[str, str]:
+    """The ``Link`` header of a listing's page (RFC 8288): ``rel="next"`` is this request with the
+    cursor moved on; no header on the last page."""
+    if next_cursor is None:
+        return {}
+    query = [(name, value) for name, value in request.query_params.items() if name != "cursor"]
+    query.append(("cursor", next_cursor))
+    return {"Link": f'<{request.url.path}?{urlencode(query)}>; rel="next"'}

@@ -7,12 +7,11 @@ like every other project operation: an unauthenticated caller learns nothing of 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from connexion import request
 from starlette.responses import Response
 
-from linkvault.api._representations import catalog_entry, json_response
+from linkvault.api._representations import catalog_entry, json_response, next_page_headers
 from linkvault.engine import catalog
 
 __all__ = ["get_app", "list_apps"]
@@ -22,13 +21,10 @@ async def list_apps(
     token_info: dict[str, Any], name: str | None = None, limit: int = 50, cursor: str | None = None
 ) -> Response:
     page = catalog.list_providers(name=name, limit=limit, cursor=cursor)
-    headers = {}
-    if page.next_cursor is not None:
-        # RFC 8288: the next page is this request with the cursor moved on.
-        query = [(key, value) for key, value in request.query_params.items() if key != "cursor"]
-        query.append(("cursor", page.next_cursor))
-        headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
-    return json_response([catalog_entry(entry) for entry in page.items], headers=headers)
+    return json_response(
+        [catalog_entry(entry) for entry in page.items],
+        headers=next_page_headers(request, page.next_cursor),
+    )
 
 
 async def get_app(provider: str, token_info: dict[str, Any]) -> Response:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from connexion import request
 from starlette.responses import Response
 
 from linkvault.api._context import current_services
-from linkvault.api._representations import event, json_response
+from linkvault.api._representations import event, json_response, next_page_headers
 from linkvault.api._security import project_id_of
 from linkvault.engine import events
 from linkvault.errors import InvalidInput
@@ -37,10 +36,5 @@ async def list_events(
         limit=limit,
         cursor=cursor,
     )
-    headers = {}
-    if page.next_cursor is not None:
-        # RFC 8288: the next page is this request with the cursor moved on.
-        query = [(name, value) for name, value in request.query_params.items() if name != "cursor"]
-        query.append(("cursor", page.next_cursor))
-        headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    headers = next_page_headers(request, page.next_cursor)
     return json_response([event(found) for found in page.items], headers=headers)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from connexion import request
 from starlette.responses import Response
@@ -19,6 +18,7 @@ from linkvault.api._representations import (
     html_response,
     json_response,
     linked_account_public,
+    next_page_headers,
 )
 from linkvault.api._security import project_id_of
 from linkvault.engine import linked_accounts, linking, refresh, static_accounts
@@ -94,12 +94,7 @@ async def list_linked_accounts(
         limit=limit,
         cursor=cursor,
     )
-    headers = {}
-    if page.next_cursor is not None:
-        # RFC 8288: the next page is this request with the cursor moved on.
-        query = [(name, value) for name, value in request.query_params.items() if name != "cursor"]
-        query.append(("cursor", page.next_cursor))
-        headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    headers = next_page_headers(request, page.next_cursor)
     return json_response([linked_account_public(account) for account in page.items], headers=headers)
 
 
