@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from support.cli import run_linkvault
+from support.cli import run_linkvault, run_linkvault_process
 from support.databases import fresh_database
 from support.server import ServerFactory, free_port, linkvault_env, outer_env
 
@@ -63,7 +63,7 @@ def test_replicas_starting_together_migrate_one_after_the_other(tmp_path: Path, 
     with fresh_database(os.environ.get("LINKVAULT_TEST_DATABASE_URL"), tmp_path) as database_url:
         env = linkvault_env(database_url=database_url, encryption_keys=encryption_key)
         with ThreadPoolExecutor(3) as pool:
-            upgrades = list(pool.map(lambda _: run_linkvault("db", "upgrade", env=env), range(3)))
+            upgrades = list(pool.map(lambda _: run_linkvault_process("db", "upgrade", env=env), range(3)))
 
         assert [upgrade.returncode for upgrade in upgrades] == [0, 0, 0], [u.stderr for u in upgrades]
         created = run_linkvault("projects", "create", "after-upgrade", env=env)
