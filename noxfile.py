@@ -102,9 +102,16 @@ def bench(session: nox.Session) -> None:
     `nox`; needs wrk (Debian's package, installed when missing and running as root) and Node.js.
     `nox -s bench -- --databases sqlite --duration 3` passes options on (`python -m benchmarks.run -h`)."""
     _install_project(session, "test", "bench")
+    # The servers run as users install linkvault: an environment of its runtime dependencies only
+    # (the harness's test dependencies, imported by the servers, would count in their memory).
+    server_env = Path(session.virtualenv.location).with_name("bench-server")
+    session.run("uv", "venv", "--quiet", "--allow-existing", str(server_env), external=True)
+    server_python = str(server_env / "bin" / "python")
+    session.run("uv", "pip", "install", "--quiet", "--python", server_python, ".", external=True)
     session.run(
         "python", "-m", "benchmarks.run", "--results", "benchmarks/RESULTS.md", "--plot",
-        "benchmarks/results.png", "--json", "benchmarks/results.json", *session.posargs,
+        "benchmarks/results.png", "--json", "benchmarks/results.json", "--server-python", server_python,
+        *session.posargs,
     )  # fmt: skip
 
 

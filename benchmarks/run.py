@@ -95,6 +95,10 @@ class Options:
     callbacks: int = 20
     start_links: bool = True
     profile_dir: Path | None = None
+    # The interpreter both servers run with: `nox -s bench` gives one whose environment holds only
+    # linkvault's runtime dependencies, as `pip install linkvault` makes it (the harness's own test
+    # dependencies, loaded by the servers, would count in their memory).
+    server_python: str = sys.executable
 
 
 def _uuid(value: uuid.UUID) -> str:
@@ -161,11 +165,11 @@ class Bench:
             _say(f"  seeded {run.accounts} accounts")
             env = outer_env()
             linkvault = start_server(
-                "linkvault", linkvault_command(port), port=port, log_dir=work, ready_path="/healthz",
+                "linkvault", linkvault_command(port, self.options.server_python), port=port, log_dir=work, ready_path="/healthz",
                 env={**env, "LINKVAULT_DATABASE_URL": url, "LINKVAULT_ENCRYPTION_KEYS": key},
             )  # fmt: skip
             reference = start_server(
-                "reference", reference_command(reference_port), port=reference_port, log_dir=work,
+                "reference", reference_command(reference_port, self.options.server_python), port=reference_port, log_dir=work,
                 ready_path="/", env={**env, "BENCH_DATABASE_URL": url, "BENCH_ENCRYPTION_KEY": key},
             )  # fmt: skip
             try:
@@ -513,6 +517,12 @@ def _parse(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     parser.add_argument("--callbacks", type=int, default=20, help="full links, one at a time")
     parser.add_argument("--no-start-link", action="store_true", help="skip the start link series")
     parser.add_argument(
+        "--server-python",
+        default=sys.executable,
+        help="the interpreter the servers run with (default: this one); `nox -s bench` passes one "
+        "whose environment holds only linkvault's runtime dependencies",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         help="py-spy profiles (collapsed stacks) of the hot path at c=32 into this folder",
@@ -533,6 +543,7 @@ def _parse(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
         callbacks=args.callbacks,
         start_links=not args.no_start_link,
         profile_dir=args.profile,
+        server_python=args.server_python,
     )
     unknown = set(options.databases) - {"sqlite", "postgresql"}
     if unknown:

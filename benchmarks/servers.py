@@ -141,12 +141,15 @@ def wait_until_ready(*servers: Server) -> None:
             time.sleep(0.05)
 
 
-def linkvault_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "linkvault", "serve", "--host", "127.0.0.1", "--port", str(port)]
+def linkvault_command(port: int, python: str = sys.executable) -> list[str]:
+    """``linkvault serve`` on loopback with ``python`` (an interpreter with linkvault installed)."""
+    return [python, "-m", "linkvault", "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
-def reference_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "benchmarks.reference:app", "--host", "127.0.0.1",
+def reference_command(port: int, python: str = sys.executable) -> list[str]:
+    """The plain reference under uvicorn with ``python``, run from the repository's root (it imports
+    ``benchmarks.reference``)."""
+    return [python, "-m", "uvicorn", "benchmarks.reference:app", "--host", "127.0.0.1",
             "--port", str(port), "--log-level", "info"]  # fmt: skip
 
 
