@@ -441,6 +441,7 @@ async def _subject(
         assert app.issuer is not None and app.jwks_uri is not None
         return await id_tokens.verify_id_token(
             services.http,
+            services.key_sets,
             id_token=token_set.id_token,
             issuer=app.issuer,
             jwks_uri=app.jwks_uri,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from linkvault.engine.egress import EgressPolicy, Resolver, system_resolver
 from linkvault.engine.http import new_client
+from linkvault.engine.id_tokens import KeySetCache
 from linkvault.engine.observer import NULL_OBSERVER, Observer
 from linkvault.errors import ConfigurationError
 from linkvault.settings import Settings
@@ -44,7 +45,7 @@ class Services:
     ``webhook_http`` is the client webhooks are delivered with (its own address policy,
     ``LINKVAULT_WEBHOOKS_ALLOW_PRIVATE``, and timeout), and ``resolver`` the DNS both clients resolve
     through, which also judges a webhook URL when it is created. ``observer`` hears what the engine
-    does (links, token endpoint calls): the metrics, when enabled."""
+    does (links, token endpoint calls): the metrics, when enabled. ``key_sets`` keeps providers' JWKS."""
 
     settings: Settings
     db_engine: AsyncEngine
@@ -60,6 +61,8 @@ class Services:
     refreshes: dict[tuple[uuid.UUID, int, bool], asyncio.Future[Any]] = field(default_factory=dict)
     # Counted, not queued: beyond LINKVAULT_AUTH_MAX_WAITERS a wait is refused at once.
     auth_waiters: WaiterCount = field(default_factory=WaiterCount)
+    # Providers' JWKS, kept a few minutes (public keys: nothing secret in memory).
+    key_sets: KeySetCache = field(default_factory=KeySetCache)
 
     async def aclose(self) -> None:
         await self.http.aclose()

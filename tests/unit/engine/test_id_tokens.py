@@ -13,7 +13,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import OctKey, RSAKey
 
-from linkvault.engine.id_tokens import hash_nonce, new_nonce, verify_id_token
+from linkvault.engine.id_tokens import KeySetCache, hash_nonce, new_nonce, verify_id_token
 from linkvault.errors import InvalidIdToken, ProviderUnavailable
 
 pytestmark = pytest.mark.anyio
@@ -56,6 +56,7 @@ async def _verify(
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http_client:
         return await verify_id_token(
             http_client,
+            KeySetCache(),
             id_token=id_token,
             issuer=ISSUER,
             jwks_uri=JWKS_URI,
@@ -113,3 +114,62 @@ async def test_an_invalid_id_token_is_refused(token: str) -> None:
 async def test_an_unreadable_jwks_is_the_providers_failure(jwks: Any, status: int) -> None:
     with pytest.raises(ProviderUnavailable):
         await _verify(_signed(_claims()), jwks=jwks, status=status)
+
+
+class _Provider:
+    """A JWKS endpoint whose keys can change, counting how often it is read; and a clock."""
+
+    def __init__(self) -> None:
+        self.keys = [KEY]
+        self.fetches = 0
+        self.now = 1000.0
+        self.cache = KeySetCache(timer=lambda: self.now)
+
+    def answer(self, _request: httpx.Request) -> httpx.Response:
+        self.fetches += 1
+        return httpx.Response(200, json={"keys": [key.as_dict(private=False) for key in self.keys]})
+
+    async def verify(self, id_token: str) -> str:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(self.answer)) as http_client:
+            return await verify_id_token(
+                http_client, self.cache, id_token=id_token, issuer=ISSUER, jwks_uri=JWKS_URI,
+                client_id=CLIENT_ID, nonce_hash=hash_nonce(NONCE), now=NOW,
+            )  # fmt: skip
+
+
+async def test_the_key_set_is_kept_for_five_minutes() -> None:
+    provider = _Provider()
+
+    for _ in range(3):
+        assert await provider.verify(_signed(_claims())) == "user-7"
+    provider.now += 299
+    await provider.verify(_signed(_claims()))
+    kept = provider.fetches
+    provider.now += 2
+    await provider.verify(_signed(_claims()))
+
+    assert kept == 1
+    assert provider.fetches == 2
+
+
+async def test_a_rotated_key_is_fetched_at_once() -> None:
+    provider = _Provider()
+    await provider.verify(_signed(_claims()))
+    provider.keys = [OTHER_KEY]
+    provider.now += 11
+
+    assert await provider.verify(_signed(_claims(), key=OTHER_KEY)) == "user-7"
+    assert provider.fetches == 2
+
+
+async def test_tokens_that_do_not_verify_fetch_the_key_set_at_most_once_in_ten_seconds() -> None:
+    provider = _Provider()
+    await provider.verify(_signed(_claims()))
+    provider.now += 11
+    forged = _signed(_claims(), key=OTHER_KEY)
+
+    for _ in range(5):
+        with pytest.raises(InvalidIdToken):
+            await provider.verify(forged)
+
+    assert provider.fetches == 2
