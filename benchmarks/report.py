@@ -70,6 +70,15 @@ def targets(run: dict[str, Any]) -> list[tuple[str, bool, str]]:
     if run["peak_rss_mb"]:
         rss = run["peak_rss_mb"]["linkvault"]
         judged.append(("worker peak RSS ≤ 150 MB", rss <= 150, f"{rss:.0f} MiB"))
+    scale = run.get("scale")
+    if scale:
+        for name, label in (("hot", "credentials read"), ("start_link", "start link")):
+            ratio = scale["after"][name]["rps"] / scale["before"][name]["rps"]
+            judged.append((
+                f"{label} at {scale['accounts_after']:,} accounts within 10% of {scale['accounts_before']:,}",
+                ratio >= 0.9,
+                f"{ratio:.2f}× the req/s",
+            ))  # fmt: skip
     return judged
 
 
@@ -142,6 +151,21 @@ def _sections(results: dict[str, Any], render: Any) -> list[str]:
             rss = run["peak_rss_mb"]
             parts.append(
                 f"Peak RSS: linkvault worker {rss['linkvault']:.0f} MiB, reference {rss['reference']:.0f} MiB.\n"
+            )
+        if run.get("scale"):
+            scale = run["scale"]
+            parts.append(
+                f"Growing the database from {scale['accounts_before']:,} to {scale['accounts_after']:,} accounts "
+                "(c=8, measured just before and just after):\n"
+            )
+            rows = [
+                [name, f"{scale['before'][key]['rps']:.0f}", f"{scale['before'][key]['p99_ms']:.1f}",
+                 f"{scale['after'][key]['rps']:.0f}", f"{scale['after'][key]['p99_ms']:.1f}",
+                 _ratio(scale['after'][key]['rps'], scale['before'][key]['rps'])]
+                for key, name in (("hot", "credentials read"), ("start_link", "start link"))
+            ]  # fmt: skip
+            parts.append(
+                render(["", "before req/s", "p99 ms", "after req/s", "p99 ms", "req/s ratio"], rows) + "\n"
             )
         if run["query_plans"]:
             parts.append(render(["statement", "plan"], [[k, f"`{v}`" if render is _markdown_table else v]

@@ -99,6 +99,9 @@ class Options:
     # linkvault's runtime dependencies, as `pip install linkvault` makes it (the harness's own test
     # dependencies, loaded by the servers, would count in their memory).
     server_python: str = sys.executable
+    # With a number above --accounts: after the other scenarios, the hot path and start link are
+    # measured, the database grown to this many accounts, and both measured again.
+    grow_to: int | None = None
 
 
 def _uuid(value: uuid.UUID) -> str:
@@ -118,6 +121,7 @@ class DatabaseRun:
     callback: dict[str, Any] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     query_plans: dict[str, str] = field(default_factory=dict)
+    scale: dict[str, Any] = field(default_factory=dict)
 
 
 def _point(point: Any) -> dict[str, float]:
@@ -188,6 +192,8 @@ class Bench:
                 )
                 if options.start_links:
                     self._start_links(run, linkvault, projects, work)
+                if options.grow_to is not None and options.grow_to > run.accounts:
+                    await self._scale(run, services, linkvault, projects, work)
                 run.peak_rss_mb = {"linkvault": linkvault.peak_rss_mb(), "reference": reference.peak_rss_mb()}
             finally:
                 linkvault.stop()
@@ -284,6 +290,53 @@ class Bench:
                  f"p99 {run.hot['linkvault'][concurrency]['p99_ms']:.1f} ms | reference "
                  f"{run.hot['reference'][concurrency]['rps']:.0f} req/s p99 {run.hot['reference'][concurrency]['p99_ms']:.1f} ms"
                  f" | x{ratio:.2f}")  # fmt: skip
+
+    async def _scale(
+        self,
+        run: DatabaseRun,
+        services: Services,
+        linkvault: Server,
+        projects: list[SeededProject],
+        work: Path,
+    ) -> None:
+        """The hot path and start link at c=8, before and after the database grows to ``grow_to``
+        accounts (issue 11: each within 10% of its figure, since every statement is an index lookup)."""
+        assert self.options.grow_to is not None
+        before = self._scale_points(linkvault, projects, work, "before")
+        per_project = (self.options.grow_to - run.accounts) // len(projects)
+        began = time.monotonic()
+        for index, project in enumerate(projects):
+            await insert_accounts(services, project, count=per_project, owner_prefix=f"grown-{index}")
+        accounts = run.accounts + per_project * len(projects)
+        _say(f"  grew to {accounts} accounts in {time.monotonic() - began:.0f} s")
+        after = self._scale_points(linkvault, projects, work, "after")
+        run.scale = {
+            "accounts_before": run.accounts,
+            "accounts_after": accounts,
+            "before": before,
+            "after": after,
+        }
+
+    def _scale_points(
+        self, linkvault: Server, projects: list[SeededProject], work: Path, when: str
+    ) -> dict[str, dict[str, float]]:
+        pairs = [(project, account_id) for project in projects for account_id in project.account_ids]
+        sample = secrets.SystemRandom().sample(pairs, min(len(pairs), _HOT_TARGETS))
+        hot = _write_targets(work / f"scale-hot-{when}.txt", [
+            f"GET /v1/linked-accounts/{account_id}/credentials {project.api_key}" for project, account_id in sample
+        ])  # fmt: skip
+        start = _write_targets(work / f"scale-start-{when}.txt", [
+            f"GET /v1/linked-accounts/oauth2?app_name={project.app_name}&linked_account_owner_id=scale-{when}-{index} "
+            f"{project.api_key}" for index in range(1000) for project in projects
+        ])  # fmt: skip
+        points = {}
+        for name, targets in (("hot", hot), ("start_link", start)):
+            point = run_wrk(linkvault.base_url, targets, concurrency=8, duration=self.options.duration)
+            if point.errors:
+                raise RuntimeError(f"{name} ({when} growing): {point.errors} failed requests")
+            points[name] = _point(point)
+            _say(f"  {name} {when} growing, c=8: {point.rps:.0f} req/s p99 {point.p99_ms:.1f} ms")
+        return points
 
     def _profile(
         self, server: Server, name: str, *, until_stopped: bool = False
@@ -517,6 +570,12 @@ def _parse(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     parser.add_argument("--callbacks", type=int, default=20, help="full links, one at a time")
     parser.add_argument("--no-start-link", action="store_true", help="skip the start link series")
     parser.add_argument(
+        "--grow-to",
+        type=int,
+        help="after the other scenarios, grow the database to this many accounts and measure the hot "
+        "path and start link before and after (e.g. 1000000)",
+    )
+    parser.add_argument(
         "--server-python",
         default=sys.executable,
         help="the interpreter the servers run with (default: this one); `nox -s bench` passes one "
@@ -544,6 +603,7 @@ def _parse(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
         start_links=not args.no_start_link,
         profile_dir=args.profile,
         server_python=args.server_python,
+        grow_to=args.grow_to,
     )
     unknown = set(options.databases) - {"sqlite", "postgresql"}
     if unknown:

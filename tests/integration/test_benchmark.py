@@ -21,7 +21,7 @@ def test_the_benchmark_runs_every_scenario_at_a_tiny_size(tmp_path: Path) -> Non
     command = [
         sys.executable, "-m", "benchmarks.run", "--databases", "sqlite", "--accounts", "10",
         "--projects", "2", "--concurrency", "1", "--duration", "1", "--refresh-accounts", "3",
-        "--storm", "5", "--callbacks", "1", "--json", str(results), "--results", str(report),
+        "--storm", "5", "--callbacks", "1", "--grow-to", "30", "--json", str(results), "--results", str(report),
     ]  # fmt: skip
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert finished.returncode == 0, finished.stdout + finished.stderr
@@ -39,5 +39,11 @@ def test_the_benchmark_runs_every_scenario_at_a_tiny_size(tmp_path: Path) -> Non
     assert run["callback"]["count"] == 1 and run["callback"]["provider_p50_ms"] > 0
     assert 0 < run["peak_rss_mb"]["linkvault"] < 1024
     assert all("SCAN" not in plan for plan in run["query_plans"].values())
+    scale = run["scale"]
+    assert (scale["accounts_before"], scale["accounts_after"]) == (10, 30)
+    assert all(
+        scale[when][name]["requests"] > 0 for when in ("before", "after") for name in ("hot", "start_link")
+    )
     text = report.read_text()
     assert "| c | linkvault req/s |" in text and "| target | met | figures |" in text
+    assert "start link at 30 accounts within 10% of 10" in text
