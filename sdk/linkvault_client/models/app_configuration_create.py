@@ -50,7 +50,7 @@ class AppConfigurationCreate:
             where the entry has one) and defaults fill the fields left out, and linkvault reads its token responses the
             provider's way.
         provider_params (AppConfigurationCreateProviderParams | Unset): Values of the provider's templated URL parts,
-            e.g. `{"tenant": "common"}`; each must match the pattern the catalog gives for it.
+            e.g. `{"shop": "acme"}` for Shopify; each must match the pattern the catalog gives for it.
     """
 
     app_name: str

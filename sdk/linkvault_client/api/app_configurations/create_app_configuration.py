@@ -119,14 +119,14 @@ def sync_detailed(
     `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
     `issuer` given is discovered instead of the catalog's endpoints. A catalog entry with an `issuer`
     (its templated parts filled from `provider_params`) is discovered as if that `issuer` had been
-    given, so the endpoints, `jwks_uri` (ID token validation) and RFC 9207 `iss` support come from its
-    metadata, unless `issuer`, `authorize_url` or `token_url` is given (then nothing is fetched); its
-    `revocation_url` is the one given, else the metadata's, else the catalog's. Discovery fails as for
-    an `issuer` given: 400 without metadata or for an address the egress policy refuses, 502 or 504 when
-    the provider fails. An unknown provider, a missing or unknown param, or a param that does not match
-    its pattern is a 400. An app of another scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`)
-    takes only `app_name`, `security_scheme` and `display_name`; its OAuth2 fields are answered empty
-    and cannot be set.
+    given: the endpoints, `jwks_uri` (ID tokens are validated) and RFC 9207 `iss` support come from its
+    metadata, and `revocation_url` is the one given, else the metadata's, else the catalog's. An
+    `authorize_url` or `token_url` given skips that discovery (the other endpoints are the catalog's;
+    nothing is fetched). Discovery fails as for an `issuer` given: 400 without metadata for it or for an
+    address the egress policy refuses, 502 or 504 when the provider fails. An unknown provider, a
+    missing or unknown param, or a param that does not match its pattern is a 400. An app of another
+    scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme`
+    and `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -168,14 +168,14 @@ def sync(
     `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
     `issuer` given is discovered instead of the catalog's endpoints. A catalog entry with an `issuer`
     (its templated parts filled from `provider_params`) is discovered as if that `issuer` had been
-    given, so the endpoints, `jwks_uri` (ID token validation) and RFC 9207 `iss` support come from its
-    metadata, unless `issuer`, `authorize_url` or `token_url` is given (then nothing is fetched); its
-    `revocation_url` is the one given, else the metadata's, else the catalog's. Discovery fails as for
-    an `issuer` given: 400 without metadata or for an address the egress policy refuses, 502 or 504 when
-    the provider fails. An unknown provider, a missing or unknown param, or a param that does not match
-    its pattern is a 400. An app of another scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`)
-    takes only `app_name`, `security_scheme` and `display_name`; its OAuth2 fields are answered empty
-    and cannot be set.
+    given: the endpoints, `jwks_uri` (ID tokens are validated) and RFC 9207 `iss` support come from its
+    metadata, and `revocation_url` is the one given, else the metadata's, else the catalog's. An
+    `authorize_url` or `token_url` given skips that discovery (the other endpoints are the catalog's;
+    nothing is fetched). Discovery fails as for an `issuer` given: 400 without metadata for it or for an
+    address the egress policy refuses, 502 or 504 when the provider fails. An unknown provider, a
+    missing or unknown param, or a param that does not match its pattern is a 400. An app of another
+    scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme`
+    and `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -212,14 +212,14 @@ async def asyncio_detailed(
     `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
     `issuer` given is discovered instead of the catalog's endpoints. A catalog entry with an `issuer`
     (its templated parts filled from `provider_params`) is discovered as if that `issuer` had been
-    given, so the endpoints, `jwks_uri` (ID token validation) and RFC 9207 `iss` support come from its
-    metadata, unless `issuer`, `authorize_url` or `token_url` is given (then nothing is fetched); its
-    `revocation_url` is the one given, else the metadata's, else the catalog's. Discovery fails as for
-    an `issuer` given: 400 without metadata or for an address the egress policy refuses, 502 or 504 when
-    the provider fails. An unknown provider, a missing or unknown param, or a param that does not match
-    its pattern is a 400. An app of another scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`)
-    takes only `app_name`, `security_scheme` and `display_name`; its OAuth2 fields are answered empty
-    and cannot be set.
+    given: the endpoints, `jwks_uri` (ID tokens are validated) and RFC 9207 `iss` support come from its
+    metadata, and `revocation_url` is the one given, else the metadata's, else the catalog's. An
+    `authorize_url` or `token_url` given skips that discovery (the other endpoints are the catalog's;
+    nothing is fetched). Discovery fails as for an `issuer` given: 400 without metadata for it or for an
+    address the egress policy refuses, 502 or 504 when the provider fails. An unknown provider, a
+    missing or unknown param, or a param that does not match its pattern is a 400. An app of another
+    scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme`
+    and `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -259,14 +259,14 @@ async def asyncio(
     `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
     `issuer` given is discovered instead of the catalog's endpoints. A catalog entry with an `issuer`
     (its templated parts filled from `provider_params`) is discovered as if that `issuer` had been
-    given, so the endpoints, `jwks_uri` (ID token validation) and RFC 9207 `iss` support come from its
-    metadata, unless `issuer`, `authorize_url` or `token_url` is given (then nothing is fetched); its
-    `revocation_url` is the one given, else the metadata's, else the catalog's. Discovery fails as for
-    an `issuer` given: 400 without metadata or for an address the egress policy refuses, 502 or 504 when
-    the provider fails. An unknown provider, a missing or unknown param, or a param that does not match
-    its pattern is a 400. An app of another scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`)
-    takes only `app_name`, `security_scheme` and `display_name`; its OAuth2 fields are answered empty
-    and cannot be set.
+    given: the endpoints, `jwks_uri` (ID tokens are validated) and RFC 9207 `iss` support come from its
+    metadata, and `revocation_url` is the one given, else the metadata's, else the catalog's. An
+    `authorize_url` or `token_url` given skips that discovery (the other endpoints are the catalog's;
+    nothing is fetched). Discovery fails as for an `issuer` given: 400 without metadata for it or for an
+    address the egress policy refuses, 502 or 504 when the provider fails. An unknown provider, a
+    missing or unknown param, or a param that does not match its pattern is a 400. An app of another
+    scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme`
+    and `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
