@@ -124,9 +124,9 @@ def _from_entry(fields: dict[str, Any], *, choices: bool) -> _Request:
     """``fields`` (naming ``provider``) completed from its catalog entry: each field left out is the
     entry's, its ``{param}`` parts filled from ``provider_params``; ``scopes`` and ``authorize_params``
     too when ``choices``. The endpoints come from the first of: an explicit ``issuer`` (discovered);
-    an explicit ``authorize_url`` or ``token_url`` (the other one, and ``revocation_url``, the
-    entry's); the entry's ``issuer`` (discovered; the entry's ``revocation_url`` where discovery names
-    none, an explicit one winning over both); the entry's URLs.
+    an explicit ``authorize_url`` or ``token_url`` (the other one and ``revocation_url`` are the
+    entry's; nothing is discovered); the entry's ``issuer`` (discovered; an explicit ``revocation_url``
+    wins over discovery's, which wins over the entry's); the entry's URLs.
 
     Raises InvalidInput (field ``provider``: not in the catalog; ``provider_params``: see
     ``Provider.check_params``)."""
@@ -155,9 +155,8 @@ def _from_entry(fields: dict[str, Any], *, choices: bool) -> _Request:
             token_url=entry.fill(entry.token_url, params),
             revocation_url=revocation_url,
         )
-    for name_, value in defaults.items():
-        if name_ not in fields:
-            completed[name_] = value
+    for column, value in defaults.items():
+        completed.setdefault(column, value)
     return _Request(
         completed,
         catalog_issuer=catalog_issuer,
