@@ -1,21 +1,37 @@
 """The provider catalog over HTTP (``GET /v1/apps``, ``GET /v1/apps/{provider}``), and app
-configurations made from it: defaults, explicit overrides, and templated URL parts that cannot be
-bent into another URL. Creating an app configuration from the catalog makes no request to the
-provider, so the entries' real URLs are only stored and shown, never called."""
+configurations made from it: defaults, explicit overrides, templated URL parts that cannot be bent
+into another URL, and discovery of an entry's issuer. An entry's real URLs are only stored and shown:
+where creating a configuration would fetch an entry's metadata, linkvault runs in-process with every
+name resolved to a documentation address and every connection to it refused (``offline``), so what it
+would fetch is seen and nothing leaves the machine; the whole discovery and link of a catalog entry
+with an issuer runs against the test provider, put into the catalog by the test."""
 
 from __future__ import annotations
 
 import secrets
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from support.faces import callback_path
+from linkvault.engine import app_configurations
+from linkvault.settings import Settings
+from support.catalogs import TEST_ENTRY, add_test_entry
+from support.egress import RecordingBackend, resolving_to
+from support.faces import callback_path, deliver
 from support.fake_provider import Answer, FakeProvider, create_fake_app
-from support.flows import query_of, start_link
+from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
+from support.inprocess import InProcess, in_process
 from support.oidc import OidcProvider
 from support.projects import Project
+
+# TEST-NET-1 (RFC 5737): what every name resolves to for the offline linkvault; never connected to.
+_NOWHERE = "192.0.2.1"
 
 # The providers the catalog was asked for by name; it holds these and more.
 NAMED = [
@@ -96,34 +112,88 @@ def _create(api: httpx.Client, project: Project, **fields: Any) -> httpx.Respons
     return api.post("/v1/app-configurations", json={**body, **fields}, headers=project.headers)
 
 
+@dataclass(frozen=True)
+class Offline:
+    """An in-process linkvault whose outbound calls are seen (``asked``: names resolved; ``backend``:
+    connection attempts, all refused) and never made."""
+
+    http: httpx.Client
+    asked: list[str]
+    backend: RecordingBackend
+    linkvault: InProcess
+
+
+@pytest.fixture(scope="module")
+def _offline_linkvault(migrated: Settings) -> Iterator[Offline]:
+    asked, resolver = resolving_to(_NOWHERE)
+    backend = RecordingBackend()
+    with in_process(migrated, resolver=resolver, network_backend=backend) as linkvault:
+        yield Offline(http=linkvault.http, asked=asked, backend=backend, linkvault=linkvault)
+
+
+@pytest.fixture
+def offline(_offline_linkvault: Offline) -> Offline:
+    _offline_linkvault.asked.clear()
+    _offline_linkvault.backend.attempts.clear()
+    return _offline_linkvault
+
+
 @pytest.mark.parametrize(
     ("provider", "params", "urls"),
     [
         ("shopify", {"shop": "my-shop"}, (
             "https://my-shop.myshopify.com/admin/oauth/authorize",
             "https://my-shop.myshopify.com/admin/oauth/access_token", None)),
-        ("microsoft", {"tenant": "common"}, (
-            "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
-            "https://login.microsoftonline.com/common/oauth2/v2.0/token", None)),
-        ("keycloak", {"domain": "sso.example.com", "realm": "acme"}, (
-            "https://sso.example.com/realms/acme/protocol/openid-connect/auth",
-            "https://sso.example.com/realms/acme/protocol/openid-connect/token",
-            "https://sso.example.com/realms/acme/protocol/openid-connect/revoke")),
+        ("auth0", {"domain": "example.us.auth0.com"}, (
+            "https://example.us.auth0.com/authorize",
+            "https://example.us.auth0.com/oauth/token",
+            "https://example.us.auth0.com/oauth/revoke")),
         ("zendesk", {"subdomain": "acme"}, (
             "https://acme.zendesk.com/oauth/authorizations/new",
             "https://acme.zendesk.com/oauth/tokens", None)),
     ],
 )  # fmt: skip
 def test_templated_urls_are_filled_from_provider_params(
-    api: httpx.Client, project: Project, provider: str, params: dict[str, str], urls: tuple[str, ...]
+    offline: Offline, project: Project, provider: str, params: dict[str, str], urls: tuple[str, ...]
 ):
-    response = _create(api, project, provider=provider, provider_params=params)
+    response = _create(offline.http, project, provider=provider, provider_params=params)
 
     assert response.status_code == 201, response.text
     app = response.json()
     assert (app["authorize_url"], app["token_url"], app["revocation_url"]) == urls
     assert (app["provider"], app["provider_params"]) == (provider, params)
     assert app["issuer"] is None
+    # An entry without an issuer is not discovered: nothing is fetched.
+    assert (offline.asked, offline.backend.attempts) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("provider", "params", "metadata_url"),
+    [
+        ("google", {}, "https://accounts.google.com/.well-known/oauth-authorization-server"),
+        ("discord", {}, "https://discord.com/.well-known/oauth-authorization-server"),
+        ("microsoft", {"tenant": "common"},
+         "https://login.microsoftonline.com/.well-known/oauth-authorization-server/common/v2.0"),
+        ("keycloak", {"domain": "sso.example.com", "realm": "acme"},
+         "https://sso.example.com/.well-known/oauth-authorization-server/realms/acme"),
+        ("okta", {"domain": "acme.okta.com"},
+         "https://acme.okta.com/.well-known/oauth-authorization-server/oauth2/default"),
+    ],
+)  # fmt: skip
+def test_an_entrys_issuer_is_filled_from_provider_params_and_discovered(
+    offline: Offline, project: Project, provider: str, params: dict[str, str], metadata_url: str
+):
+    """The entry's issuer is discovered as an explicit one is (RFC 8414 first); the provider being
+    unreachable here, creating the configuration fails as it does for an unreachable issuer given."""
+    response = _create(offline.http, project, provider=provider, provider_params=params)
+
+    assert response.status_code == 502, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "provider_error"
+    assert response.json()["detail"].startswith(f"GET {metadata_url}:")
+    assert offline.asked == [metadata_url.split("/")[2]]
+    assert offline.backend.attempts == [(_NOWHERE, 443)]
+    assert offline.http.get("/v1/app-configurations", headers=project.headers).json() == []
 
 
 @pytest.mark.parametrize(
@@ -152,14 +222,16 @@ def test_templated_urls_are_filled_from_provider_params(
     ],
 )
 def test_a_param_that_could_bend_the_url_is_refused_and_nothing_is_stored(
-    api: httpx.Client, project: Project, provider: str, params: dict[str, str]
+    offline: Offline, project: Project, provider: str, params: dict[str, str]
 ):
-    response = _create(api, project, provider=provider, provider_params=params)
+    response = _create(offline.http, project, provider=provider, provider_params=params)
 
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "invalid_input"
     assert "provider_params" in response.json()["detail"]
-    assert api.get("/v1/app-configurations", headers=project.headers).json() == []
+    assert offline.http.get("/v1/app-configurations", headers=project.headers).json() == []
+    # Refused before any discovery of the entry's issuer.
+    assert offline.asked == []
 
 
 def test_an_unknown_provider_or_params_without_one_are_refused(api: httpx.Client, project: Project):
@@ -177,24 +249,33 @@ def test_an_unknown_provider_or_params_without_one_are_refused(api: httpx.Client
     assert (params_alone.status_code, params_alone.json()["code"]) == (400, "invalid_input")
 
 
-def test_explicit_fields_replace_the_catalogs(api: httpx.Client, project: Project):
-    defaults = _create(api, project, provider="google").json()
+def test_explicit_endpoints_skip_discovery_and_explicit_fields_replace_the_catalogs(
+    offline: Offline, project: Project
+):
+    """Google has an issuer; an explicit token_url (or authorize_url) means its endpoints are taken as
+    given, the others from the catalog, and nothing is fetched."""
+    token_url = {"token_url": "https://oauth2.googleapis.com/token"}
+    defaults = _create(offline.http, project, provider="google", **token_url).json()
     overridden = _create(
-        api, project, provider="google", scopes=["https://www.googleapis.com/auth/drive.file"],
+        offline.http, project, provider="google", scopes=["https://www.googleapis.com/auth/drive.file"],
         authorize_params={"login_hint": "a@example.com"}, token_endpoint_auth_method="client_secret_basic",
-        revocation_url="https://example.com/revoke",
+        revocation_url="https://example.com/revoke", authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
     ).json()  # fmt: skip
 
+    assert (offline.asked, offline.backend.attempts) == ([], [])
+    assert defaults["issuer"] is None
+    assert defaults["authorization_response_iss_parameter_supported"] is False
     assert defaults["scopes"] == ["openid", "email", "profile"]
     assert defaults["authorize_params"] == {"access_type": "offline", "prompt": "consent"}
     assert defaults["token_endpoint_auth_method"] == "client_secret_post"
     assert defaults["authorize_url"] == "https://accounts.google.com/o/oauth2/v2/auth"
     assert defaults["revocation_url"] == "https://oauth2.googleapis.com/revoke"
+    assert overridden["issuer"] is None
     assert overridden["scopes"] == ["https://www.googleapis.com/auth/drive.file"]
     assert overridden["authorize_params"] == {"login_hint": "a@example.com"}
     assert overridden["token_endpoint_auth_method"] == "client_secret_basic"
     assert overridden["revocation_url"] == "https://example.com/revoke"
-    assert overridden["authorize_url"] == defaults["authorize_url"]
+    assert overridden["token_url"] == defaults["token_url"] == token_url["token_url"]
 
 
 def test_an_explicit_issuer_is_discovered_instead_of_the_catalogs_endpoints(
@@ -209,6 +290,96 @@ def test_an_explicit_issuer_is_discovered_instead_of_the_catalogs_endpoints(
     assert app["authorize_url"] == oidc_provider.authorization_endpoint
     assert app["token_url"] == oidc_provider.token_endpoint
     assert app["provider"] == "keycloak"
+
+
+def test_an_entry_with_an_issuer_is_discovered_and_its_id_tokens_validated(
+    migrated: Settings, project: Project, oidc_provider: OidcProvider, monkeypatch: pytest.MonkeyPatch
+):
+    """A configuration that only names an entry with an issuer: the endpoints, jwks_uri and RFC 9207
+    support come from the issuer's metadata (the entry's own URLs lead nowhere), the catalog's defaults
+    fill the rest, and a link checks ``iss`` and validates the ID token."""
+    params = add_test_entry(monkeypatch, oidc_provider)
+    client = oidc_provider.register_client(
+        redirect_uris=[FRONTEND_CALLBACK], token_endpoint_auth_method="client_secret_post"
+    )
+    app = SimpleNamespace(
+        app_name="catalog-oidc", project=project, provider=oidc_provider, client=client,
+        redirect_uri=FRONTEND_CALLBACK,
+    )  # fmt: skip
+    backend = RecordingBackend()
+    with in_process(migrated, resolver=resolving_to("127.0.0.1")[1], network_backend=backend) as linkvault:
+        api = linkvault.http
+        created = api.post(
+            "/v1/app-configurations",
+            json={
+                "app_name": app.app_name, "provider": TEST_ENTRY, "provider_params": params,
+                "client_id": client.client_id, "client_secret": client.client_secret,
+                "redirect_uri": FRONTEND_CALLBACK,
+            },
+            headers=project.headers,
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+        stored = linkvault.run(
+            app_configurations.get_app_configuration, project_id=uuid.UUID(project.id), app_name=app.app_name
+        )
+        linked = deliver(api, "aci", app_name=app.app_name, project=project,
+                         params=query_of(consent(app, start_link(api, app, owner="alice-owner"))))  # fmt: skip
+        genuine = oidc_provider.last_token_response(client.client_id)["id_token"]
+        header, payload, signature = genuine.split(".")
+        forged = ".".join(
+            (header, payload, signature[:20] + ("A" if signature[20] != "A" else "B") + signature[21:])
+        )
+        oidc_provider.set_knobs(
+            client.client_id, response_patch={"id_token": forged}, only_grant_type="authorization_code"
+        )
+        refused = deliver(api, "aci", app_name=app.app_name, project=project,
+                          params=query_of(consent(app, start_link(api, app, owner="bob-owner"))))  # fmt: skip
+        oidc_provider.reset_knobs(client.client_id)
+        without_iss = query_of(consent(app, start_link(api, app, owner="carol-owner")))
+        del without_iss["iss"]
+        mixed_up = deliver(api, "aci", app_name=app.app_name, project=project, params=without_iss)
+
+    body = created.json()
+    assert body["issuer"] == oidc_provider.issuer
+    assert body["authorize_url"] == oidc_provider.authorization_endpoint
+    assert body["token_url"] == oidc_provider.token_endpoint
+    # The entry names no revocation URL; the metadata's is used.
+    assert body["revocation_url"] == oidc_provider.revocation_endpoint
+    assert body["authorization_response_iss_parameter_supported"] is True
+    assert body["scopes"] == ["openid", "offline_access", "profile"]
+    assert body["token_endpoint_auth_method"] == "client_secret_post"
+    assert (body["provider"], body["provider_params"]) == (TEST_ENTRY, params)
+    assert stored.jwks_uri == oidc_provider.metadata["jwks_uri"]
+    assert linked.status == 200, linked.text
+    assert linked.response.json()["provider_subject"] == "alice"
+    assert (refused.status, refused.reason) == (400, "invalid_id_token"), refused.text
+    assert (mixed_up.status, mixed_up.reason) == (400, "issuer_mismatch"), mixed_up.text
+    assert all(host == "127.0.0.1" for host, _ in backend.attempts)
+
+
+def test_an_entrys_issuer_without_metadata_is_refused_as_an_issuer_given_is(
+    migrated: Settings, project: Project, oidc_provider: OidcProvider, fake_provider: FakeProvider,
+    monkeypatch: pytest.MonkeyPatch,
+):  # fmt: skip
+    """The test entry's issuer pointed (by its port param) at the fake provider, which serves no
+    metadata: a 400 that names the provider and how to do without discovery; nothing is stored."""
+    add_test_entry(monkeypatch, oidc_provider)
+    port = str(urlsplit(fake_provider.base_url).port)
+    with in_process(
+        migrated, resolver=resolving_to("127.0.0.1")[1], network_backend=RecordingBackend()
+    ) as linkvault:
+        refused = _create(linkvault.http, project, provider=TEST_ENTRY, provider_params={"port": port})
+        listed = linkvault.http.get("/v1/app-configurations", headers=project.headers).json()
+
+    assert refused.status_code == 400, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "invalid_input"
+    detail = refused.json()["detail"]
+    assert detail.startswith(
+        f"the catalog's issuer of {TEST_ENTRY} (http://127.0.0.1:{port}): no authorization"
+    )
+    assert "give authorize_url and token_url" in detail
+    assert listed == []
 
 
 def test_a_new_user_links_a_catalog_provider_by_naming_it(

@@ -10,6 +10,7 @@ from .app_configuration_create_provider_params import AppConfigurationCreateProv
 from .app_configuration_provider_params import AppConfigurationProviderParams
 from .app_configuration_update import AppConfigurationUpdate
 from .app_configuration_update_authorize_params import AppConfigurationUpdateAuthorizeParams
+from .app_configuration_update_provider_params import AppConfigurationUpdateProviderParams
 from .auth_authenticate_request import AuthAuthenticateRequest
 from .auth_result import AuthResult
 from .auth_result_status import AuthResultStatus
@@ -86,6 +87,7 @@ __all__ = (
     "AppConfigurationProviderParams",
     "AppConfigurationUpdate",
     "AppConfigurationUpdateAuthorizeParams",
+    "AppConfigurationUpdateProviderParams",
     "AuthAuthenticateRequest",
     "AuthResult",
     "AuthResultStatus",

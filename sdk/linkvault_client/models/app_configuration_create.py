@@ -46,10 +46,11 @@ class AppConfigurationCreate:
         refresh_idle_after (None | str | Unset): Refresh an account in the background when its refresh token has not
             been used for this long (some providers expire idle refresh tokens): an ISO 8601 duration (`P180D`, `PT12H`) or
             a number of seconds (`"86400"`), at least 60 seconds. Null or left out: never.
-        provider (str | Unset): A provider of the catalog (`GET /v1/apps`): its endpoints and defaults fill the fields
-            left out, and linkvault reads its token responses the provider's way.
+        provider (str | Unset): A provider of the catalog (`GET /v1/apps`): its endpoints (by discovery of its issuer
+            where the entry has one) and defaults fill the fields left out, and linkvault reads its token responses the
+            provider's way.
         provider_params (AppConfigurationCreateProviderParams | Unset): Values of the provider's templated URL parts,
-            e.g. `{"tenant": "common"}`; each must match the pattern the catalog gives for it.
+            e.g. `{"shop": "acme"}` for Shopify; each must match the pattern the catalog gives for it.
     """
 
     app_name: str

@@ -11,8 +11,8 @@ T = TypeVar("T", bound="AppConfigurationCreateProviderParams")
 
 @_attrs_define
 class AppConfigurationCreateProviderParams:
-    """Values of the provider's templated URL parts, e.g. `{"tenant": "common"}`; each must match the pattern the catalog
-    gives for it.
+    """Values of the provider's templated URL parts, e.g. `{"shop": "acme"}` for Shopify; each must match the pattern the
+    catalog gives for it.
 
     """
 

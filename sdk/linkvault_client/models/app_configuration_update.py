@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.app_configuration_update_authorize_params import AppConfigurationUpdateAuthorizeParams
+    from ..models.app_configuration_update_provider_params import AppConfigurationUpdateProviderParams
 
 
 T = TypeVar("T", bound="AppConfigurationUpdate")
@@ -36,6 +37,13 @@ class AppConfigurationUpdate:
         refresh_idle_after (None | str | Unset): Refresh an account in the background when its refresh token has not
             been used for this long (some providers expire idle refresh tokens): an ISO 8601 duration (`P180D`, `PT12H`) or
             a number of seconds (`"86400"`), at least 60 seconds. Null or left out: never.
+        provider (None | str | Unset): A provider of the catalog (`GET /v1/apps`): its endpoints and client
+            authentication replace the current ones (explicit fields in the request winning), and its `scopes` and
+            `authorize_params` too when it is another provider than the current one. Null: no catalog entry (the current
+            endpoints and settings are kept; token responses are read as RFC 6749 says).
+        provider_params (AppConfigurationUpdateProviderParams | Unset): Values of the provider's templated URL parts;
+            the endpoints are derived again from them. Left out: the current values when the provider stays the same, none
+            for another.
     """
 
     issuer: str | Unset = UNSET
@@ -50,6 +58,8 @@ class AppConfigurationUpdate:
     redirect_uri: None | str | Unset = UNSET
     allowed_redirect_urls: list[str] | Unset = UNSET
     refresh_idle_after: None | str | Unset = UNSET
+    provider: None | str | Unset = UNSET
+    provider_params: AppConfigurationUpdateProviderParams | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         issuer = self.issuer
@@ -100,6 +110,16 @@ class AppConfigurationUpdate:
         else:
             refresh_idle_after = self.refresh_idle_after
 
+        provider: None | str | Unset
+        if isinstance(self.provider, Unset):
+            provider = UNSET
+        else:
+            provider = self.provider
+
+        provider_params: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.provider_params, Unset):
+            provider_params = self.provider_params.to_dict()
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -127,12 +147,17 @@ class AppConfigurationUpdate:
             field_dict["allowed_redirect_urls"] = allowed_redirect_urls
         if refresh_idle_after is not UNSET:
             field_dict["refresh_idle_after"] = refresh_idle_after
+        if provider is not UNSET:
+            field_dict["provider"] = provider
+        if provider_params is not UNSET:
+            field_dict["provider_params"] = provider_params
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.app_configuration_update_authorize_params import AppConfigurationUpdateAuthorizeParams  # noqa: PLC0415
+        from ..models.app_configuration_update_provider_params import AppConfigurationUpdateProviderParams  # noqa: PLC0415
 
         d = dict(src_dict)
         issuer = d.pop("issuer", UNSET)
@@ -197,6 +222,22 @@ class AppConfigurationUpdate:
 
         refresh_idle_after = _parse_refresh_idle_after(d.pop("refresh_idle_after", UNSET))
 
+        def _parse_provider(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        provider = _parse_provider(d.pop("provider", UNSET))
+
+        _provider_params = d.pop("provider_params", UNSET)
+        provider_params: AppConfigurationUpdateProviderParams | Unset
+        if isinstance(_provider_params, Unset):
+            provider_params = UNSET
+        else:
+            provider_params = AppConfigurationUpdateProviderParams.from_dict(_provider_params)
+
         app_configuration_update = cls(
             issuer=issuer,
             authorize_url=authorize_url,
@@ -210,6 +251,8 @@ class AppConfigurationUpdate:
             redirect_uri=redirect_uri,
             allowed_redirect_urls=allowed_redirect_urls,
             refresh_idle_after=refresh_idle_after,
+            provider=provider,
+            provider_params=provider_params,
         )
 
         return app_configuration_update

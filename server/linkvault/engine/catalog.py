@@ -140,7 +140,8 @@ class Provider(_Model):
     authorize_url: str
     token_url: str
     revocation_url: str | None = None
-    # The issuer whose RFC 8414 / OpenID Connect discovery metadata describes the provider.
+    # The issuer whose RFC 8414 / OpenID Connect discovery metadata describes the provider; an app
+    # configuration naming the entry is discovered from it (engine/app_configurations.py).
     issuer: str | None = None
     params: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], Param] = Field(default_factory=dict)
     scopes: tuple[str, ...] = ()

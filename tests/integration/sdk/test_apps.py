@@ -1,5 +1,6 @@
 """The SDK's apps operations (the provider catalog) against a running linkvault, sync and async, and an
-app configuration made from a catalog entry through the SDK."""
+app configuration made from a catalog entry, and moved to other params and off the catalog, through the
+SDK."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from linkvault_client import AuthenticatedClient, Client
-from linkvault_client.api.app_configurations import create_app_configuration
+from linkvault_client.api.app_configurations import create_app_configuration, update_app_configuration
 from linkvault_client.api.apps import get_app, list_apps
 from linkvault_client.models import (
     AppConfiguration,
     AppConfigurationCreate,
     AppConfigurationCreateProviderParams,
+    AppConfigurationUpdate,
+    AppConfigurationUpdateProviderParams,
     CatalogEntry,
 )
 from support.sdk import api_key_client, assert_problem, next_cursor, opened
@@ -91,3 +94,39 @@ def test_an_app_configuration_from_the_catalog_through_the_sdk(bearer: Authentic
         provider_params=AppConfigurationCreateProviderParams.from_dict({"shop": "evil.example/x"}),
     )
     assert_problem(create_app_configuration.sync(client=bearer, body=bad), 400, "invalid_input")
+
+
+def test_an_app_configuration_moves_to_other_params_and_off_the_catalog_through_the_sdk(
+    bearer: AuthenticatedClient,
+) -> None:
+    created = create_app_configuration.sync(
+        client=bearer,
+        body=AppConfigurationCreate(
+            app_name="moving-shop", client_id="c", provider="shopify", scopes=["read_orders"],
+            provider_params=AppConfigurationCreateProviderParams.from_dict({"shop": "old-shop"}),
+        ),
+    )  # fmt: skip
+    assert isinstance(created, AppConfiguration)
+
+    moved = update_app_configuration.sync(
+        "moving-shop",
+        client=bearer,
+        body=AppConfigurationUpdate(
+            provider_params=AppConfigurationUpdateProviderParams.from_dict({"shop": "new-shop"})
+        ),
+    )
+    detached = update_app_configuration.sync(
+        "moving-shop", client=bearer, body=AppConfigurationUpdate(provider=None)
+    )
+    refused = update_app_configuration.sync(
+        "moving-shop", client=bearer, body=AppConfigurationUpdate(provider="no-such-provider")
+    )
+
+    assert isinstance(moved, AppConfiguration)
+    assert moved.authorize_url == "https://new-shop.myshopify.com/admin/oauth/authorize"
+    assert moved.scopes == ["read_orders"]
+    assert isinstance(detached, AppConfiguration)
+    assert detached.provider is None
+    assert detached.provider_params.to_dict() == {}
+    assert detached.authorize_url == moved.authorize_url
+    assert_problem(refused, 400, "invalid_input")

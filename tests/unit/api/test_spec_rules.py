@@ -97,14 +97,16 @@ def _schema(name: str) -> dict:
         ("AppConfigurationUpdate", "client_id", limits.MAX_CLIENT_ID_LENGTH),
         ("AppConfigurationUpdate", "redirect_uri", limits.MAX_URL_LENGTH),
         ("AppConfigurationCreate", "provider", limits.MAX_PROVIDER_NAME_LENGTH),
+        ("AppConfigurationUpdate", "provider", limits.MAX_PROVIDER_NAME_LENGTH),
     ],
 )
 def test_the_spec_states_the_limits_the_server_enforces(schema: str, field: str, limit: int) -> None:
     assert _schema(schema)["properties"][field]["maxLength"] == limit
 
 
-def test_provider_params_are_held_to_the_catalogs_limit_in_the_spec() -> None:
-    values = _schema("AppConfigurationCreate")["properties"]["provider_params"]["additionalProperties"]
+@pytest.mark.parametrize("schema", ["AppConfigurationCreate", "AppConfigurationUpdate"])
+def test_provider_params_are_held_to_the_catalogs_limit_in_the_spec(schema: str) -> None:
+    values = _schema(schema)["properties"]["provider_params"]["additionalProperties"]
 
     assert values["maxLength"] == MAX_PARAM_LENGTH
 

@@ -117,10 +117,16 @@ def sync_detailed(
     and `token_url`, or a catalog `provider` (with `provider_params` for its templated URL parts). With
     `provider`, each of `authorize_url`, `token_url`, `revocation_url`, `scopes`, `authorize_params` and
     `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
-    `issuer` given is discovered instead of the catalog's endpoints. An unknown provider, a missing or
-    unknown param, or a param that does not match its pattern is a 400. An app of another scheme
-    (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme` and
-    `display_name`; its OAuth2 fields are answered empty and cannot be set.
+    `issuer` given is discovered instead of the catalog's endpoints. A catalog entry with an `issuer`
+    (its templated parts filled from `provider_params`) is discovered as if that `issuer` had been
+    given: the endpoints, `jwks_uri` (ID tokens are validated) and RFC 9207 `iss` support come from its
+    metadata, and `revocation_url` is the one given, else the metadata's, else the catalog's. An
+    `authorize_url` or `token_url` given skips that discovery (the other endpoints are the catalog's;
+    nothing is fetched). Discovery fails as for an `issuer` given: 400 without metadata for it or for an
+    address the egress policy refuses, 502 or 504 when the provider fails. An unknown provider, a
+    missing or unknown param, or a param that does not match its pattern is a 400. An app of another
+    scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme`
+    and `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -160,10 +166,16 @@ def sync(
     and `token_url`, or a catalog `provider` (with `provider_params` for its templated URL parts). With
     `provider`, each of `authorize_url`, `token_url`, `revocation_url`, `scopes`, `authorize_params` and
     `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
-    `issuer` given is discovered instead of the catalog's endpoints. An unknown provider, a missing or
-    unknown param, or a param that does not match its pattern is a 400. An app of another scheme
-    (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme` and
-    `display_name`; its OAuth2 fields are answered empty and cannot be set.
+    `issuer` given is discovered instead of the catalog's endpoints. A catalog entry with an `issuer`
+    (its templated parts filled from `provider_params`) is discovered as if that `issuer` had been
+    given: the endpoints, `jwks_uri` (ID tokens are validated) and RFC 9207 `iss` support come from its
+    metadata, and `revocation_url` is the one given, else the metadata's, else the catalog's. An
+    `authorize_url` or `token_url` given skips that discovery (the other endpoints are the catalog's;
+    nothing is fetched). Discovery fails as for an `issuer` given: 400 without metadata for it or for an
+    address the egress policy refuses, 502 or 504 when the provider fails. An unknown provider, a
+    missing or unknown param, or a param that does not match its pattern is a 400. An app of another
+    scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme`
+    and `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -198,10 +210,16 @@ async def asyncio_detailed(
     and `token_url`, or a catalog `provider` (with `provider_params` for its templated URL parts). With
     `provider`, each of `authorize_url`, `token_url`, `revocation_url`, `scopes`, `authorize_params` and
     `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
-    `issuer` given is discovered instead of the catalog's endpoints. An unknown provider, a missing or
-    unknown param, or a param that does not match its pattern is a 400. An app of another scheme
-    (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme` and
-    `display_name`; its OAuth2 fields are answered empty and cannot be set.
+    `issuer` given is discovered instead of the catalog's endpoints. A catalog entry with an `issuer`
+    (its templated parts filled from `provider_params`) is discovered as if that `issuer` had been
+    given: the endpoints, `jwks_uri` (ID tokens are validated) and RFC 9207 `iss` support come from its
+    metadata, and `revocation_url` is the one given, else the metadata's, else the catalog's. An
+    `authorize_url` or `token_url` given skips that discovery (the other endpoints are the catalog's;
+    nothing is fetched). Discovery fails as for an `issuer` given: 400 without metadata for it or for an
+    address the egress policy refuses, 502 or 504 when the provider fails. An unknown provider, a
+    missing or unknown param, or a param that does not match its pattern is a 400. An app of another
+    scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme`
+    and `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':
@@ -239,10 +257,16 @@ async def asyncio(
     and `token_url`, or a catalog `provider` (with `provider_params` for its templated URL parts). With
     `provider`, each of `authorize_url`, `token_url`, `revocation_url`, `scopes`, `authorize_params` and
     `token_endpoint_auth_method` left out is the catalog's; one given replaces the catalog's whole; an
-    `issuer` given is discovered instead of the catalog's endpoints. An unknown provider, a missing or
-    unknown param, or a param that does not match its pattern is a 400. An app of another scheme
-    (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme` and
-    `display_name`; its OAuth2 fields are answered empty and cannot be set.
+    `issuer` given is discovered instead of the catalog's endpoints. A catalog entry with an `issuer`
+    (its templated parts filled from `provider_params`) is discovered as if that `issuer` had been
+    given: the endpoints, `jwks_uri` (ID tokens are validated) and RFC 9207 `iss` support come from its
+    metadata, and `revocation_url` is the one given, else the metadata's, else the catalog's. An
+    `authorize_url` or `token_url` given skips that discovery (the other endpoints are the catalog's;
+    nothing is fetched). Discovery fails as for an `issuer` given: 400 without metadata for it or for an
+    address the egress policy refuses, 502 or 504 when the provider fails. An unknown provider, a
+    missing or unknown param, or a param that does not match its pattern is a 400. An app of another
+    scheme (`api_key`, `http_basic`, `http_bearer`, `no_auth`) takes only `app_name`, `security_scheme`
+    and `display_name`; its OAuth2 fields are answered empty and cannot be set.
 
     Args:
         body (AppConfigurationCreate):  Example: {'app_name': 'github', 'authorize_url':

@@ -118,7 +118,15 @@ def sync_detailed(
     """Update an app configuration
 
      Fields left out keep their value. Setting `issuer` reads discovery metadata again and replaces the
-    endpoints; `client_secret: null` removes the secret.
+    endpoints; `client_secret: null` removes the secret. Naming `provider` or `provider_params` derives
+    the catalog's fields again, as at creation: the endpoints (discovering the entry's issuer where it
+    has one), `revocation_url` and `token_endpoint_auth_method`, each unless given in the same request;
+    `scopes` and `authorize_params` become the entry's defaults only when the provider changes (with
+    only new `provider_params`, or the same `provider` named again, they are kept). `provider_params`
+    left out are the current ones for the same provider, none for another. `provider: null` detaches the
+    configuration from the catalog: every endpoint and setting is kept, `provider_params` become empty,
+    and token responses are read as RFC 6749 says. An unknown provider, bad params, or params without a
+    provider are a 400; discovery fails as at creation.
 
     Args:
         app_name (str):
@@ -154,7 +162,15 @@ def sync(
     """Update an app configuration
 
      Fields left out keep their value. Setting `issuer` reads discovery metadata again and replaces the
-    endpoints; `client_secret: null` removes the secret.
+    endpoints; `client_secret: null` removes the secret. Naming `provider` or `provider_params` derives
+    the catalog's fields again, as at creation: the endpoints (discovering the entry's issuer where it
+    has one), `revocation_url` and `token_endpoint_auth_method`, each unless given in the same request;
+    `scopes` and `authorize_params` become the entry's defaults only when the provider changes (with
+    only new `provider_params`, or the same `provider` named again, they are kept). `provider_params`
+    left out are the current ones for the same provider, none for another. `provider: null` detaches the
+    configuration from the catalog: every endpoint and setting is kept, `provider_params` become empty,
+    and token responses are read as RFC 6749 says. An unknown provider, bad params, or params without a
+    provider are a 400; discovery fails as at creation.
 
     Args:
         app_name (str):
@@ -185,7 +201,15 @@ async def asyncio_detailed(
     """Update an app configuration
 
      Fields left out keep their value. Setting `issuer` reads discovery metadata again and replaces the
-    endpoints; `client_secret: null` removes the secret.
+    endpoints; `client_secret: null` removes the secret. Naming `provider` or `provider_params` derives
+    the catalog's fields again, as at creation: the endpoints (discovering the entry's issuer where it
+    has one), `revocation_url` and `token_endpoint_auth_method`, each unless given in the same request;
+    `scopes` and `authorize_params` become the entry's defaults only when the provider changes (with
+    only new `provider_params`, or the same `provider` named again, they are kept). `provider_params`
+    left out are the current ones for the same provider, none for another. `provider: null` detaches the
+    configuration from the catalog: every endpoint and setting is kept, `provider_params` become empty,
+    and token responses are read as RFC 6749 says. An unknown provider, bad params, or params without a
+    provider are a 400; discovery fails as at creation.
 
     Args:
         app_name (str):
@@ -219,7 +243,15 @@ async def asyncio(
     """Update an app configuration
 
      Fields left out keep their value. Setting `issuer` reads discovery metadata again and replaces the
-    endpoints; `client_secret: null` removes the secret.
+    endpoints; `client_secret: null` removes the secret. Naming `provider` or `provider_params` derives
+    the catalog's fields again, as at creation: the endpoints (discovering the entry's issuer where it
+    has one), `revocation_url` and `token_endpoint_auth_method`, each unless given in the same request;
+    `scopes` and `authorize_params` become the entry's defaults only when the provider changes (with
+    only new `provider_params`, or the same `provider` named again, they are kept). `provider_params`
+    left out are the current ones for the same provider, none for another. `provider: null` detaches the
+    configuration from the catalog: every endpoint and setting is kept, `provider_params` become empty,
+    and token responses are read as RFC 6749 says. An unknown provider, bad params, or params without a
+    provider are a 400; discovery fails as at creation.
 
     Args:
         app_name (str):
