@@ -271,13 +271,21 @@ def test_naming_another_provider_in_an_update_derives_its_endpoints_and_defaults
     assert zendesk.json()["token_url"] == "https://acme.zendesk.com/oauth/tokens/v2"  # given: it wins
     assert zendesk.json()["scopes"] == ["read", "write"]  # given: it wins
     assert zendesk.json()["authorize_params"] == {}  # the entry's
-    # Zendesk's entry names no client authentication: linkvault's default, not GitHub's.
-    assert zendesk.json()["token_endpoint_auth_method"] == "client_secret_basic"
+    assert (
+        zendesk.json()["token_endpoint_auth_method"]
+        == _entry(api, project, "zendesk")["token_endpoint_auth_method"]
+    )
     assert (zendesk.json()["provider"], zendesk.json()["provider_params"]) == (
         "zendesk",
         {"subdomain": "acme"},
     )
     assert api.get("/v1/app-configurations/github", headers=project.headers).json() == zendesk.json()
+    # Stripe's entry names no client authentication: linkvault's default, not Zendesk's.
+    assert _entry(api, project, "stripe")["token_endpoint_auth_method"] is None
+    assert zendesk.json()["token_endpoint_auth_method"] != "client_secret_basic"
+    stripe = _patch(api, project, provider="stripe")
+    assert stripe.status_code == 200, stripe.text
+    assert stripe.json()["token_endpoint_auth_method"] == "client_secret_basic"
 
 
 def test_new_provider_params_derive_the_endpoints_again_and_keep_the_chosen_scopes(

@@ -144,10 +144,10 @@ def offline(_offline_linkvault: Offline) -> Offline:
         ("shopify", {"shop": "my-shop"}, (
             "https://my-shop.myshopify.com/admin/oauth/authorize",
             "https://my-shop.myshopify.com/admin/oauth/access_token", None)),
-        ("auth0", {"domain": "example.us.auth0.com"}, (
-            "https://example.us.auth0.com/authorize",
-            "https://example.us.auth0.com/oauth/token",
-            "https://example.us.auth0.com/oauth/revoke")),
+        ("gitlab-self-managed", {"domain": "gitlab.example.com"}, (
+            "https://gitlab.example.com/oauth/authorize",
+            "https://gitlab.example.com/oauth/token",
+            "https://gitlab.example.com/oauth/revoke")),
         ("zendesk", {"subdomain": "acme"}, (
             "https://acme.zendesk.com/oauth/authorizations/new",
             "https://acme.zendesk.com/oauth/tokens", None)),
@@ -178,6 +178,10 @@ def test_templated_urls_are_filled_from_provider_params(
          "https://sso.example.com/.well-known/oauth-authorization-server/realms/acme"),
         ("okta", {"domain": "acme.okta.com"},
          "https://acme.okta.com/.well-known/oauth-authorization-server/oauth2/default"),
+        ("auth0", {"domain": "example.us.auth0.com"},
+         "https://example.us.auth0.com/.well-known/oauth-authorization-server"),
+        ("salesforce", {}, "https://login.salesforce.com/.well-known/oauth-authorization-server"),
+        ("twitch", {}, "https://id.twitch.tv/.well-known/oauth-authorization-server/oauth2"),
     ],
 )  # fmt: skip
 def test_an_entrys_issuer_is_filled_from_provider_params_and_discovered(

@@ -27,8 +27,11 @@ class CatalogEntry:
             authorize_url (str):
             token_url (str):
             revocation_url (None | str): The RFC 7009 revocation endpoint, when the provider has one.
-            issuer (None | str): The issuer of its RFC 8414 / OpenID Connect discovery metadata; give it as the app
-                configuration's `issuer` to have ID tokens validated.
+            issuer (None | str): The issuer of its RFC 8414 / OpenID Connect discovery metadata. An app configuration naming
+                this entry is discovered from it (endpoints, `jwks_uri`, RFC 9207 support), so that its ID tokens are validated,
+                unless it gives `issuer`, `authorize_url` or `token_url` itself.
+            id_token_issuers (list[str]): Other values of an ID token's `iss` the provider documents for `issuer` (Google's
+                bare `accounts.google.com`), accepted for an app configuration discovered from this entry's issuer.
             params (CatalogEntryParams): The templated URL parts, by name.
             scopes (list[str]): The default scopes.
             scope_separator (str): How the authorization request joins scopes (`" "` as RFC 6749 §3.3 says, or `","`).
@@ -50,6 +53,7 @@ class CatalogEntry:
     token_url: str
     revocation_url: None | str
     issuer: None | str
+    id_token_issuers: list[str]
     params: CatalogEntryParams
     scopes: list[str]
     scope_separator: str
@@ -77,6 +81,8 @@ class CatalogEntry:
 
         issuer: None | str
         issuer = self.issuer
+
+        id_token_issuers = self.id_token_issuers
 
         params = self.params.to_dict()
 
@@ -114,6 +120,7 @@ class CatalogEntry:
                 "token_url": token_url,
                 "revocation_url": revocation_url,
                 "issuer": issuer,
+                "id_token_issuers": id_token_issuers,
                 "params": params,
                 "scopes": scopes,
                 "scope_separator": scope_separator,
@@ -159,6 +166,8 @@ class CatalogEntry:
             return cast(None | str, data)
 
         issuer = _parse_issuer(d.pop("issuer"))
+
+        id_token_issuers = cast(list[str], d.pop("id_token_issuers"))
 
         params = CatalogEntryParams.from_dict(d.pop("params"))
 
@@ -209,6 +218,7 @@ class CatalogEntry:
             token_url=token_url,
             revocation_url=revocation_url,
             issuer=issuer,
+            id_token_issuers=id_token_issuers,
             params=params,
             scopes=scopes,
             scope_separator=scope_separator,

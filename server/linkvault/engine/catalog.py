@@ -143,6 +143,9 @@ class Provider(_Model):
     # The issuer whose RFC 8414 / OpenID Connect discovery metadata describes the provider; an app
     # configuration naming the entry is discovered from it (engine/app_configurations.py).
     issuer: str | None = None
+    # Other values of an ID token's ``iss`` the provider documents for that issuer (Google: the bare
+    # host name); accepted only for a configuration discovered from the entry's own issuer.
+    id_token_issuers: tuple[str, ...] = ()
     params: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], Param] = Field(default_factory=dict)
     scopes: tuple[str, ...] = ()
     # How the authorization request's ``scope`` joins its values (RFC 6749 §3.3 says a space).
@@ -261,6 +264,20 @@ def quirks_of(provider: str | None) -> TokenResponseQuirks:
     when it names none."""
     entry = entry_of(provider)
     return entry.token_response if entry is not None else DEFAULT_QUIRKS
+
+
+def id_token_issuers_of(provider: str | None, params: dict[str, str], issuer: str) -> tuple[str, ...]:
+    """The values an ID token's ``iss`` may take for an app configuration naming ``provider`` with
+    ``params`` and discovered as ``issuer``: ``issuer`` itself, and the entry's documented aliases when
+    ``issuer`` is the entry's own (an issuer given explicitly gets no alias)."""
+    entry = entry_of(provider)
+    if entry is None or entry.issuer is None or not entry.id_token_issuers:
+        return (issuer,)
+    try:
+        own = entry.fill(entry.issuer, params)
+    except KeyError:  # params of another entry, left from before a catalog change
+        return (issuer,)
+    return (issuer, *entry.id_token_issuers) if own == issuer else (issuer,)
 
 
 def scope_separator_of(provider: str | None) -> str:

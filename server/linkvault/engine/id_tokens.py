@@ -96,14 +96,15 @@ async def verify_id_token(
     key_sets: KeySetCache,
     *,
     id_token: str,
-    issuer: str,
+    issuer: str | tuple[str, ...],
     jwks_uri: str,
     client_id: str,
     nonce_hash: str | None,
     now: datetime,
 ) -> str:
     """The ``sub`` of a valid ID token, checked as OIDC Core §3.1.3.7 asks, against the provider's
-    key set from ``key_sets`` (fetched with ``http_client`` when not kept).
+    key set from ``key_sets`` (fetched with ``http_client`` when not kept). ``issuer`` is the one
+    ``iss`` accepted, or several where the provider documents aliases (Google).
 
     Raises InvalidIdToken (bad signature or algorithm, wrong ``iss``/``aud``/``azp``, expired, nonce
     missing or not the one sent), ProviderUnavailable or ProviderTimeout (the JWKS cannot be read)."""
@@ -133,8 +134,10 @@ async def verify_id_token(
     return subject
 
 
-def _check_claims(claims: dict[str, Any], *, issuer: str, client_id: str, now: datetime) -> None:
-    if claims.get("iss") != issuer:
+def _check_claims(
+    claims: dict[str, Any], *, issuer: str | tuple[str, ...], client_id: str, now: datetime
+) -> None:
+    if claims.get("iss") not in ((issuer,) if isinstance(issuer, str) else issuer):
         raise InvalidIdToken("the ID token was issued by another issuer")
     audience = claims.get("aud")
     audiences = [audience] if isinstance(audience, str) else audience

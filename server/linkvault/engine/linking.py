@@ -443,7 +443,7 @@ async def _subject(
             services.http,
             services.key_sets,
             id_token=token_set.id_token,
-            issuer=app.issuer,
+            issuer=catalog.id_token_issuers_of(app.provider, app.provider_params, app.issuer),
             jwks_uri=app.jwks_uri,
             client_id=app.client_id,
             nonce_hash=link.nonce_hash,

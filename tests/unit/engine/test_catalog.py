@@ -11,7 +11,14 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from linkvault.engine.catalog import CATALOG_PATH, Catalog, catalog, list_providers, load_catalog
+from linkvault.engine.catalog import (
+    CATALOG_PATH,
+    Catalog,
+    catalog,
+    id_token_issuers_of,
+    list_providers,
+    load_catalog,
+)
 from linkvault.engine.urls import check_endpoint_url
 from linkvault.errors import InvalidInput, NotFound
 
@@ -160,3 +167,24 @@ def test_the_yaml_anchors_of_the_patterns_are_whole_matches() -> None:
     for pattern in document["x-patterns"].values():
         assert re.fullmatch(pattern, "a.b") or re.fullmatch(pattern, "ab")
         assert "|" not in pattern
+
+
+def test_google_id_tokens_may_name_the_bare_host_as_issuer() -> None:
+    assert id_token_issuers_of("google", {}, "https://accounts.google.com") == (
+        "https://accounts.google.com",
+        "accounts.google.com",
+    )
+
+
+@pytest.mark.parametrize(
+    ("provider", "issuer"),
+    [
+        pytest.param("google", "https://idp.example", id="an-issuer-given-explicitly"),
+        pytest.param(None, "https://accounts.google.com", id="no-catalog-entry"),
+        pytest.param("okta", "https://acme.okta.com/oauth2/default", id="an-entry-without-aliases"),
+    ],
+)
+def test_no_alias_is_accepted_beyond_the_entrys_own_issuer(provider: str | None, issuer: str) -> None:
+    params = {"domain": "acme.okta.com"} if provider == "okta" else {}
+
+    assert id_token_issuers_of(provider, params, issuer) == (issuer,)

@@ -173,3 +173,19 @@ async def test_tokens_that_do_not_verify_fetch_the_key_set_at_most_once_in_ten_s
             await provider.verify(forged)
 
     assert provider.fetches == 2
+
+
+async def test_an_issuer_alias_is_accepted_only_when_given() -> None:
+    aliased = _signed(_claims(iss="as.example"))
+    provider = _Provider()
+
+    async def verify(issuer: str | tuple[str, ...]) -> str:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(provider.answer)) as http_client:
+            return await verify_id_token(
+                http_client, provider.cache, id_token=aliased, issuer=issuer, jwks_uri=JWKS_URI,
+                client_id=CLIENT_ID, nonce_hash=hash_nonce(NONCE), now=NOW,
+            )  # fmt: skip
+
+    assert await verify((ISSUER, "as.example")) == "user-7"
+    with pytest.raises(InvalidIdToken):
+        await verify(ISSUER)
