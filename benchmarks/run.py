@@ -47,7 +47,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text
 
 from benchmarks import report
-from benchmarks.seed import SeededProject, insert_accounts, refresh_token_of, seed_projects
+from benchmarks.seed import SeededProject, insert_accounts, refresh_token_of, seed_projects, settle
 from benchmarks.servers import (
     LOAD_CORE,
     ROOT,
@@ -302,6 +302,7 @@ class Bench:
         """The hot path and start link at c=8, before and after the database grows to ``grow_to``
         accounts (issue 11: each within 10% of its figure, since every statement is an index lookup)."""
         assert self.options.grow_to is not None
+        await settle(services)
         before = self._scale_points(linkvault, projects, work, "before")
         per_project = (self.options.grow_to - run.accounts) // len(projects)
         began = time.monotonic()
@@ -309,6 +310,7 @@ class Bench:
             await insert_accounts(services, project, count=per_project, owner_prefix=f"grown-{index}")
         accounts = run.accounts + per_project * len(projects)
         _say(f"  grew to {accounts} accounts in {time.monotonic() - began:.0f} s")
+        await settle(services)
         after = self._scale_points(linkvault, projects, work, "after")
         run.scale = {
             "accounts_before": run.accounts,
@@ -331,6 +333,8 @@ class Bench:
         ])  # fmt: skip
         points = {}
         for name, targets in (("hot", hot), ("start_link", start)):
+            if self.options.duration > 1:  # warm up, except in a smoke run
+                run_wrk(linkvault.base_url, targets, concurrency=8, duration=1)
             point = run_wrk(linkvault.base_url, targets, concurrency=8, duration=self.options.duration)
             if point.errors:
                 raise RuntimeError(f"{name} ({when} growing): {point.errors} failed requests")

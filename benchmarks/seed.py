@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from linkvault.engine import app_configurations, projects
 from linkvault.engine.services import Services
 from linkvault.store.models import LinkedAccount
 from linkvault.store.types import utc_now
 
-__all__ = ["SeededProject", "insert_accounts", "seed_projects"]
+__all__ = ["SeededProject", "insert_accounts", "seed_projects", "settle"]
 
 _BATCH = 5_000
 # Distinct ciphertexts are made up to this many accounts and reused after (a 1,000,000-account seed
@@ -111,6 +111,22 @@ async def insert_accounts(
             await session.execute(insert(LinkedAccount), batch)
     project.account_ids.extend(ids)
     return ids
+
+
+async def settle(services: Services) -> None:
+    """Bring a freshly bulk-loaded database to the steady state a long-running one is in: statistics
+    gathered (PostgreSQL's autovacuum and SQLite's ANALYZE would do it in time) and the write-ahead log
+    checkpointed, so that a measurement right after seeding does not share the machine with that work."""
+    async with services.db_engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # VACUUM cannot run inside a transaction.
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text("VACUUM ANALYZE"))
+            await connection.execute(text("CHECKPOINT"))
+        else:
+            await connection.execute(text("ANALYZE"))
+            await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            await connection.commit()
 
 
 async def refresh_token_of(services: Services, account_id: uuid.UUID) -> str | None:
