@@ -98,7 +98,8 @@ def tests(session: nox.Session, database: str) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """The benchmark (benchmarks/README.md): linkvault against a plain reference on SQLite and PostgreSQL,
-    four to seven minutes; writes benchmarks/RESULTS.md, results.json and results.png. Not run by a bare
+    then each database grown to 1,000,000 accounts, about seven minutes; writes benchmarks/RESULTS.md,
+    results.json and results.png. Not run by a bare
     `nox`; needs wrk (Debian's package, installed when missing and running as root) and Node.js.
     `nox -s bench -- --databases sqlite --duration 3` passes options on (`python -m benchmarks.run -h`)."""
     _install_project(session, "test", "bench")
@@ -111,7 +112,7 @@ def bench(session: nox.Session) -> None:
     session.run(
         "python", "-m", "benchmarks.run", "--results", "benchmarks/RESULTS.md", "--plot",
         "benchmarks/results.png", "--json", "benchmarks/results.json", "--server-python", server_python,
-        *session.posargs,
+        "--grow-to", "1000000", *session.posargs,
     )  # fmt: skip
 
 

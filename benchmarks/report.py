@@ -207,9 +207,8 @@ def markdown(results: dict[str, Any], *, plot: Path | None) -> str:
         header += [f"![throughput and p99 against concurrency]({plot.name})", ""]
     footer = [
         "For every target marked NO, [README.md](README.md#where-the-time-goes) shows where the time goes "
-        "(profiles) and what would close the gap. The 1,000,000-account target is checked by the query "
-        "plans above (every hot statement is an index lookup) and by `--accounts 1000000` runs, reported "
-        "there.",
+        "(profiles) and what would close the gap. The query plans above show every hot statement is an "
+        "index lookup; `--grow-to 1000000` measures the 1,000,000-account target.",
         "",
     ]
     return "\n".join(header + _sections(results, _markdown_table) + footer)
