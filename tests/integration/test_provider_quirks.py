@@ -306,3 +306,41 @@ def test_the_scope_asked_for_at_start_is_granted_even_if_the_app_changes_before_
     account_id = api.get(callback_path(redirect)).json()["id"]
 
     assert _credentials(api, app, account_id)["scope"] == "first"
+
+
+@pytest.mark.parametrize(
+    ("provider", "params"),
+    [("zendesk", {"subdomain": "acme"}), ("atlassian", {})],
+)
+def test_a_provider_documenting_json_token_requests_gets_them_for_the_code_and_the_refresh(
+    api: httpx.Client, project: Project, fake_provider: FakeProvider, provider: str, params: dict[str, str]
+):
+    tokens = {"access_token": "at-1", "token_type": "bearer", "expires_in": 7200, "refresh_token": "rt-1"}
+    renewed = {**tokens, "access_token": "at-2", "refresh_token": "rt-2"}
+    app = create_fake_app(
+        api, project, fake_provider, _scripted(tokens, renewed), json_request=True,
+        provider=provider, provider_params=params, token_endpoint_auth_method="client_secret_post",
+    )  # fmt: skip
+
+    response = _link(api, app)
+
+    assert response.status_code == 200, response.text
+    account_id = response.json()["id"]
+    assert _credentials(api, app, account_id)["access_token"] == "at-1"
+    assert _credentials(api, app, account_id, force=True)["access_token"] == "at-2"
+    code_grant, refresh_grant = fake_provider.grants(app.client_id)
+    assert code_grant.form["client_secret"] == "fake-secret" and "code_verifier" in code_grant.form
+    assert refresh_grant.form["refresh_token"] == "rt-1"
+
+
+def test_a_provider_without_the_json_quirk_gets_the_rfc_form(
+    api: httpx.Client, project: Project, fake_provider: FakeProvider
+):
+    """The fake client refuses a form; an app naming no catalog entry sends one (RFC 6749 §4.1.3)."""
+    tokens = {"access_token": "at-1", "token_type": "Bearer"}
+    app = create_fake_app(api, project, fake_provider, _scripted(tokens), json_request=True)
+
+    response = _link(api, app)
+
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_request"

@@ -58,6 +58,8 @@ Script = Callable[[Grant], Answer]
 @dataclass
 class _Client:
     script: Script
+    # Token requests are read as a JSON object, and a form is refused (a provider that documents JSON).
+    json_request: bool = False
     grants: list[Grant] = field(default_factory=list)
     authorizations: list[dict[str, str]] = field(default_factory=list)
     revocations: list[dict[str, str]] = field(default_factory=list)
@@ -99,11 +101,12 @@ class FakeProvider:
     def revocation_endpoint(self) -> str:
         return self.base_url + "/revoke"
 
-    def register(self, script: Script) -> str:
-        """A new client whose token requests ``script`` answers; returns its client id."""
+    def register(self, script: Script, *, json_request: bool = False) -> str:
+        """A new client whose token requests ``script`` answers (``json_request``: requests must be a
+        JSON object of strings, as Zendesk's docs ask); returns its client id."""
         client_id = "client-" + secrets.token_hex(8)
         with self._lock:
-            self._clients[client_id] = _Client(script=script)
+            self._clients[client_id] = _Client(script=script, json_request=json_request)
         return client_id
 
     def grants(self, client_id: str) -> list[Grant]:
@@ -144,11 +147,15 @@ class FakeProvider:
         return RedirectResponse(location, status_code=302)
 
     async def _token(self, request: Request) -> Response:
-        form = dict(parse_qsl((await request.body()).decode()))
+        body = await request.body()
+        is_json = request.headers.get("content-type", "").startswith("application/json")
+        form = _json_members(body) if is_json else dict(parse_qsl(body.decode()))
         client_id = _client_id(request, form)
         client = self._clients.get(client_id)
         if client is None:
             return _json(401, {"error": "invalid_client"})
+        if is_json != client.json_request:
+            return _json(400, {"error": "invalid_request"})
         grant = Grant(grant_type=form.get("grant_type", ""), form=form, client_id=client_id)
         with self._lock:
             client.grants.append(grant)
@@ -190,6 +197,17 @@ def _client_id(request: Request, form: dict[str, str]) -> str:
     return form.get("client_id", "")
 
 
+def _json_members(body: bytes) -> dict[str, str]:
+    """A JSON token request's members, where every one is a string (else none: the request is refused)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return {}
+    if not isinstance(document, dict) or not all(isinstance(v, str) for v in document.values()):
+        return {}
+    return document
+
+
 def _json(status: int, body: dict[str, Any]) -> Response:
     return Response(json.dumps(body).encode(), status_code=status, media_type="application/json")
 
@@ -229,12 +247,19 @@ class FakeApp:
 
 
 def create_fake_app(
-    api: httpx.Client, project: Any, fake: FakeProvider, script: Script, **fields: Any
+    api: httpx.Client,
+    project: Any,
+    fake: FakeProvider,
+    script: Script,
+    *,
+    json_request: bool = False,
+    **fields: Any,
 ) -> FakeApp:
     """``POST /v1/app-configurations`` for a new client of ``fake``, with ``fields`` (e.g. a catalog
     ``provider``). Every endpoint is the fake provider's, given explicitly, so a catalog entry's quirks
-    apply while no request leaves loopback (deleting an account revokes at ``revocation_url`` too)."""
-    client_id = fake.register(script)
+    apply while no request leaves loopback (deleting an account revokes at ``revocation_url`` too).
+    ``json_request``: the client's token requests must be JSON (see ``FakeProvider.register``)."""
+    client_id = fake.register(script, json_request=json_request)
     body = {
         "app_name": "fake-" + secrets.token_hex(6),
         "client_id": client_id,

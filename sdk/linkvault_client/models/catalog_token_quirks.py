@@ -27,6 +27,8 @@ class CatalogTokenQuirks:
         access_token_lifetime_seconds (int | None): The lifetime of a token answered without `expires_in` (null — it
             does not expire).
         zero_expires_in_means_no_expiry (bool):
+        json_request (bool): The provider documents its token requests as a JSON object instead of RFC 6749 §4.1.3's
+            form (Zendesk, Atlassian); linkvault sends the same members as JSON.
     """
 
     form_encoded: bool
@@ -37,6 +39,7 @@ class CatalogTokenQuirks:
     error_codes: CatalogTokenQuirksErrorCodes
     access_token_lifetime_seconds: int | None
     zero_expires_in_means_no_expiry: bool
+    json_request: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +60,8 @@ class CatalogTokenQuirks:
 
         zero_expires_in_means_no_expiry = self.zero_expires_in_means_no_expiry
 
+        json_request = self.json_request
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -69,6 +74,7 @@ class CatalogTokenQuirks:
                 "error_codes": error_codes,
                 "access_token_lifetime_seconds": access_token_lifetime_seconds,
                 "zero_expires_in_means_no_expiry": zero_expires_in_means_no_expiry,
+                "json_request": json_request,
             }
         )
 
@@ -100,6 +106,8 @@ class CatalogTokenQuirks:
 
         zero_expires_in_means_no_expiry = d.pop("zero_expires_in_means_no_expiry")
 
+        json_request = d.pop("json_request")
+
         catalog_token_quirks = cls(
             form_encoded=form_encoded,
             token_paths=token_paths,
@@ -109,6 +117,7 @@ class CatalogTokenQuirks:
             error_codes=error_codes,
             access_token_lifetime_seconds=access_token_lifetime_seconds,
             zero_expires_in_means_no_expiry=zero_expires_in_means_no_expiry,
+            json_request=json_request,
         )
 
         catalog_token_quirks.additional_properties = d

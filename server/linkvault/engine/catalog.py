@@ -105,6 +105,8 @@ class TokenResponseQuirks(_Model):
     ``access_token_lifetime_seconds``: the documented lifetime of a token answered without
     ``expires_in`` (unset: such a token does not expire).
     ``zero_expires_in_means_no_expiry``: ``"expires_in": 0`` says the token does not expire.
+    ``json_request``: the provider documents its token requests (code and refresh) as a JSON object
+    instead of RFC 6749 §4.1.3's form; the same members are sent, as JSON strings.
     """
 
     form_encoded: bool = False
@@ -115,6 +117,7 @@ class TokenResponseQuirks(_Model):
     error_codes: dict[str, RfcError] = Field(default_factory=dict)
     access_token_lifetime_seconds: int | None = Field(default=None, gt=0)
     zero_expires_in_means_no_expiry: bool = False
+    json_request: bool = False
 
 
 DEFAULT_QUIRKS = TokenResponseQuirks()

@@ -8,6 +8,7 @@ provider.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -102,8 +103,7 @@ async def exchange_code(
     form = prepare_token_request(
         "authorization_code", code=code, redirect_uri=redirect_uri, code_verifier=code_verifier
     )
-    body, headers = client_authentication(client, form)
-    response = await http.post_form(http_client, token_url, body=body, headers=headers)
+    response = await _token_request(http_client, token_url, form=form, client=client, quirks=quirks)
     return parse_token_response(response, quirks=quirks, requested_scope=requested_scope)
 
 
@@ -122,9 +122,28 @@ async def refresh(
     Raises TokenRequestRejected (RFC 6749 §5.2, e.g. ``invalid_grant``), ProviderUnavailable or
     ProviderTimeout."""
     form = prepare_token_request("refresh_token", refresh_token=refresh_token)
-    body, headers = client_authentication(client, form)
-    response = await http.post_form(http_client, token_url, body=body, headers=headers)
+    response = await _token_request(http_client, token_url, form=form, client=client, quirks=quirks)
     return parse_token_response(response, quirks=quirks, requested_scope=requested_scope)
+
+
+async def _token_request(
+    http_client: httpx.AsyncClient,
+    token_url: str,
+    *,
+    form: str,
+    client: ClientCredentials,
+    quirks: TokenResponseQuirks,
+) -> http.ProviderResponse:
+    """POST a token request (``form``, RFC 6749 §4.1.3 / §6) with the client's authentication, as the
+    form the RFC asks for, or as the JSON object a provider documents instead (``json_request``)."""
+    body, headers = client_authentication(client, form)
+    if not quirks.json_request:
+        return await http.post_form(http_client, token_url, body=body, headers=headers)
+    members = dict(parse_qsl(body, keep_blank_values=True))
+    document = json.dumps(members).encode()
+    return await http.post_json(
+        http_client, token_url, body=document, headers={"Accept": "application/json", **headers}
+    )
 
 
 def parse_token_response(
