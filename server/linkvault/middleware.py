@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from connexion.exceptions import UnsupportedMediaTypeProblem
 from starlette.datastructures import Headers, MutableHeaders
@@ -250,6 +251,14 @@ def measure_json(body: bytes, max_depth: int) -> JsonMeasure:
     return JsonMeasure(too_deep=brackets.count(b"[") > max_depth, values=values)
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class RequestLimits:
     """Bounds a request's target, query, headers and JSON body (nesting, number of values) before
     anything parses them, so that no request costs more than linear work, or holds the event loop
@@ -306,6 +315,14 @@ class RequestLimits:
                 "too_many_query_parameters",
                 f"the request has more than {self.max_query_parameters} query parameters",
             )
+        # Percent-encoded bytes that are not UTF-8 (``%ff``) would reach the application as U+FFFD,
+        # so that two different owner ids, say, became one; refused instead. A UTF-8 sequence never
+        # holds the bytes of "&", "=" or "/", so the whole target decodes as its parts do.
+        for part, where in ((path, "path"), (query, "query")):
+            if b"%" in part and not _is_utf8(unquote_to_bytes(part)):
+                raise RequestLimitExceeded(
+                    "invalid_request", f"the request's {where} is not UTF-8 once percent-decoded"
+                )
 
     def _check_headers(self, headers: list[tuple[bytes, bytes]]) -> None:
         if len(headers) > self.max_header_count:

@@ -247,6 +247,30 @@ def test_a_nul_in_a_query_parameter_is_reported_at_that_parameter(api: httpx.Cli
     assert "linked_account_owner_id" in listed.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/v1/linked-accounts?linked_account_owner_id=%ff",
+        "/v1/linked-accounts?linked_account_owner_id=caf%c3",
+        "/v1/app-configurations/app%fe",
+    ],
+)
+def test_a_target_that_is_not_utf8_once_decoded_is_a_client_error(
+    api: httpx.Client, project: Project, target: str
+):
+    """``%ff`` would otherwise arrive as U+FFFD, and ``%fe`` too: two owners would be one."""
+    response = api.get(target, headers=project.headers)
+
+    body = assert_problem(response, 400, "invalid_request")
+    assert "UTF-8" in body["detail"]
+
+
+def test_percent_encoded_utf8_in_the_target_is_accepted(api: httpx.Client, project: Project):
+    listed = api.get("/v1/linked-accounts?linked_account_owner_id=caf%C3%A9", headers=project.headers)
+
+    assert listed.status_code == 200, listed.text
+
+
 def test_domain_errors_are_problems_with_their_code(api: httpx.Client, project: Project):
     created = api.post(
         "/v1/app-configurations",

@@ -120,6 +120,8 @@ _LIMIT_STATUS = {
     "header_fields_too_large": 431,
     "nested_too_deeply": 400,
     "too_many_json_values": 400,
+    # A request target that is not UTF-8 once percent-decoded.
+    "invalid_request": 400,
 }
 
 
