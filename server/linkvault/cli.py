@@ -32,7 +32,7 @@ from linkvault.engine.services import Services, open_services
 from linkvault.errors import ConfigurationError, LinkvaultError
 from linkvault.settings import ENV_PREFIX, Settings, effective_settings, load_settings, unknown_variables
 from linkvault.store.crypto import generate_key
-from linkvault.store.database import check_connection
+from linkvault.store.database import check_connection, sqlite_path
 from linkvault.store.migrate import is_current, upgrade
 
 __all__ = ["main"]
@@ -94,6 +94,14 @@ def _with_services(
 ) -> Any:
     """Run ``work`` on open services. Only ``serve`` and ``db upgrade`` migrate (``migrate=True``);
     every other command refuses a database whose schema is behind instead of changing it."""
+
+    database_file = sqlite_path(settings.database_url)
+    if not migrate and database_file is not None and not database_file.exists():
+        # Opening it would create an empty file (and a key beside it) for a command that only reads
+        # or adds to a database: a misspelt path would leave strays behind.
+        raise ConfigurationError(
+            f"there is no database at {database_file}; run `linkvault db upgrade` first (it creates it)"
+        )
 
     async def run() -> Any:
         services = open_services(settings)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -49,11 +50,20 @@ def test_a_server_database_without_encryption_keys_is_refused(tmp_path: Path):
 def test_commands_other_than_serve_and_upgrade_leave_a_stale_schema_alone(tmp_path: Path):
     env = outer_env()
 
+    missing = run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path)
+    left_behind = list(tmp_path.iterdir())
+    sqlite3.connect(tmp_path / "linkvault.db").close()  # an empty database: a schema far behind
     created = run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path)
 
+    assert missing.returncode == 1
+    assert missing.stderr.splitlines() == [
+        "linkvault: there is no database at linkvault.db; run `linkvault db upgrade` first (it creates it)"
+    ]
     assert created.returncode == 1
-    assert "linkvault db upgrade" in created.stderr
-    assert "Traceback" not in created.stderr
+    assert created.stderr.splitlines() == [
+        "linkvault: the database schema is not current; run `linkvault db upgrade` first"
+    ]
+    assert left_behind == []
     upgraded = run_linkvault("db", "upgrade", env=env, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
     assert run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0
