@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 from linkvault import explorer, metrics, request_ids
 from linkvault.api._naming import handler_path
 from linkvault.api._problems import ERROR_HANDLERS, render_error
+from linkvault.api._signatures import remember_signature
 from linkvault.api._spec import SPEC_PATH, operation_rules
 from linkvault.api._validation import VALIDATORS
 from linkvault.engine import housekeeping, idle_refresh, webhook_delivery
@@ -47,7 +48,7 @@ class SpecResolver(Resolver):  # type: ignore[misc]
         path = handler_path(tags[0], operation.operation_id)
         # Connexion records this id for the request; the error rendering and the callback headers
         # look up the operation's rules by it.
-        return Resolution(get_function_from_name(path), operation.operation_id)
+        return Resolution(remember_signature(get_function_from_name(path)), operation.operation_id)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:

@@ -5,11 +5,11 @@ Every failure is the same 401, whatever failed: no hint whether a key or a proje
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from typing import Any
 
 from linkvault.api._context import current_services
+from linkvault.api._signatures import remember_signature
 from linkvault.engine.api_keys import authenticate
 
 __all__ = ["api_key_info", "bearer_info", "project_id_of", "tenant_info"]
@@ -35,7 +35,5 @@ def project_id_of(token_info: dict[str, Any]) -> uuid.UUID:
     return project_id
 
 
-# Connexion reads a security function's signature on every request (twice: which keywords to pass);
-# inspect.signature returns a function's own __signature__ first, at a fifth of the cost.
 for _function in (api_key_info, bearer_info, tenant_info):
-    setattr(_function, "__signature__", inspect.signature(_function))  # noqa: B010
+    remember_signature(_function)
