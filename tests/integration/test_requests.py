@@ -80,6 +80,19 @@ def test_invalid_json_is_a_client_error(api: httpx.Client, project: Project):
     assert_problem(response, 400, "invalid_request")
 
 
+@pytest.mark.parametrize("path", ["/v1/app-configurations", "/v2/auth/callback/any"])
+def test_a_number_with_too_many_digits_is_a_client_error(api: httpx.Client, project: Project, path: str):
+    """json.loads refuses an integer of more than 4300 digits with a ValueError of its own."""
+    response = api.post(
+        path,
+        content=b'{"code": ' + b"1" * 4301 + b"}",
+        headers={**project.headers, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code in (400, 422), response.text
+    assert "too many digits" in response.text
+
+
 def test_a_body_over_the_limit_is_refused(api: httpx.Client, project: Project):
     response = _post_app(api, project, b'{"app_name": "' + b"a" * 2_000_000 + b'"}')
 

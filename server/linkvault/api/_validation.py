@@ -217,6 +217,18 @@ class _ParameterValidator(ParameterValidator):  # type: ignore[misc]
 
 
 class _JSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
+    async def _parse(self, stream: Any, scope: Any) -> Any:
+        try:
+            return await super()._parse(stream, scope)
+        except UnicodeDecodeError:
+            raise
+        except ValueError as exc:
+            # Connexion turns JSONDecodeError into a 400, not the ValueError json.loads raises for an
+            # integer longer than CPython's int conversion limit (4300 digits by default).
+            raise RequestProblem(
+                "the request body holds a number with too many digits", location=("body",)
+            ) from exc
+
     @property
     def _validator(self) -> Any:
         return WordedValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
