@@ -74,11 +74,12 @@ class EgressPolicy:
         address = _embedded_ipv4(address)
         if address in _METADATA or address.is_link_local:
             return "a link-local or cloud-metadata address"
-        if address.is_unspecified or address.is_multicast or address.is_reserved:
-            return "an unroutable address"
+        # Loopback before reserved: Python counts ::1 as reserved (it lies in ::/8).
         if address.is_loopback:
             allowed = self.allow_loopback or (literal and self.allow_loopback_literal)
             return None if allowed else "a loopback address"
+        if address.is_unspecified or address.is_multicast or address.is_reserved:
+            return "an unroutable address"
         if not address.is_global:
             return None if self.allow_private else "a private address"
         return None

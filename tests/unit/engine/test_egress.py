@@ -99,6 +99,21 @@ async def test_loopback_is_refused_when_the_policy_says_so() -> None:
     assert backend.attempts == []
 
 
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.8.9.10", "::1"])
+def test_ipv6_loopback_is_loopback_like_ipv4s(address: str) -> None:
+    """Python counts ::1 as reserved (::/8); it is loopback, and judged as such."""
+    ip = ipaddress.ip_address(address)
+
+    assert EgressPolicy().refusal(ip) is None
+    assert EgressPolicy(allow_loopback=False).refusal(ip) == "a loopback address"
+    assert EgressPolicy(allow_loopback=False, allow_loopback_literal=True).refusal(ip, literal=True) is None
+
+
+@pytest.mark.parametrize("address", ["::", "::2", "ff02::1", "0.0.0.0", "240.0.0.1"])
+def test_unspecified_multicast_and_reserved_addresses_stay_unroutable(address: str) -> None:
+    assert EgressPolicy().refusal(ipaddress.ip_address(address)) == "an unroutable address"
+
+
 async def test_a_name_that_does_not_resolve_is_a_provider_failure() -> None:
     async def nxdomain(host: str, port: int) -> list[IPAddress]:
         raise OSError("Name or service not known")
