@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 from linkvault import logs
@@ -89,18 +90,24 @@ def _uuid_argument(name: str, help_text: str) -> Callable[[argparse.ArgumentPars
 # --- running engine calls -------------------------------------------------------------------------
 
 
+def _missing_database(settings: Settings) -> Path | None:
+    """The SQLite file the settings name when it does not exist (None otherwise). Opening it would
+    create an empty file, and a key beside it, for a command that only reads or checks: a misspelt
+    path would leave strays behind. Only ``serve`` and ``db upgrade`` create the database."""
+    database_file = sqlite_path(settings.database_url)
+    return database_file if database_file is not None and not database_file.exists() else None
+
+
 def _with_services(
     settings: Settings, work: Callable[[Services], Awaitable[Any]], *, migrate: bool = False
 ) -> Any:
     """Run ``work`` on open services. Only ``serve`` and ``db upgrade`` migrate (``migrate=True``);
     every other command refuses a database whose schema is behind instead of changing it."""
 
-    database_file = sqlite_path(settings.database_url)
-    if not migrate and database_file is not None and not database_file.exists():
-        # Opening it would create an empty file (and a key beside it) for a command that only reads
-        # or adds to a database: a misspelt path would leave strays behind.
+    missing = _missing_database(settings)
+    if not migrate and missing is not None:
         raise ConfigurationError(
-            f"there is no database at {database_file}; run `linkvault db upgrade` first (it creates it)"
+            f"there is no database at {missing}; run `linkvault db upgrade` first (it creates it)"
         )
 
     async def run() -> Any:
@@ -413,14 +420,22 @@ def _config_check(settings: Settings, args: argparse.Namespace) -> None:
         finally:
             await services.aclose()
 
-    current = asyncio.run(check())
+    missing = _missing_database(settings)
+    current = False if missing is not None else asyncio.run(check())
     shown = effective_settings(settings)
     if args.json:
-        _print_json({"settings": shown, "database": {"reachable": True, "schema_current": current}})
+        database = {"reachable": missing is None, "schema_current": current}
+        _print_json({"settings": shown, "database": database})
         return
     width = max(map(len, shown))
     for name, value in shown.items():
         print(f"{name:<{width}} = {'(unset)' if value is None else value}")
+    if missing is not None:
+        print(
+            f"configuration is valid; there is no database at {missing} yet "
+            "(`linkvault db upgrade` or `linkvault serve` creates it)"
+        )
+        return
     schema = "current" if current else "behind (`linkvault db upgrade` or `linkvault serve` migrates it)"
     print(f"configuration is valid; the database is reachable; its schema is {schema}")
 

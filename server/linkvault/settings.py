@@ -198,6 +198,9 @@ class Settings(BaseSettings):
         driver = _DRIVERS.get(url.get_backend_name())
         if driver is None or url.get_driver_name() != driver:
             raise ValueError("must be sqlite+aiosqlite:// or postgresql+asyncpg://")
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            # Each pooled connection would open a database of its own, empty and gone when it closes.
+            raise ValueError("an SQLite database must be a file (sqlite+aiosqlite:///path.db), not in memory")
         return value
 
     @field_validator("public_url")

@@ -65,3 +65,19 @@ def test_config_check_prints_the_settings_with_secrets_masked(
     assert linkvault_server.env["LINKVAULT_ENCRYPTION_KEYS"] not in result.stdout
     assert "LINKVAULT_ENCRYPTION_KEYS" in result.stdout
     assert result.stdout.splitlines()[-1].startswith("configuration is valid; the database is reachable")
+
+
+def test_config_check_says_a_database_does_not_exist_yet_and_creates_nothing(tmp_path: Path):
+    env = outer_env()
+
+    text = run_linkvault("config", "check", env=env, cwd=tmp_path)
+    as_json = run_linkvault("config", "check", "--json", env=env, cwd=tmp_path)
+
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines()[-1] == (
+        "configuration is valid; there is no database at linkvault.db yet "
+        "(`linkvault db upgrade` or `linkvault serve` creates it)"
+    )
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["database"] == {"reachable": False, "schema_current": False}
+    assert list(tmp_path.iterdir()) == []

@@ -42,6 +42,21 @@ def test_an_invalid_value_names_the_variable_and_the_rule(monkeypatch: pytest.Mo
     )
 
 
+@pytest.mark.parametrize(
+    "url", ["sqlite+aiosqlite:///:memory:", "sqlite+aiosqlite://", "sqlite+aiosqlite:///"]
+)
+def test_an_in_memory_sqlite_database_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_DATABASE_URL", url)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert "LINKVAULT_DATABASE_URL: an SQLite database must be a file" in raised.value.message
+
+
 def test_a_secret_value_is_never_in_the_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LINKVAULT_PUBLIC_URL", "secret-looking-value")
