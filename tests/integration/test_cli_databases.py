@@ -37,6 +37,22 @@ def test_serve_on_the_embedded_default_keeps_a_private_key_beside_the_database(
     assert key_file.read_text() == key
 
 
+def test_a_database_restored_without_its_key_file_is_refused_and_no_key_is_made(tmp_path: Path):
+    env = outer_env()
+    assert run_linkvault("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0
+    (tmp_path / "linkvault.db.key").unlink()
+
+    listed = run_linkvault("projects", "list", env=env, cwd=tmp_path)
+
+    assert listed.returncode == 1
+    assert listed.stderr.splitlines() == [
+        "linkvault: the database linkvault.db exists without its key file linkvault.db.key: restore that "
+        "file, or set LINKVAULT_ENCRYPTION_KEYS to the key its secrets were encrypted with"
+    ]
+    assert not (tmp_path / "linkvault.db.key").exists()
+
+
 def test_a_server_database_without_encryption_keys_is_refused(tmp_path: Path):
     env = linkvault_env(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", encryption_keys="")
     del env["LINKVAULT_ENCRYPTION_KEYS"]

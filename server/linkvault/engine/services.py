@@ -71,7 +71,8 @@ class Services:
 
 
 def load_cipher(settings: Settings) -> Cipher:
-    """The configured keys; on an SQLite database, a key kept beside the database file."""
+    """The configured keys; on an SQLite database, a key kept beside the database file (made with the
+    database; a database that exists without it is refused). Raises ConfigurationError."""
     if settings.encryption_keys is not None:
         return Cipher.from_setting(settings.encryption_keys.get_secret_value())
     database_file = sqlite_path(settings.database_url)
@@ -80,7 +81,15 @@ def load_cipher(settings: Settings) -> Cipher:
             "LINKVAULT_ENCRYPTION_KEYS is required unless the database is an SQLite file "
             "(generate a key with `linkvault keys generate`)"
         )
-    return Cipher([load_key_file(database_file.with_name(database_file.name + ".key"))])
+    key_file = database_file.with_name(database_file.name + ".key")
+    if not key_file.exists() and database_file.exists() and database_file.stat().st_size > 0:
+        # A database restored without its key, or made with LINKVAULT_ENCRYPTION_KEYS: a new key
+        # would encrypt new secrets with another key than the stored ones, and nothing could read both.
+        raise ConfigurationError(
+            f"the database {database_file} exists without its key file {key_file.name}: restore that "
+            "file, or set LINKVAULT_ENCRYPTION_KEYS to the key its secrets were encrypted with"
+        )
+    return Cipher([load_key_file(key_file)])
 
 
 def open_services(
