@@ -321,6 +321,31 @@ def test_peaka_refuses_a_callback_posted_to_another_projects_path(
     _finishes(api, "peaka", app, genuine)
 
 
+@pytest.mark.parametrize("face", ["aci", "peaka", "quiva"])
+def test_a_callback_that_is_not_utf8_is_refused_and_leaves_the_state_usable(
+    api: httpx.Client, project: Project, make_app, face: str
+):
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    genuine = query_of(consent(app, start_link(api, app)))
+    raw = f"code=%ff&state={genuine['state']}&iss={genuine['iss']}"
+
+    if face == "peaka":
+        response = api.post(
+            f"/connections/{project.id}/oauth2", json={"queryParameters": raw}, headers=project.headers
+        )
+    else:
+        path = "/v1/linked-accounts/oauth2/callback" if face == "aci" else "/hub/integrations/oauth-callback"
+        response = api.get(f"{path}?{raw}", headers=project.headers)
+
+    assert response.status_code == 400, response.text
+    if face == "quiva":  # its own error shape, the code alone
+        assert response.json() == {"error": "invalid_request"}
+    else:
+        assert response.json()["code"] == "invalid_request" and "UTF-8" in response.json()["detail"]
+    assert app.provider.token_requests(app.client.client_id) == 0
+    _finishes(api, face, app, genuine)
+
+
 def test_langsmith_refuses_a_state_of_another_app_and_leaves_it_usable(
     api: httpx.Client, project: Project, make_app
 ):

@@ -12,6 +12,7 @@ from linkvault.api._callbacks import callback_parameters
 from linkvault.api._context import current_services
 from linkvault.api._representations import connection, json_response
 from linkvault.api._security import project_id_of
+from linkvault.api._validation import RequestProblem
 from linkvault.engine import linking
 from linkvault.errors import InvalidInput, NotFound
 
@@ -25,7 +26,14 @@ def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
     """Accept the raw query string or a whole redirect URL."""
     is_url = _URL_START.match(query_parameters) is not None
     query = urlsplit(query_parameters).query if is_url else query_parameters.lstrip("?")
-    parsed = parse_qs(query, keep_blank_values=True)
+    try:
+        parsed = parse_qs(query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        # As on the GET faces (linkvault.middleware.RequestLimits): refused before the state is
+        # looked at, rather than read with U+FFFD in place of the bytes.
+        raise RequestProblem(
+            "queryParameters is not UTF-8 once percent-decoded", location=("body", "queryParameters")
+        ) from exc
     return callback_parameters(lambda name: parsed.get(name, []))
 
 
