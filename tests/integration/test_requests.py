@@ -401,7 +401,7 @@ def _spec_paths() -> dict[str, set[str]]:
     paths = {}
     for template, item in spec["paths"].items():
         methods = {method.upper() for method in item if method in HTTP_METHODS}
-        if "GET" in methods:
+        if "GET" in methods and not item["get"].get("x-linkvault-callback"):
             methods.add("HEAD")
         # Fixed ids, so that every pytest-xdist worker collects the same tests.
         path = template.replace("{projectId}", str(uuid.UUID(int=1))).replace(

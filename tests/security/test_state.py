@@ -321,6 +321,23 @@ def test_peaka_refuses_a_callback_posted_to_another_projects_path(
     _finishes(api, "peaka", app, genuine)
 
 
+@pytest.mark.parametrize("face", ["aci", "quiva"])
+def test_head_on_a_get_callback_is_refused_and_leaves_the_state_usable(
+    api: httpx.Client, project: Project, make_app, face: str
+):
+    """A link preview or a mail scanner may send HEAD to the URL the provider redirected to."""
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    genuine = query_of(consent(app, start_link(api, app)))
+    path = "/v1/linked-accounts/oauth2/callback" if face == "aci" else "/hub/integrations/oauth-callback"
+
+    response = api.head(path, params=genuine, headers=project.headers)
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert app.provider.token_requests(app.client.client_id) == 0
+    _finishes(api, face, app, genuine)
+
+
 @pytest.mark.parametrize("face", ["aci", "peaka", "quiva"])
 def test_a_callback_that_is_not_utf8_is_refused_and_leaves_the_state_usable(
     api: httpx.Client, project: Project, make_app, face: str

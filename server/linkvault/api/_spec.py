@@ -129,7 +129,9 @@ def resources() -> tuple[Resource, ...]:
     found = []
     for path in sorted(paths, key=lambda path: "{" in path):
         methods = {method.upper() for method in paths[path] if method in _HTTP_METHODS}
-        if "GET" in methods:
+        # HEAD is GET without the body, except on a callback face: there GET uses up the state and
+        # links the account, which a link preview or a mail scanner sending HEAD must not do.
+        if "GET" in methods and paths[path]["get"].get("x-linkvault-callback") is not True:
             methods.add("HEAD")
         pattern = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)))
         found.append(Resource(pattern=pattern, methods=frozenset(methods)))
