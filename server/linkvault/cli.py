@@ -637,4 +637,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LinkvaultError as exc:
         print(f"{_PROG}: {exc.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`linkvault events list | head -1`): stop quietly, as Python's
+        # documentation of SIGPIPE advises, pointing stdout at devnull so that the flush at exit
+        # does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

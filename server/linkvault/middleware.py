@@ -399,7 +399,7 @@ class OneCredential:
             if len(keys) > 1:
                 raise CredentialsRefused(
                     "conflicting_credentials",
-                    "the request carries two different API keys (X-API-KEY and Authorization: Bearer); "
-                    "send one (RFC 6750 §2)",
+                    "the request carries two different API keys (in X-API-KEY or Authorization: Bearer "
+                    "headers); send one (RFC 6750 §2)",
                 )
         await self.app(scope, receive, send)

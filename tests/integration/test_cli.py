@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 
 import httpx
@@ -11,7 +13,7 @@ from support.cli import run_linkvault
 from support.faces import callback_path
 from support.flows import consent, start_link
 from support.projects import Project
-from support.server import RunningServer
+from support.server import RunningServer, outer_env
 
 
 def test_projects_and_api_keys_are_managed_from_the_command_line(linkvault_server: RunningServer):
@@ -148,3 +150,19 @@ def test_events_are_listed_as_the_api_lists_them(
         "linked_account.disabled",
     ]
     assert json.loads(first.stdout) == json.loads(listed.stdout)[:1]
+
+
+def test_a_reader_that_goes_away_stops_the_command_without_a_traceback(tmp_path):
+    """``linkvault ... | head -1``: the pipe closes before the command has written all it had to say."""
+    command = subprocess.Popen(
+        [sys.executable, "-m", "linkvault", "keys", "generate"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=outer_env(), cwd=tmp_path,
+    )  # fmt: skip
+    assert command.stdout is not None and command.stderr is not None
+    command.stdout.close()  # before the interpreter has even finished importing
+
+    stderr = command.stderr.read().decode()
+    status = command.wait(timeout=60)
+
+    assert status == 1
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

@@ -253,8 +253,8 @@ def test_two_different_keys_in_one_request_are_refused_whichever_is_valid(
         assert reason_of(answer) == "conflicting_credentials", name
         if operation != "quiva callback":
             assert answer.json()["detail"] == (
-                "the request carries two different API keys (X-API-KEY and Authorization: Bearer); "
-                "send one (RFC 6750 §2)"
+                "the request carries two different API keys (in X-API-KEY or Authorization: Bearer "
+                "headers); send one (RFC 6750 §2)"
             )
     assert project_rows(migrated, project.id) == rows_before
     assert app.provider.token_requests(app.client.client_id) == 0
