@@ -1,9 +1,10 @@
 """ID Token validation (OpenID Connect Core 1.0 §3.1.3.7) for the token response of a link.
 
 JOSE mechanics are joserfc's: the signature is checked against the provider's JWKS (fetched from the
-discovered ``jwks_uri`` and kept for a few minutes, see ``KeySetCache``) with asymmetric algorithms only (never ``none``, never an HMAC keyed by
-something an attacker may know); then ``iss``, ``aud`` (and ``azp``), ``exp`` and the ``nonce`` sent in
-the authorization request. What linkvault keeps is the provider's subject (``sub``).
+discovered ``jwks_uri`` and kept for a few minutes, see ``KeySetCache``) with asymmetric algorithms
+only (never ``none``, never an HMAC keyed by something an attacker may know); then ``iss``, ``aud``
+(and ``azp``), ``exp`` and the ``nonce`` sent in the authorization request. What linkvault keeps is the
+provider's subject (``sub``).
 """
 
 from __future__ import annotations
