@@ -129,6 +129,28 @@ def _point(point: Any) -> dict[str, float]:
             "requests": point.requests, "errors": point.errors}  # fmt: skip
 
 
+def _credentials_reads(projects: list[SeededProject]) -> list[str]:
+    """wrk targets (``wrk.lua``: method, path, API key) reading the credentials of a random sample, in
+    random order, of at most _HOT_TARGETS seeded accounts: wrk formats every target at start, and a
+    million would take it minutes; the sample still reads rows spread over the whole table."""
+    pairs = [(project, account_id) for project in projects for account_id in project.account_ids]
+    sample = secrets.SystemRandom().sample(pairs, min(len(pairs), _HOT_TARGETS))
+    return [
+        f"GET /v1/linked-accounts/{account_id}/credentials {project.api_key}"
+        for project, account_id in sample
+    ]
+
+
+def _link_starts(projects: list[SeededProject], owner_prefix: str) -> list[str]:
+    """wrk targets starting links for 1,000 new owners (``<owner_prefix>-<n>``) in each project."""
+    return [
+        f"GET /v1/linked-accounts/oauth2?app_name={project.app_name}"
+        f"&linked_account_owner_id={owner_prefix}-{index} {project.api_key}"
+        for index in range(1000)
+        for project in projects
+    ]
+
+
 def _write_targets(path: Path, lines: list[str]) -> Path:
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -254,16 +276,7 @@ class Bench:
         projects: list[SeededProject],
         work: Path,
     ) -> None:
-        pairs = [(project, account_id) for project in projects for account_id in project.account_ids]
-        # A random sample, in random order, of at most _HOT_TARGETS accounts: wrk formats every
-        # target at start, and a million would take it minutes; the sample still reads rows spread
-        # over the whole table.
-        sample = secrets.SystemRandom().sample(pairs, min(len(pairs), _HOT_TARGETS))
-        lines = [
-            f"GET /v1/linked-accounts/{account_id}/credentials {project.api_key}"
-            for project, account_id in sample
-        ]
-        targets = _write_targets(work / "hot.txt", lines)
+        targets = _write_targets(work / "hot.txt", _credentials_reads(projects))
         servers = {"linkvault": linkvault, "reference": reference}
         if self.options.duration > 1:  # warm up (pools, statement caches), except in a smoke run
             for server in servers.values():
@@ -322,15 +335,8 @@ class Bench:
     def _scale_points(
         self, linkvault: Server, projects: list[SeededProject], work: Path, when: str
     ) -> dict[str, dict[str, float]]:
-        pairs = [(project, account_id) for project in projects for account_id in project.account_ids]
-        sample = secrets.SystemRandom().sample(pairs, min(len(pairs), _HOT_TARGETS))
-        hot = _write_targets(work / f"scale-hot-{when}.txt", [
-            f"GET /v1/linked-accounts/{account_id}/credentials {project.api_key}" for project, account_id in sample
-        ])  # fmt: skip
-        start = _write_targets(work / f"scale-start-{when}.txt", [
-            f"GET /v1/linked-accounts/oauth2?app_name={project.app_name}&linked_account_owner_id=scale-{when}-{index} "
-            f"{project.api_key}" for index in range(1000) for project in projects
-        ])  # fmt: skip
+        hot = _write_targets(work / f"scale-hot-{when}.txt", _credentials_reads(projects))
+        start = _write_targets(work / f"scale-start-{when}.txt", _link_starts(projects, f"scale-{when}"))
         points = {}
         for name, targets in (("hot", hot), ("start_link", start)):
             if self.options.duration > 1:  # warm up, except in a smoke run
@@ -456,13 +462,7 @@ class Bench:
     def _start_links(
         self, run: DatabaseRun, linkvault: Server, projects: list[SeededProject], work: Path
     ) -> None:
-        lines = [
-            f"GET /v1/linked-accounts/oauth2?app_name={project.app_name}&linked_account_owner_id=start-{index} "
-            f"{project.api_key}"
-            for index in range(1000)
-            for project in projects
-        ]
-        targets = _write_targets(work / "start.txt", lines)
+        targets = _write_targets(work / "start.txt", _link_starts(projects, "start"))
         for concurrency in self.options.concurrency:
             point = run_wrk(
                 linkvault.base_url, targets, concurrency=concurrency, duration=self.options.duration
