@@ -19,18 +19,11 @@ from linkvault.engine.services import Services, open_services
 from linkvault.errors import TooManyWaiters
 from linkvault.settings import Settings
 from linkvault.store.migrate import upgrade
+from support.inprocess import FakeClock
 
 pytestmark = pytest.mark.anyio
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[tuple[Services, Clock, uuid.UUID]]:
+async def world(tmp_path: Path) -> AsyncIterator[tuple[Services, FakeClock, uuid.UUID]]:
     """Services with a clock the test moves, one waiter at a time, and a project with a provider."""
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'waiting.db'}",
@@ -48,7 +41,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[Services, Clock, uuid.UUI
         auth_wait_max_seconds=60,
         state_ttl_seconds=600,
     )
-    clock = Clock()
+    clock = FakeClock(START)
     services = dataclasses.replace(open_services(settings), clock=clock)
     await upgrade(services.db_engine)
     created = await projects.create_project(services, name="waiting")
@@ -87,7 +80,7 @@ async def _sleeping(task: asyncio.Task[agent_auth.WaitOutcome]) -> None:
 
 
 async def test_a_wait_ends_at_its_deadline_capped_by_the_setting(
-    world: tuple[Services, Clock, uuid.UUID],
+    world: tuple[Services, FakeClock, uuid.UUID],
 ) -> None:
     services, clock, project_id = world
     auth_id = await _pending(services, project_id)
@@ -116,7 +109,7 @@ async def test_a_wait_ends_at_its_deadline_capped_by_the_setting(
 
 
 async def test_an_unknown_foreign_or_expired_link_is_not_found(
-    world: tuple[Services, Clock, uuid.UUID],
+    world: tuple[Services, FakeClock, uuid.UUID],
 ) -> None:
     services, clock, project_id = world
     auth_id = await _pending(services, project_id)

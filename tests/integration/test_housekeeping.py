@@ -19,19 +19,12 @@ from linkvault.settings import Settings
 from linkvault.store.migrate import upgrade
 from linkvault.store.models import LinkState
 from support.cli import run_linkvault
+from support.inprocess import FakeClock
 from support.server import linkvault_env
 
 pytestmark = pytest.mark.anyio
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -40,14 +33,14 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[tuple[Services, Clock, Callable[[], Awaitable[str]]]]:
+async def world(tmp_path: Path) -> AsyncIterator[tuple[Services, FakeClock, Callable[[], Awaitable[str]]]]:
     """Services on a database of the test's own, with a clock it moves, and a way to start a link."""
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'housekeeping.db'}",
         encryption_keys=Fernet.generate_key().decode(),
         prune_interval_seconds=0.01,
     )
-    clock = Clock()
+    clock = FakeClock(START)
     services = dataclasses.replace(open_services(settings), clock=clock)
     await upgrade(services.db_engine)
     created = await projects.create_project(services, name="housekeeping")
