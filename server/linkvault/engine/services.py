@@ -18,7 +18,7 @@ from linkvault.engine.observer import NULL_OBSERVER, Observer
 from linkvault.errors import ConfigurationError
 from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher, load_key_file
-from linkvault.store.database import create_engine, create_sessionmaker, sqlite_path
+from linkvault.store.database import create_engine, create_sessionmaker, dispose, sqlite_path
 from linkvault.store.types import utc_now
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class Services:
     async def aclose(self) -> None:
         await self.http.aclose()
         await self.webhook_http.aclose()
-        await self.db_engine.dispose()
+        await dispose(self.db_engine)
 
 
 def load_cipher(settings: Settings) -> Cipher:

@@ -6,9 +6,10 @@ import uuid
 
 from sqlalchemy import bindparam, update
 from sqlalchemy import select as core_select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from linkvault.store.database import Reader
 from linkvault.store.models import ApiKey
 from linkvault.store.types import utc_now
 
@@ -29,9 +30,7 @@ _PROJECT_OF_ACTIVE_KEY = core_select(_KEYS.project_id).where(
 )
 
 
-async def find_project_id_by_key_hash(
-    connection: AsyncConnection | AsyncSession, *, key_hash: str
-) -> uuid.UUID | None:
+async def find_project_id_by_key_hash(connection: Reader, *, key_hash: str) -> uuid.UUID | None:
     """The project of the active (unrevoked) key with this hash, or None (one indexed lookup by
     ``key_hash``, a Core statement: it runs on every authenticated request)."""
     result = await connection.execute(_PROJECT_OF_ACTIVE_KEY, {"key_hash": key_hash})

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, case, func, or_, tuple_, update
 from sqlalchemy import select as core_select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from linkvault.store.database import flush_or_conflict
+from linkvault.store.database import Reader, flush_or_conflict
 from linkvault.store.models import AppConfiguration, LinkedAccount
 from linkvault.store.types import utc_now
 
@@ -76,14 +76,14 @@ _ACCOUNT_CREDENTIALS = core_select(
 
 
 async def read_account_credentials(
-    connection: AsyncConnection | AsyncSession, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
+    connection: Reader, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
 ) -> AccountCredentials | None:
     """The project's account's credential columns (one Core statement by primary key), or None."""
     result = await connection.execute(
         _ACCOUNT_CREDENTIALS, {"id": linked_account_id, "project_id": project_id}
     )
     row = result.first()
-    return None if row is None else AccountCredentials(*row)
+    return None if row is None else AccountCredentials(*tuple(row))
 
 
 async def get_linked_account_by_id(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import asyncpg
@@ -10,11 +11,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from linkvault.errors import Conflict, DatabaseUnavailable, ProviderUnavailable
 from linkvault.store.database import (
+    connect,
     create_engine,
     create_sessionmaker,
+    dispose,
     is_unavailable,
     ping,
     translate_unavailable,
@@ -77,5 +81,86 @@ def test_sessions_and_ping_translate(tmp_path: Path) -> None:
                     raise ValueError("mine")
         finally:
             await engine.dispose()
+
+    asyncio.run(run())
+
+
+async def _table_with_one_row(tmp_path: Path) -> tuple[AsyncEngine, str]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE tokens (id INTEGER PRIMARY KEY, token TEXT)"))
+        await connection.execute(text("INSERT INTO tokens VALUES (1, 'first')"))
+    return engine, str(tmp_path / "db.sqlite")
+
+
+_TOKEN = text("SELECT token FROM tokens WHERE id = :id")
+
+
+def test_sqlite_reads_see_each_commit_at_once(tmp_path: Path) -> None:
+    """The credentials read and the API-key lookup run on SQLite connections kept between reads; a
+    kept connection that held its read snapshot would hand out a token already refreshed, or accept
+    a key already revoked."""
+
+    async def run() -> None:
+        engine, _ = await _table_with_one_row(tmp_path)
+        try:
+            for expected in ("first", "second", "third"):
+                if expected != "first":
+                    async with engine.begin() as connection:
+                        await connection.execute(text("UPDATE tokens SET token = :t"), {"t": expected})
+                async with connect(engine) as reader:
+                    assert (await reader.execute(_TOKEN, {"id": 1})).scalar_one() == expected
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_sqlite_read_the_database_refuses_waits_off_the_event_loop(tmp_path: Path) -> None:
+    """While another process holds the file exclusively, a read waits (SQLite's busy timeout) in
+    aiosqlite's thread, never on the event loop: other requests keep being served meanwhile."""
+
+    async def run() -> None:
+        engine, path = await _table_with_one_row(tmp_path)
+        await engine.dispose()  # a pooled connection would keep the holder from locking the file
+        holder = sqlite3.connect(path)
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("UPDATE tokens SET token = 'held'")
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        def release() -> None:
+            holder.commit()
+            holder.close()
+
+        ticker = asyncio.create_task(tick())
+        asyncio.get_running_loop().call_later(0.3, release)
+        try:
+            async with connect(engine) as reader:
+                assert (await reader.execute(_TOKEN, {"id": 1})).scalar_one() == "held"
+            assert ticks >= 10, "the event loop stood still while the read waited"
+        finally:
+            ticker.cancel()
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_sqlite_reads_never_write(tmp_path: Path) -> None:
+    async def run() -> None:
+        engine, _ = await _table_with_one_row(tmp_path)
+        try:
+            async with connect(engine) as reader:
+                with pytest.raises(OperationalError, match="readonly"):
+                    await reader.execute(text("UPDATE tokens SET token = 'x'"))
+        finally:
+            await dispose(engine)
 
     asyncio.run(run())
