@@ -214,8 +214,10 @@ async def finish_link(
     ``iss`` that is sent is always checked (RFC 9207 §2.4).
     """
     try:
-        link, refusal = await _consume_state(services, callback, project_id=project_id, app_name=app_name)
-        finished = await _complete(services, link, callback, refusal)
+        link, app, refusal = await _consume_state(
+            services, callback, project_id=project_id, app_name=app_name
+        )
+        finished = await _complete(services, link, app, callback, refusal)
     except LinkvaultError as exc:
         services.observer.link_failed(exc.code)
         raise
@@ -243,12 +245,12 @@ async def finish_link_in_browser(services: Services, callback: CallbackParameter
     Raises what ``finish_link`` raises when the link has no post-link URL. The observer hears the
     outcome as with ``finish_link``, a failure sent back to the application included."""
     try:
-        link, refusal = await _consume_state(services, callback, project_id=None, app_name=None)
+        link, app, refusal = await _consume_state(services, callback, project_id=None, app_name=None)
     except LinkvaultError as exc:
         services.observer.link_failed(exc.code)
         raise
     try:
-        finished = await _complete(services, link, callback, refusal)
+        finished = await _complete(services, link, app, callback, refusal)
     except Exception as exc:
         if isinstance(exc, LinkvaultError):
             services.observer.link_failed(exc.code)
@@ -267,11 +269,12 @@ async def _consume_state(
     *,
     project_id: uuid.UUID | None,
     app_name: str | None,
-) -> tuple[LinkState, LinkvaultError | None]:
-    """The stored link of ``callback.state``, now used up, and why its authorization response is
-    refused on its face (None when it is not); such a refusal is announced as ``link.failed`` in the
-    transaction that uses the state up. Raises StateExpired or StateUsed for a state of ours (within
-    the caller's project and app, when given) that cannot be used, else InvalidState."""
+) -> tuple[LinkState, AppConfiguration | None, LinkvaultError | None]:
+    """The stored link of ``callback.state``, now used up, its app configuration (read in the same
+    transaction; None if it was deleted since the link started), and why its authorization response
+    is refused on its face (None when it is not); such a refusal is announced as ``link.failed`` in
+    the transaction that uses the state up. Raises StateExpired or StateUsed for a state of ours
+    (within the caller's project and app, when given) that cannot be used, else InvalidState."""
     state_hash = states.hash_state(callback.state)
     async with services.sessions.begin() as session:
         now = services.clock()
@@ -288,7 +291,11 @@ async def _consume_state(
                     outcome=refusal.code[:_MAX_OUTCOME_LENGTH],
                     linked_account_id=None,
                 )
-            return link, refusal
+                return link, None, refusal
+            app = await app_configurations.get_app_configuration_by_id(
+                session, app_configuration_id=link.app_configuration_id
+            )
+            return link, app, refusal
         # Looked up only within what the caller may see, so no other project's state is described.
         why = await link_states.why_unusable(
             session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
@@ -303,16 +310,18 @@ async def _consume_state(
 async def _complete(
     services: Services,
     link: LinkState,
+    app: AppConfiguration | None,
     callback: CallbackParameters,
     refusal: LinkvaultError | None,
 ) -> FinishedLink:
     """Raise the response's ``refusal``, or exchange the code and save the account; a failure after
     that point is announced as ``link.failed`` in a transaction of its own. How the link ended is
-    noted on its state for those waiting on it (``linkvault.engine.agent_auth.wait``)."""
+    noted on its state for those waiting on it (``linkvault.engine.agent_auth.wait``): ``completed``
+    in the transaction that saves the account."""
     if refusal is not None:
         raise refusal
     try:
-        finished = await _finish_consumed_link(services, link, callback)
+        finished = await _finish_consumed_link(services, link, app, callback)
     except LinkvaultError as exc:
         if isinstance(exc, ServiceUnavailable):
             raise
@@ -330,23 +339,7 @@ async def _complete(
             # waiter sees the link pending until its deadline.
             logger.warning("link.failed could not be recorded: the database is unavailable")
         raise
-    await _record_outcome(services, link, outcome="completed", linked_account_id=finished.account.id)
     return finished
-
-
-async def _record_outcome(
-    services: Services, link: LinkState, *, outcome: str, linked_account_id: uuid.UUID | None = None
-) -> None:
-    """Note how the link ended, for those waiting on it (``linkvault.engine.agent_auth.wait``). The
-    account is saved by now; failing to note it must not fail the callback, so a database error is
-    logged and the waiter sees the link pending until its deadline."""
-    try:
-        async with services.sessions.begin() as session:
-            await link_states.record_outcome(
-                session, link_state_id=link.id, outcome=outcome, linked_account_id=linked_account_id
-            )
-    except ServiceUnavailable:
-        logger.warning("could not record how link %s ended (database unavailable)", link.id)
 
 
 async def _refusal(
@@ -392,13 +385,9 @@ async def _record_link_failed(
 
 
 async def _finish_consumed_link(
-    services: Services, link: LinkState, callback: CallbackParameters
+    services: Services, link: LinkState, app: AppConfiguration | None, callback: CallbackParameters
 ) -> FinishedLink:
     assert callback.code is not None
-    async with services.sessions() as session:
-        app = await app_configurations.get_app_configuration_by_id(
-            session, app_configuration_id=link.app_configuration_id
-        )
     if app is None:
         raise InvalidState("the app configuration of this state was deleted")
     token_set = await observe_token_call(
@@ -487,8 +476,9 @@ def _check_issuer(link: LinkState, iss: str | None) -> None:
 async def _save_account(
     services: Services, link: LinkState, token_set: tokens.TokenSet, subject: str | None
 ) -> LinkedAccount:
-    """Create or update the one account for (project, app, owner) in one transaction. The row is
-    locked where the database can; a concurrent first insert is retried as an update.
+    """Create or update the one account for (project, app, owner) in one transaction, which also notes
+    the link ``completed`` on its state. The row is locked where the database can; a concurrent first
+    insert is retried as an update.
 
     Raises AccountMismatch, changing nothing, when the account belongs to another provider subject
     than ``subject`` and the link was not started with ``allow_account_switch``. A token response
@@ -548,6 +538,9 @@ async def _save_account(
                 saved = await linked_accounts.save_linked_account(session, account=account)
                 for event_type in announced:
                     await events.record_account_event(session, event_type=event_type, account=saved, now=now)
+                await link_states.record_outcome(
+                    session, link_state_id=link.id, outcome="completed", linked_account_id=saved.id
+                )
                 return saved
         except Conflict:
             if attempt == 1:
