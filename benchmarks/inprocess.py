@@ -86,7 +86,9 @@ async def _measure(database_url: str, requests: int, profile: str | None) -> Non
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             if profiler:
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+                if os.environ.get("BENCH_DUMP"):
+                    profiler.dump_stats(os.environ["BENCH_DUMP"])
+                pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_LINES", "30")))
             print(
                 f"{name}: wall {wall / requests * 1e6:.0f} µs, CPU {cpu / requests * 1e6:.0f} µs per request"
             )

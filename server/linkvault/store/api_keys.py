@@ -33,8 +33,9 @@ _PROJECT_OF_ACTIVE_KEY = core_select(_KEYS.project_id).where(
 async def find_project_id_by_key_hash(connection: Reader, *, key_hash: str) -> uuid.UUID | None:
     """The project of the active (unrevoked) key with this hash, or None (one indexed lookup by
     ``key_hash``, a Core statement: it runs on every authenticated request)."""
-    result = await connection.execute(_PROJECT_OF_ACTIVE_KEY, {"key_hash": key_hash})
-    project_id: uuid.UUID | None = result.scalar_one_or_none()
+    # key_hash is unique (an index), so there is one row at most.
+    row = await connection.first(_PROJECT_OF_ACTIVE_KEY, {"key_hash": key_hash})
+    project_id: uuid.UUID | None = None if row is None else row[0]
     return project_id
 
 

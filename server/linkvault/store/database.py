@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
@@ -12,16 +13,18 @@ from typing import Any, Protocol
 import asyncpg
 import sqlalchemy
 from sqlalchemy import Executable, event, text
-from sqlalchemy.engine import Connection, Result, make_url
+from sqlalchemy.engine import Connection, Row, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     AsyncSessionTransaction,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import NullPool
 
 from linkvault.errors import ConfigurationError, Conflict, DatabaseUnavailable, InvalidInput, LinkvaultError
 from linkvault.text import is_valid_text
@@ -159,44 +162,20 @@ class _Session(AsyncSession):
 
 
 class Reader(Protocol):
-    """What a single-statement Core read needs of a connection: ``execute`` returning a buffered
-    Result (an ``AsyncConnection`` and an ``AsyncSession`` are Readers too)."""
+    """A connection for single-row Core reads (``connect``)."""
 
-    async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None, /
-    ) -> Result[Any]: ...
-
-
-# The inline readers of SQLite engines, made at their first read; ``dispose`` closes them.
-_INLINE_READERS: weakref.WeakKeyDictionary[AsyncEngine, sqlalchemy.Engine] = weakref.WeakKeyDictionary()
+    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Row[Any] | None:
+        """The statement's first row, or None when it has none."""
+        ...
 
 
-def _inline_reader(engine: AsyncEngine) -> sqlalchemy.Engine:
-    reader = _INLINE_READERS.get(engine)
-    if reader is None:
-        # check_same_thread off: a checkout never outlives one synchronous read, so a connection is
-        # never used by two threads at once even when tests drive one app from several threads.
-        reader = sqlalchemy.create_engine(
-            engine.url.set(drivername="sqlite+pysqlite"),
-            pool_size=1,
-            max_overflow=4,
-            connect_args={"check_same_thread": False},
-        )
-        event.listen(reader, "before_cursor_execute", _refuse_invalid_text)
-        event.listen(reader, "connect", _configure_inline_reader)
-        _INLINE_READERS[engine] = reader
-    return reader
+class _AsyncReader:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
-
-def _configure_inline_reader(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # query_only: this connection can never take the write lock, so it never waits for a writer;
-    # busy_timeout 0: where SQLite would still make a reader wait (a WAL index being rebuilt, the
-    # last connection checkpointing as it closes), the read fails at once and goes the async way
-    # instead of blocking the event loop.
-    cursor.execute("PRAGMA query_only=ON")
-    cursor.execute("PRAGMA busy_timeout=0")
-    cursor.close()
+    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Row[Any] | None:
+        row: Row[Any] | None = (await self._connection.execute(statement, parameters)).first()
+        return row
 
 
 # SQLITE_BUSY and SQLITE_LOCKED (https://sqlite.org/rescode.html), extended codes included.
@@ -204,34 +183,87 @@ _BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
 class _InlineReader:
-    """SQLite reads run on the event loop's own thread, each on a connection checked out and returned
-    without yielding. An indexed lookup in WAL mode costs SQLite a few microseconds and never waits
-    for a lock, while aiosqlite hands every cursor call to its thread and back (measured here: about
-    300 µs a statement against 30 µs inline). A statement SQLite refuses (busy, or the file gone)
-    is run again the ordinary async way, which waits, or raises what an unreachable database raises."""
+    """SQLite reads run on the event loop's own thread. An indexed lookup in WAL mode costs SQLite a
+    few microseconds and never waits for a lock, while aiosqlite hands every cursor call to its
+    thread and back (measured on this project's 2-core machine: about 300 µs a statement against 25
+    µs inline, benchmarks/README.md).
+
+    Each thread keeps one connection (``check_same_thread`` off only so that ``close`` may close them
+    all from any thread); a read runs without yielding, so no two reads ever share one. After each
+    read the connection's transaction is rolled back: SQLite holds no snapshot between statements in
+    autocommit mode, and SQLAlchemy's begun transaction ends, so the next read sees every commit.
+
+    The connections are ``query_only`` (they can never take the write lock, so never wait for a
+    writer) with ``busy_timeout=0``: where SQLite would still make a reader wait (a WAL index being
+    rebuilt, another process holding the file exclusively), the read fails at once and is run again
+    the ordinary async way, which waits off the event loop."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._sync_engine = sqlalchemy.create_engine(
+            engine.url.set(drivername="sqlite+pysqlite"),
+            poolclass=NullPool,
+            connect_args={"check_same_thread": False},
+        )
+        event.listen(self._sync_engine, "before_cursor_execute", _refuse_invalid_text)
+        event.listen(self._sync_engine, "connect", _configure_inline_reader)
+        self._local = threading.local()
+        self._connections: list[Connection] = []
+        self._lock = threading.Lock()
 
-    async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None, /
-    ) -> Result[Any]:
+    def _connection(self) -> Connection:
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed:
+            connection = self._sync_engine.connect()
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Row[Any] | None:
         try:
-            connection: Connection
-            with _inline_reader(self._engine).connect() as connection:
-                return connection.execute(statement, parameters).freeze()()
+            connection = self._connection()
+            try:
+                return connection.execute(statement, parameters).first()
+            finally:
+                connection.rollback()
         except OperationalError as exc:
             if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF not in _BUSY:
                 raise
         async with self._engine.connect() as async_connection:
-            return await async_connection.execute(statement, parameters)
+            return await _AsyncReader(async_connection).first(statement, parameters)
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+        self._sync_engine.dispose()
+
+
+def _configure_inline_reader(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.close()
+
+
+# The inline readers of SQLite engines, made at their first read; ``dispose`` closes them.
+_INLINE_READERS: weakref.WeakKeyDictionary[AsyncEngine, _InlineReader] = weakref.WeakKeyDictionary()
+
+
+def _inline_reader(engine: AsyncEngine) -> _InlineReader:
+    reader = _INLINE_READERS.get(engine)
+    if reader is None:
+        reader = _INLINE_READERS[engine] = _InlineReader(engine)
+    return reader
 
 
 async def dispose(engine: AsyncEngine) -> None:
     """Close ``engine``'s pooled connections, and those of its inline SQLite reader."""
     reader = _INLINE_READERS.pop(engine, None)
     if reader is not None:
-        reader.dispose()
+        reader.close()
     await engine.dispose()
 
 
@@ -244,13 +276,13 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[Reader]:
     ``DatabaseUnavailable`` when the database cannot be reached."""
     with translate_unavailable():
         if engine.dialect.name == "sqlite":
-            yield _InlineReader(engine)
+            yield _inline_reader(engine)
             return
         async with engine.connect() as connection:
             # Autocommit: a single-statement read needs no transaction, and without one PostgreSQL
             # is spared the BEGIN and ROLLBACK round trips around it.
             await connection.execution_options(isolation_level="AUTOCOMMIT")
-            yield connection
+            yield _AsyncReader(connection)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

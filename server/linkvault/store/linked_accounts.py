@@ -79,10 +79,7 @@ async def read_account_credentials(
     connection: Reader, *, project_id: uuid.UUID, linked_account_id: uuid.UUID
 ) -> AccountCredentials | None:
     """The project's account's credential columns (one Core statement by primary key), or None."""
-    result = await connection.execute(
-        _ACCOUNT_CREDENTIALS, {"id": linked_account_id, "project_id": project_id}
-    )
-    row = result.first()
+    row = await connection.first(_ACCOUNT_CREDENTIALS, {"id": linked_account_id, "project_id": project_id})
     return None if row is None else AccountCredentials(*tuple(row))
 
 

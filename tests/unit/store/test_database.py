@@ -110,7 +110,7 @@ def test_sqlite_reads_see_each_commit_at_once(tmp_path: Path) -> None:
                     async with engine.begin() as connection:
                         await connection.execute(text("UPDATE tokens SET token = :t"), {"t": expected})
                 async with connect(engine) as reader:
-                    assert (await reader.execute(_TOKEN, {"id": 1})).scalar_one() == expected
+                    assert (await reader.first(_TOKEN, {"id": 1}))[0] == expected
         finally:
             await dispose(engine)
 
@@ -144,7 +144,7 @@ def test_a_sqlite_read_the_database_refuses_waits_off_the_event_loop(tmp_path: P
         asyncio.get_running_loop().call_later(0.3, release)
         try:
             async with connect(engine) as reader:
-                assert (await reader.execute(_TOKEN, {"id": 1})).scalar_one() == "held"
+                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "held"
             assert ticks >= 10, "the event loop stood still while the read waited"
         finally:
             ticker.cancel()
@@ -159,7 +159,7 @@ def test_sqlite_reads_never_write(tmp_path: Path) -> None:
         try:
             async with connect(engine) as reader:
                 with pytest.raises(OperationalError, match="readonly"):
-                    await reader.execute(text("UPDATE tokens SET token = 'x'"))
+                    await reader.first(text("UPDATE tokens SET token = 'x'"), {})
         finally:
             await dispose(engine)
 
