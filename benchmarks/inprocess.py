@@ -1,10 +1,12 @@
 """CPU per credentials read, linkvault against the reference, with no network and no load generator.
 
-``python -m benchmarks.inprocess [--database URL] [--requests N] [--profile linkvault|reference]``
+``python -m benchmarks.inprocess [--database URL] [--requests N] [--profile linkvault|reference]
+[--sort tottime|cumulative] [--dump FILE]``
 seeds 1,000 accounts, drives each ASGI application directly (one request at a time, interleaved
 rounds) and prints wall and CPU microseconds per request; ``--profile`` prints cProfile's top
-functions for one of them. CPU time is steadier than throughput on a shared machine, so this is the
-quick way to see what a change to the hot path costs.
+functions for one of them (``--sort`` orders them, ``--dump`` keeps the whole profile). CPU time
+is steadier than throughput on a shared machine, so this is the quick way to see what a change to
+the hot path costs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from cryptography.fernet import Fernet
 __all__ = ["main"]
 
 
-async def _measure(database_url: str, requests: int, profile: str | None) -> None:
+async def _measure(
+    database_url: str, requests: int, profile: str | None, sort: str = "tottime", dump: Path | None = None
+) -> None:
     key = Fernet.generate_key().decode()
     # The reference reads its configuration when imported.
     os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_ENCRYPTION_KEY"] = database_url, key
@@ -86,9 +90,9 @@ async def _measure(database_url: str, requests: int, profile: str | None) -> Non
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             if profiler:
                 profiler.disable()
-                if os.environ.get("BENCH_DUMP"):
-                    profiler.dump_stats(os.environ["BENCH_DUMP"])
-                pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_LINES", "30")))
+                if dump is not None:
+                    profiler.dump_stats(dump)
+                pstats.Stats(profiler).sort_stats(sort).print_stats(30)
             print(
                 f"{name}: wall {wall / requests * 1e6:.0f} µs, CPU {cpu / requests * 1e6:.0f} µs per request"
             )
@@ -102,10 +106,12 @@ def main() -> None:
     parser.add_argument("--database", help="a database URL (default: a new SQLite file)")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", choices=["linkvault", "reference"])
+    parser.add_argument("--sort", default="tottime", help="the profile's order (pstats: tottime, cumulative)")
+    parser.add_argument("--dump", type=Path, help="also write the profile (pstats format) to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database or f"sqlite+aiosqlite:///{Path(scratch) / 'inprocess.db'}"
-        asyncio.run(_measure(url, args.requests, args.profile))
+        asyncio.run(_measure(url, args.requests, args.profile, args.sort, args.dump))
 
 
 if __name__ == "__main__":

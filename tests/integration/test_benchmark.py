@@ -47,3 +47,16 @@ def test_the_benchmark_runs_every_scenario_at_a_tiny_size(tmp_path: Path) -> Non
     text = report.read_text()
     assert "| c | linkvault req/s |" in text and "| target | met | figures |" in text
     assert "start link at 30 accounts within 10% of 10" in text
+
+
+def test_the_in_process_measure_reads_credentials_from_both_apps(tmp_path: Path) -> None:
+    dump = tmp_path / "linkvault.prof"
+    command = [
+        sys.executable, "-m", "benchmarks.inprocess", "--requests", "20", "--profile", "linkvault",
+        "--dump", str(dump),
+    ]  # fmt: skip
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    # Two interleaved rounds, each a figure per app.
+    assert finished.stdout.count("linkvault: wall") == 2 and finished.stdout.count("reference: wall") == 2
+    assert dump.stat().st_size > 0
