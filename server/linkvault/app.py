@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -37,7 +38,7 @@ from linkvault.middleware import (
 )
 from linkvault.settings import Settings, load_settings
 
-__all__ = ["SPEC_PATH", "SpecResolver", "create_app", "create_app_from_env"]
+__all__ = ["SPEC_PATH", "SpecResolver", "create_app", "create_app_for_serving", "create_app_from_env"]
 
 
 class SpecResolver(Resolver):  # type: ignore[misc]
@@ -143,7 +144,23 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     return asgi_app
 
 
+def create_app_for_serving(settings: Settings) -> ASGIApp:
+    """``create_app`` for a process that does nothing but serve it (``linkvault serve`` and each of its
+    workers): once the application is built, the heap is collected and frozen (``gc.freeze``).
+
+    What is loaded by then (modules, the spec and its compiled validators, the catalog) lives as long
+    as the process; frozen, the cyclic collector no longer walks it on every full collection, which
+    otherwise took 70 to 80 ms on the benchmark's machine, a stall every few seconds under load on
+    PostgreSQL (benchmarks/README.md). Objects made afterwards are collected as before. Not done by
+    ``create_app`` itself: a process that builds many applications (the tests) would keep every
+    earlier one's cycles for good."""
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def create_app_from_env() -> ASGIApp:
-    """``create_app`` on the settings of the environment: the factory each worker process of
+    """``create_app_for_serving`` on the settings of the environment: the factory each worker process of
     ``linkvault serve --workers N`` calls (uvicorn needs an import string to start several)."""
-    return create_app(load_settings())
+    return create_app_for_serving(load_settings())

@@ -170,9 +170,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         "forwarded_allow_ips": args.forwarded_allow_ips,
     }
     if args.workers == 1:
-        from linkvault.app import create_app
+        from linkvault.app import create_app_for_serving
 
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app_for_serving(settings), **options)
         return
     # Each worker builds its own application from the environment (uvicorn needs an import string
     # for several), so what this process decided is handed over there.

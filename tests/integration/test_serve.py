@@ -53,7 +53,13 @@ def test_two_workers_serve_and_metrics_add_up_across_them(server_factory: Server
         "workers", serve_args=["--workers", "2"], extra_env={"TMPDIR": str(tmp_path)}
     )
     (metrics_dir,) = tmp_path.glob("linkvault-metrics-*")  # serve's private multiprocess directory
-    workers = set(map(int, re.findall(r"Started server process \[(\d+)\]", server.log_text())))
+    # The server answers once one worker is up; the other may still be importing.
+    deadline = time.monotonic() + 60
+    while True:
+        workers = set(map(int, re.findall(r"Started server process \[(\d+)\]", server.log_text())))
+        if len(workers) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert len(workers) == 2, server.log_text()
 
     # A new connection each time, so that the kernel hands requests to both workers.
