@@ -8,15 +8,19 @@ once it is restored, service resumes with no restart.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from sqlalchemy import literal_column, select, text
 from sqlalchemy.engine import make_url
 
+from linkvault.errors import DatabaseUnavailable
 from linkvault.settings import Settings
+from linkvault.store.database import connect, create_engine, dispose
 from support.databases import is_postgresql
 from support.projects import Project
 from support.server import RunningServer, ServerFactory
@@ -97,3 +101,33 @@ def test_a_cut_database_is_503_until_it_comes_back(
         for line in log.splitlines()
     ), log
     assert "Traceback" not in log
+
+
+def test_a_hot_read_on_a_connection_the_server_closed_is_503_once_then_works(migrated: Settings) -> None:
+    """The credentials read and the key lookup go through asyncpg directly: a pooled connection the
+    server closed (a restart, a failover, an idle timeout) is one 503, then leaves the pool; kept, it
+    would fail every read it served from then on, as a 500."""
+    if not is_postgresql(migrated.database_url):
+        pytest.skip("PostgreSQL only: the reads by key go through asyncpg there")
+    backend_pid = select(literal_column("pg_backend_pid()"))
+
+    async def run() -> None:
+        engine, killer = create_engine(migrated.database_url), create_engine(migrated.database_url)
+        try:
+            async with connect(engine) as reader:
+                first = await reader.first(backend_pid, {})
+            assert first is not None
+            async with killer.connect() as connection:
+                await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first[0]})
+            with pytest.raises(DatabaseUnavailable):
+                async with connect(engine) as reader:
+                    await reader.first(backend_pid, {})
+            for _ in range(3):
+                async with connect(engine) as reader:
+                    again = await reader.first(backend_pid, {})
+                assert again is not None and again[0] != first[0]
+        finally:
+            await dispose(engine)
+            await dispose(killer)
+
+    asyncio.run(run())
