@@ -306,9 +306,20 @@ class _InlineReader:
                 connection.rollback()
         except OperationalError as exc:
             if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF not in _BUSY:
+                self._discard()
                 raise
         async with self._engine.connect() as async_connection:
             return await _AsyncReader(async_connection).first(statement, parameters)
+
+    def _discard(self) -> None:
+        """Close this thread's connection: whatever broke it (the file, the disk), the next read opens
+        a new one."""
+        connection: Connection | None = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            with self._lock:
+                self._connections.remove(connection)
+            connection.close()
 
     def close(self) -> None:
         with self._lock:
@@ -348,9 +359,9 @@ async def dispose(engine: AsyncEngine) -> None:
 async def connect(engine: AsyncEngine) -> AsyncIterator[Reader]:
     """A connection for single-statement Core reads by key, without an ORM session: the hot path (the
     credentials read) reads a few columns by key, where a session's identity map, object loading and
-    transaction cost more than the statement. On PostgreSQL a pooled connection in autocommit mode;
-    on SQLite the statements run inline on the event loop (``_InlineReader``). Ends in
-    ``DatabaseUnavailable`` when the database cannot be reached."""
+    transaction cost more than the statement. On PostgreSQL a pooled connection whose reads asyncpg
+    sends itself (``_PostgresReader``); on SQLite the statements run inline on the event loop
+    (``_InlineReader``). Ends in ``DatabaseUnavailable`` when the database cannot be reached."""
     with translate_unavailable():
         if engine.dialect.name == "sqlite":
             yield _inline_reader(engine)

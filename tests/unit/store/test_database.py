@@ -70,6 +70,10 @@ def test_sessions_and_ping_translate(tmp_path: Path) -> None:
         try:
             with pytest.raises(DatabaseUnavailable):
                 await ping(engine)
+            for _ in range(2):  # the inline reader's failed connection is not kept
+                with pytest.raises(DatabaseUnavailable):
+                    async with connect(engine) as reader:
+                        await reader.first(text("SELECT 1"), {})
             with pytest.raises(DatabaseUnavailable):
                 async with sessions() as session:
                     await session.execute(text("SELECT 1"))
@@ -80,7 +84,7 @@ def test_sessions_and_ping_translate(tmp_path: Path) -> None:
                 async with sessions.begin():
                     raise ValueError("mine")
         finally:
-            await engine.dispose()
+            await dispose(engine)
 
     asyncio.run(run())
 
