@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from linkvault import logs
 from linkvault.engine import api_keys, encryption_keys, events, housekeeping, linked_accounts, projects
@@ -313,13 +313,36 @@ def _keys_rotate(settings: Settings, args: argparse.Namespace) -> None:
         print(f"{table}: {count} rows re-encrypted")
 
 
+class _Page(Protocol):
+    @property
+    def items(self) -> Sequence[Any]: ...
+    @property
+    def next_cursor(self) -> str | None: ...
+
+
+async def _every_page(
+    fetch: Callable[[str | None], Awaitable[_Page]],
+    render: Callable[[Any], dict[str, Any]],
+    *,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Each item of every page ``fetch(cursor)`` gives, ``render``ed, following the cursors (the first
+    ``limit`` only, when given)."""
+    found: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = await fetch(cursor)
+        found.extend(render(item) for item in page.items)
+        if page.next_cursor is None or (limit is not None and len(found) >= limit):
+            return found if limit is None else found[:limit]
+        cursor = page.next_cursor
+
+
 def _accounts_list(settings: Settings, args: argparse.Namespace) -> None:
     async def every_page(services: Services) -> list[dict[str, Any]]:
         await projects.get_project(services, project_id=args.project)
-        found: list[dict[str, Any]] = []
-        cursor = None
-        while True:
-            page = await linked_accounts.list_linked_accounts(
+        return await _every_page(
+            lambda cursor: linked_accounts.list_linked_accounts(
                 services,
                 project_id=args.project,
                 app_name=args.app,
@@ -327,11 +350,9 @@ def _accounts_list(settings: Settings, args: argparse.Namespace) -> None:
                 status=args.status,
                 limit=_ACCOUNT_PAGE,
                 cursor=cursor,
-            )
-            found.extend(linked_accounts.linked_account_public(account) for account in page.items)
-            if page.next_cursor is None:
-                return found
-            cursor = page.next_cursor
+            ),
+            linked_accounts.linked_account_public,
+        )
 
     rows = _with_services(settings, every_page)
     if args.json:
@@ -366,21 +387,18 @@ def _accounts_show(settings: Settings, args: argparse.Namespace) -> None:
 def _events_list(settings: Settings, args: argparse.Namespace) -> None:
     async def every_page(services: Services) -> list[dict[str, Any]]:
         await projects.get_project(services, project_id=args.project)
-        found: list[dict[str, Any]] = []
-        cursor = None
-        while True:
-            page = await events.list_events(
+        return await _every_page(
+            lambda cursor: events.list_events(
                 services,
                 project_id=args.project,
                 event_type=args.type,
                 linked_account_id=args.account,
                 limit=_ACCOUNT_PAGE,
                 cursor=cursor,
-            )
-            found.extend(events.envelope(event) for event in page.items)
-            if page.next_cursor is None or (args.limit is not None and len(found) >= args.limit):
-                return found[: args.limit] if args.limit is not None else found
-            cursor = page.next_cursor
+            ),
+            events.envelope,
+            limit=args.limit,
+        )
 
     rows = _with_services(settings, every_page)
     if args.json:
