@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import datetime
 
+from linkvault.engine.rounds import log_failed_round
 from linkvault.engine.services import Services
 from linkvault.store import link_states
 
@@ -35,8 +36,8 @@ async def run_periodically(services: Services) -> None:
         await asyncio.sleep(services.settings.prune_interval_seconds)
         try:
             deleted = await prune_link_states(services)
-        except Exception:
-            logger.exception("pruning link states failed; trying again in the next round")
+        except Exception as exc:
+            log_failed_round(logger, exc, what="pruning link states")
         else:
             if deleted:
                 logger.info("pruned %d expired link states", deleted)

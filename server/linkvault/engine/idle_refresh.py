@@ -11,6 +11,7 @@ import asyncio
 import logging
 
 from linkvault.engine import refresh
+from linkvault.engine.rounds import log_failed_round
 from linkvault.engine.services import Services
 from linkvault.errors import LinkvaultError
 from linkvault.store import linked_accounts
@@ -45,5 +46,5 @@ async def run_periodically(services: Services) -> None:
         await asyncio.sleep(services.settings.idle_refresh_interval_seconds)
         try:
             await refresh_idle_accounts(services)
-        except Exception:
-            logger.exception("refreshing idle accounts failed; trying again in the next round")
+        except Exception as exc:
+            log_failed_round(logger, exc, what="refreshing idle accounts")

@@ -21,6 +21,7 @@ import secrets
 from datetime import timedelta
 
 from linkvault.engine import events, http
+from linkvault.engine.rounds import log_failed_round
 from linkvault.engine.services import Services
 from linkvault.engine.webhook_signing import signed_headers
 from linkvault.engine.webhooks import signing_secrets
@@ -155,7 +156,7 @@ async def run_periodically(services: Services) -> None:
         attempted = 0
         try:
             attempted = await deliver_due(services)
-        except Exception:
-            logger.exception("a webhook delivery pass failed; trying again in the next one")
+        except Exception as exc:
+            log_failed_round(logger, exc, what="a webhook delivery pass")
         if attempted < _BATCH_SIZE:
             await asyncio.sleep(services.settings.webhooks_poll_interval_seconds)
