@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import threading
 import weakref
@@ -273,10 +274,17 @@ class _InlineReader:
     The connections are ``query_only`` (they can never take the write lock, so never wait for a
     writer) with ``busy_timeout=0``: where SQLite would still make a reader wait (a WAL index being
     rebuilt, another process holding the file exclusively), the read fails at once and is run again
-    the ordinary async way, which waits off the event loop."""
+    the ordinary async way, which waits off the event loop.
+
+    Before each read the file at the database's path is checked (one ``stat``) to be the one the
+    connection opened: a database moved, deleted or replaced under a running server is then read as
+    the rest of the server reads it, the async way, not from a kept connection to the old file."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        path = sqlite_path(engine.url.render_as_string(hide_password=False))
+        assert path is not None, "an inline reader needs an SQLite file"
+        self._path = path
         self._sync_engine = sqlalchemy.create_engine(
             engine.url.set(drivername="sqlite+pysqlite"),
             poolclass=NullPool,
@@ -288,18 +296,36 @@ class _InlineReader:
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
 
-    def _connection(self) -> Connection:
+    def _file(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self._path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _connection(self) -> Connection | None:
+        """This thread's connection, opened when needed; None when the database file is not the one
+        it has open (moved, deleted or replaced: the other connections see the file at the path, so
+        this one must not answer from another)."""
         connection: Connection | None = getattr(self._local, "connection", None)
-        if connection is None or connection.closed:
-            connection = self._sync_engine.connect()
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
+        if connection is not None and not connection.closed:
+            if self._file() == self._local.file:
+                return connection
+            self._discard()
+        file = self._file()
+        if file is None:
+            return None
+        connection = self._sync_engine.connect()
+        self._local.connection, self._local.file = connection, file
+        with self._lock:
+            self._connections.append(connection)
         return connection
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
         try:
             connection = self._connection()
+            if connection is None:
+                return await self._first_async(statement, parameters)
             try:
                 return connection.execute(statement, parameters).first()
             finally:
@@ -308,6 +334,11 @@ class _InlineReader:
             if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF not in _BUSY:
                 self._discard()
                 raise
+        return await self._first_async(statement, parameters)
+
+    async def _first_async(
+        self, statement: Executable, parameters: Mapping[str, Any]
+    ) -> Sequence[Any] | None:
         async with self._engine.connect() as async_connection:
             return await _AsyncReader(async_connection).first(statement, parameters)
 

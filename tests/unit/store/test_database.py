@@ -168,3 +168,27 @@ def test_sqlite_reads_never_write(tmp_path: Path) -> None:
             await dispose(engine)
 
     asyncio.run(run())
+
+
+def test_a_sqlite_database_replaced_under_the_server_is_read_from_its_path(tmp_path: Path) -> None:
+    """An operator who moves the database aside and puts another in its place (a restore) gets
+    answers from the file at the path, from every read, not from a connection kept to the old one."""
+
+    async def run() -> None:
+        engine, path = await _table_with_one_row(tmp_path)
+        try:
+            async with connect(engine) as reader:
+                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "first"
+            await engine.dispose()
+            Path(path).rename(tmp_path / "aside.sqlite")
+            restored = sqlite3.connect(path)
+            restored.executescript(
+                "CREATE TABLE tokens (id INTEGER PRIMARY KEY, token TEXT); INSERT INTO tokens VALUES (1, 'restored');"
+            )
+            restored.close()
+            async with connect(engine) as reader:
+                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "restored"
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
