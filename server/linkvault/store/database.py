@@ -6,6 +6,8 @@ import functools
 import os
 import sqlite3
 import threading
+import urllib.parse
+import urllib.request
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -66,6 +68,12 @@ def sqlite_path(database_url: str) -> Path | None:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
+    if url.query.get("uri") == "true" and url.database.startswith("file:"):
+        # A URI filename (https://sqlite.org/uri.html), as create_engine makes for an existing file.
+        parsed = urllib.parse.urlsplit(url.database)
+        if url.query.get("mode") == "memory" or not parsed.path:
+            return None
+        return Path(urllib.request.url2pathname(parsed.path))
     return Path(url.database)
 
 
@@ -81,6 +89,12 @@ _POOLS = {"postgresql": {"pool_size": 20, "max_overflow": 10}, "sqlite": {"pool_
 
 def create_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
+    path = sqlite_path(database_url)
+    if path is not None and path.exists() and not url.query:
+        # An existing database is opened read-write without create: a file moved or deleted under a
+        # running server is then "unable to open" (503) until it is back, instead of a new empty
+        # database at the path that the pool's connections would keep using afterwards.
+        url = url.set(database=path.resolve().as_uri(), query={"mode": "rw", "uri": "true"})
     # No pool_pre_ping: it costs a round trip on every checkout, two per credentials read, to catch
     # a connection that died while pooled, which the first statement on it catches anyway: the
     # disconnect invalidates the whole pool (every older connection is replaced at its next

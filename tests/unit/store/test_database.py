@@ -170,6 +170,14 @@ def test_sqlite_reads_never_write(tmp_path: Path) -> None:
     asyncio.run(run())
 
 
+def _restore(path: str) -> None:
+    restored = sqlite3.connect(path)
+    restored.executescript(
+        "CREATE TABLE tokens (id INTEGER PRIMARY KEY, token TEXT); INSERT INTO tokens VALUES (1, 'restored');"
+    )
+    restored.close()
+
+
 def test_a_sqlite_database_replaced_under_the_server_is_read_from_its_path(tmp_path: Path) -> None:
     """An operator who moves the database aside and puts another in its place (a restore) gets
     answers from the file at the path, from every read, not from a connection kept to the old one."""
@@ -180,14 +188,41 @@ def test_a_sqlite_database_replaced_under_the_server_is_read_from_its_path(tmp_p
             async with connect(engine) as reader:
                 assert (await reader.first(_TOKEN, {"id": 1}))[0] == "first"
             await engine.dispose()
-            Path(path).rename(tmp_path / "aside.sqlite")
-            restored = sqlite3.connect(path)
-            restored.executescript(
-                "CREATE TABLE tokens (id INTEGER PRIMARY KEY, token TEXT); INSERT INTO tokens VALUES (1, 'restored');"
-            )
-            restored.close()
+            await asyncio.to_thread(Path(path).rename, tmp_path / "aside.sqlite")
+            await asyncio.to_thread(_restore, path)
             async with connect(engine) as reader:
                 assert (await reader.first(_TOKEN, {"id": 1}))[0] == "restored"
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(tmp_path: Path) -> None:
+    """No new empty database appears at the path while the file is away (the pool's connections
+    would go on using it); once the file is back, every kind of access works again."""
+
+    async def run() -> None:
+        _, path = await _table_with_one_row(tmp_path)
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")  # made while the file exists, as servers are
+        sessions = create_sessionmaker(engine)
+        try:
+            async with connect(engine) as reader:
+                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "first"
+            await engine.dispose()
+            await asyncio.to_thread(Path(path).rename, tmp_path / "aside.sqlite")
+            with pytest.raises(DatabaseUnavailable):
+                async with sessions() as session:
+                    await session.execute(_TOKEN, {"id": 1})
+            with pytest.raises(DatabaseUnavailable):
+                async with connect(engine) as reader:
+                    await reader.first(_TOKEN, {"id": 1})
+            assert not await asyncio.to_thread(Path(path).exists)
+            await asyncio.to_thread((tmp_path / "aside.sqlite").rename, path)
+            async with sessions() as session:
+                assert (await session.execute(_TOKEN, {"id": 1})).scalar_one() == "first"
+            async with connect(engine) as reader:
+                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "first"
         finally:
             await dispose(engine)
 
