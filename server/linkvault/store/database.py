@@ -322,11 +322,11 @@ class _InlineReader:
         it has open (moved, deleted or replaced: the other connections see the file at the path, so
         this one must not answer from another)."""
         connection: Connection | None = getattr(self._local, "connection", None)
+        file = self._file()
         if connection is not None and not connection.closed:
-            if self._file() == self._local.file:
+            if file == self._local.file:
                 return connection
             self._discard()
-        file = self._file()
         if file is None:
             return None
         connection = self._sync_engine.connect()
@@ -363,7 +363,9 @@ class _InlineReader:
         self._local.connection = None
         if connection is not None:
             with self._lock:
-                self._connections.remove(connection)
+                # close() may have taken it already (the engine disposed from another thread).
+                if connection in self._connections:
+                    self._connections.remove(connection)
             connection.close()
 
     def close(self) -> None:
