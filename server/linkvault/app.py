@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 
 from linkvault import explorer, metrics, request_ids
 from linkvault.api._naming import handler_path
+from linkvault.api._operations import OnceDecoratedApi
 from linkvault.api._problems import ERROR_HANDLERS, render_error
 from linkvault.api._signatures import remember_signature
 from linkvault.api._spec import SPEC_PATH, operation_rules
@@ -94,6 +95,8 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
         lifespan=lifespan,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=explorer.UI_PATH),
     )
+    # AsyncApp takes no API class of its own; its ASGI app reads this one for each add_api.
+    app._middleware_app.api_cls = OnceDecoratedApi
     app.add_api(
         SPEC_PATH,
         resolver=SpecResolver(),

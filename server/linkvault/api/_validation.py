@@ -150,6 +150,26 @@ _WORDED = {
 }
 WordedValidator = extend(Draft4RequestValidator, _WORDED)  # type: ignore[no-untyped-call]
 
+# One validator per schema of the spec, made at its first use: making one (its reference resolver
+# included) cost more than the check itself, and Connexion asks for a check on every request. The
+# schemas are the loaded spec's dicts, kept here with their validator so that their ids stay theirs.
+# Connexion makes a new schema dict now and then (a body whose media type the operation does not
+# list), so the cache is bounded: far above the spec's own count, and past it a validator is made
+# for the one check as before.
+_VALIDATORS: dict[int, tuple[Any, Any]] = {}
+_MAX_VALIDATORS = 1024
+
+
+def _validator_for(schema: Any) -> Any:
+    """The ``WordedValidator`` of ``schema``, made once for each of the spec's schemas."""
+    kept = _VALIDATORS.get(id(schema))
+    if kept is not None and kept[0] is schema:
+        return kept[1]
+    validator = WordedValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    if len(_VALIDATORS) < _MAX_VALIDATORS:
+        _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
 
 def described(path: Iterable[str | int], *, root: str = "the request body") -> str:
     """A place in a JSON document in words: ``scopes[0]``, ``authorize_params.prompt``, ``root``."""
@@ -184,7 +204,7 @@ class _ParameterValidator(ParameterValidator):  # type: ignore[misc]
             return None
         if value is not None:
             schema = param.get("schema", param)
-            errors = WordedValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).iter_errors(value)
+            errors = _validator_for(schema).iter_errors(value)
             error = next(iter(errors), None)
             return None if error is None else _sentence(error, root=param["name"])
         if param.get("required"):
@@ -231,7 +251,7 @@ class _JSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
 
     @property
     def _validator(self) -> Any:
-        return WordedValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        return _validator_for(self._schema)
 
     def _validate(self, body: Any) -> dict[str, Any] | None:
         if not self._nullable and body is None:
