@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from linkvault.errors import Conflict, DatabaseUnavailable, ProviderUnavailable
+from linkvault.errors import Conflict, DatabaseUnavailable, InvalidInput, ProviderUnavailable
 from linkvault.store.database import (
     connect,
     create_engine,
@@ -98,10 +99,19 @@ async def _table_with_one_row(tmp_path: Path) -> tuple[AsyncEngine, str]:
     return engine, str(tmp_path / "db.sqlite")
 
 
+_TOKENS = Table("tokens", MetaData(), Column("id", Integer, primary_key=True), Column("token", Text))
 _TOKEN = text("SELECT token FROM tokens WHERE id = :id")
+# The hot path's reads are Core selects, which the SQLite reader sends through sqlite3 itself; any
+# other statement goes through SQLAlchemy. Both must behave alike.
+_TOKEN_READS = pytest.mark.parametrize(
+    "token_read",
+    [_TOKEN, select(_TOKENS.c.token).where(_TOKENS.c.id == bindparam("id"))],
+    ids=["text", "select"],
+)
 
 
-def test_sqlite_reads_see_each_commit_at_once(tmp_path: Path) -> None:
+@_TOKEN_READS
+def test_sqlite_reads_see_each_commit_at_once(tmp_path: Path, token_read: Any) -> None:
     """The credentials read and the API-key lookup run on SQLite connections kept between reads; a
     kept connection that held its read snapshot would hand out a token already refreshed, or accept
     a key already revoked."""
@@ -114,14 +124,15 @@ def test_sqlite_reads_see_each_commit_at_once(tmp_path: Path) -> None:
                     async with engine.begin() as connection:
                         await connection.execute(text("UPDATE tokens SET token = :t"), {"t": expected})
                 async with connect(engine) as reader:
-                    assert (await reader.first(_TOKEN, {"id": 1}))[0] == expected
+                    assert (await reader.first(token_read, {"id": 1}))[0] == expected
         finally:
             await dispose(engine)
 
     asyncio.run(run())
 
 
-def test_a_sqlite_read_the_database_refuses_waits_off_the_event_loop(tmp_path: Path) -> None:
+@_TOKEN_READS
+def test_a_sqlite_read_the_database_refuses_waits_off_the_event_loop(tmp_path: Path, token_read: Any) -> None:
     """While another process holds the file exclusively, a read waits (SQLite's busy timeout) in
     aiosqlite's thread, never on the event loop: other requests keep being served meanwhile."""
 
@@ -148,7 +159,7 @@ def test_a_sqlite_read_the_database_refuses_waits_off_the_event_loop(tmp_path: P
         asyncio.get_running_loop().call_later(0.3, release)
         try:
             async with connect(engine) as reader:
-                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "held"
+                assert (await reader.first(token_read, {"id": 1}))[0] == "held"
             assert ticks >= 10, "the event loop stood still while the read waited"
         finally:
             ticker.cancel()
@@ -178,7 +189,10 @@ def _restore(path: str) -> None:
     restored.close()
 
 
-def test_a_sqlite_database_replaced_under_the_server_is_read_from_its_path(tmp_path: Path) -> None:
+@_TOKEN_READS
+def test_a_sqlite_database_replaced_under_the_server_is_read_from_its_path(
+    tmp_path: Path, token_read: Any
+) -> None:
     """An operator who moves the database aside and puts another in its place (a restore) gets
     answers from the file at the path, from every read, not from a connection kept to the old one."""
 
@@ -186,19 +200,22 @@ def test_a_sqlite_database_replaced_under_the_server_is_read_from_its_path(tmp_p
         engine, path = await _table_with_one_row(tmp_path)
         try:
             async with connect(engine) as reader:
-                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "first"
+                assert (await reader.first(token_read, {"id": 1}))[0] == "first"
             await engine.dispose()
             await asyncio.to_thread(Path(path).rename, tmp_path / "aside.sqlite")
             await asyncio.to_thread(_restore, path)
             async with connect(engine) as reader:
-                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "restored"
+                assert (await reader.first(token_read, {"id": 1}))[0] == "restored"
         finally:
             await dispose(engine)
 
     asyncio.run(run())
 
 
-def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(tmp_path: Path) -> None:
+@_TOKEN_READS
+def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(
+    tmp_path: Path, token_read: Any
+) -> None:
     """No new empty database appears at the path while the file is away (the pool's connections
     would go on using it); once the file is back, every kind of access works again."""
 
@@ -208,7 +225,7 @@ def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(tmp_path: 
         sessions = create_sessionmaker(engine)
         try:
             async with connect(engine) as reader:
-                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "first"
+                assert (await reader.first(token_read, {"id": 1}))[0] == "first"
             await engine.dispose()
             await asyncio.to_thread(Path(path).rename, tmp_path / "aside.sqlite")
             with pytest.raises(DatabaseUnavailable):
@@ -216,13 +233,92 @@ def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(tmp_path: 
                     await session.execute(_TOKEN, {"id": 1})
             with pytest.raises(DatabaseUnavailable):
                 async with connect(engine) as reader:
-                    await reader.first(_TOKEN, {"id": 1})
+                    await reader.first(token_read, {"id": 1})
             assert not await asyncio.to_thread(Path(path).exists)
             await asyncio.to_thread((tmp_path / "aside.sqlite").rename, path)
             async with sessions() as session:
                 assert (await session.execute(_TOKEN, {"id": 1})).scalar_one() == "first"
             async with connect(engine) as reader:
-                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "first"
+                assert (await reader.first(token_read, {"id": 1}))[0] == "first"
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_sqlite_read_of_text_sqlite_cannot_hold_is_refused_as_the_request_s_fault(tmp_path: Path) -> None:
+    """A NUL in a looked-up value is the caller's mistake (400), on the inline path as on every other."""
+
+    async def run() -> None:
+        engine, _ = await _table_with_one_row(tmp_path)
+        by_token = select(_TOKENS.c.id).where(_TOKENS.c.token == bindparam("token"))
+        try:
+            async with connect(engine) as reader:
+                assert await reader.first(by_token, {"token": "first"}) == (1,)
+                with pytest.raises(InvalidInput):
+                    await reader.first(by_token, {"token": "fir\x00st"})
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_sqlite_connection_returned_with_its_transaction_open_is_rolled_back(tmp_path: Path) -> None:
+    """Whatever goes back to the pool mid-transaction leaves no write behind and holds no lock: the
+    next connection writes at once."""
+
+    async def run() -> None:
+        engine, _ = await _table_with_one_row(tmp_path)
+        try:
+
+            def write_behind_sqlalchemy(connection: Any) -> None:
+                cursor = connection.connection.cursor()
+                cursor.execute("UPDATE tokens SET token = 'uncommitted'")  # sqlite3 begins a transaction
+                cursor.close()
+                assert connection.connection.driver_connection.in_transaction
+
+            async with engine.connect() as connection:
+                await connection.run_sync(write_behind_sqlalchemy)
+            # back in the pool: had its transaction stayed open, it would hold SQLite's write lock
+            writer = create_engine(str(engine.url))
+            async with writer.begin() as connection:
+                await connection.execute(text("PRAGMA busy_timeout=0"))
+                await connection.execute(text("UPDATE tokens SET token = 'second'"))
+            await dispose(writer)
+            async with connect(engine) as reader:
+                assert (await reader.first(_TOKEN, {"id": 1}))[0] == "second"
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_sqlite_statements_report_what_sqlalchemy_asks_of_them(tmp_path: Path) -> None:
+    """Each statement is one trip to aiosqlite's thread (store/_aiosqlite.py); what a cursor reports
+    afterwards is still there: the new row's id, the rows changed, the rows a RETURNING gives back,
+    and a broken constraint as IntegrityError."""
+
+    async def run() -> None:
+        engine, _ = await _table_with_one_row(tmp_path)
+        try:
+            async with engine.begin() as connection:
+                inserted = await connection.execute(_TOKENS.insert().values(token="second"))
+                assert inserted.inserted_primary_key == (2,)
+                many = await connection.execute(_TOKENS.insert(), [{"token": "third"}, {"token": "fourth"}])
+                assert many.rowcount == 2
+                changed = await connection.execute(_TOKENS.update().where(_TOKENS.c.id > 1).values(token="x"))
+                assert changed.rowcount == 3
+                returned = await connection.execute(
+                    _TOKENS.update().where(_TOKENS.c.id == 1).values(token="y").returning(_TOKENS.c.id)
+                )
+                assert returned.all() == [(1,)]
+                with pytest.raises(IntegrityError):
+                    await connection.execute(_TOKENS.insert().values(id=1, token="again"))
+            async with engine.connect() as connection:
+                rows = (
+                    await connection.execute(select(_TOKENS.c.id, _TOKENS.c.token).order_by(_TOKENS.c.id))
+                ).all()
+                assert rows == [(1, "y"), (2, "x"), (3, "x"), (4, "x")]
         finally:
             await dispose(engine)
 
