@@ -29,7 +29,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool, PoolResetState
+from sqlalchemy.pool import NullPool, PoolProxiedConnection, PoolResetState
+from sqlalchemy.util import greenlet_spawn
 
 from linkvault.errors import ConfigurationError, Conflict, DatabaseUnavailable, InvalidInput, LinkvaultError
 from linkvault.store import _aiosqlite
@@ -251,27 +252,30 @@ def _compile_read(statement: Select[Any], dialect: Dialect) -> _CompiledRead:
 
 
 class _PostgresReader:
-    """PostgreSQL reads by key sent by asyncpg itself, on a connection from SQLAlchemy's pool.
+    """PostgreSQL reads by key sent by asyncpg itself, on a raw connection from SQLAlchemy's pool.
 
     The statement is SQLAlchemy's, compiled once (``_compile_read``), with SQLAlchemy's own bind and
     result processors applied; what is skipped is SQLAlchemy's execution machinery (greenlet switch,
-    execution context, cursor adapter, result buffering), which cost more than the round trip itself:
-    measured on this project's machine, 320-350 µs of CPU a read against 180-200 µs this way
+    execution context, cursor adapter, result buffering) and its ``AsyncConnection`` around the pooled
+    connection, which together cost more than the round trip itself: measured on this project's
+    machine, 290-320 µs of CPU a read through an ``AsyncConnection`` against 210 µs this way
     (benchmarks/README.md). asyncpg prepares each statement once per connection (its statement cache).
     A connection that fails as an unreachable database does, or that the server closed, is invalidated
     (it leaves the pool) and the read ends in ``DatabaseUnavailable``, as SQLAlchemy would do."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
+        self._engine = engine
         self._connection = connection
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
         if not isinstance(statement, Select):
-            return await _AsyncReader(self._connection).first(statement, parameters)
-        read = _compile_read(statement, self._connection.dialect)
+            async with self._engine.connect() as connection:
+                return await _AsyncReader(connection).first(statement, parameters)
+        read = _compile_read(statement, self._engine.dialect)
         arguments = read.arguments(parameters)
         if not is_valid_text(arguments):
             raise InvalidInput("text must not contain NUL characters or lone surrogates")
-        driver = (await self._connection.get_raw_connection()).driver_connection
+        driver = self._connection.driver_connection
         assert driver is not None  # checked out, so connected
         try:
             record = await driver.fetchrow(read.sql, *arguments)
@@ -279,7 +283,7 @@ class _PostgresReader:
             # A connection the server closed while it sat in the pool fails as "connection is
             # closed" (asyncpg's InterfaceError) when asyncpg noticed before the statement was sent.
             if is_unavailable(exc) or driver.is_closed():
-                await self._connection.invalidate(exc)
+                await greenlet_spawn(self._connection.invalidate, exc)
                 raise DatabaseUnavailable(_UNAVAILABLE_MESSAGE) from exc
             raise
         return None if record is None else read.row(record)
@@ -449,11 +453,16 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[Reader]:
         if engine.dialect.name == "sqlite":
             yield _inline_reader(engine)
             return
-        async with engine.connect() as connection:
-            # No transaction: asyncpg runs a statement outside one in autocommit, and SQLAlchemy begins
-            # none for a connection it has not executed on, so a read is one round trip, without
-            # BEGIN and ROLLBACK.
-            yield _PostgresReader(connection)
+        # No transaction: asyncpg runs a statement outside one in autocommit, and the pool's rollback
+        # on return costs nothing where none was begun, so a read is one round trip, without BEGIN
+        # and ROLLBACK.
+        connection = await engine.raw_connection()
+        try:
+            yield _PostgresReader(engine, connection)
+        finally:
+            # Back to the pool (or closed, once invalidated), in the greenlet SQLAlchemy's asyncio
+            # pool runs its reset in.
+            await greenlet_spawn(connection.close)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
