@@ -168,6 +168,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         "log_config": config,
         "proxy_headers": args.proxy_headers,
         "forwarded_allow_ips": args.forwarded_allow_ips,
+        # asyncio's own loop, not uvloop (uvicorn's choice when installed): libuv accepts one new
+        # connection per loop iteration (libuv#3696), so on a busy worker, whose iterations each serve
+        # every open connection, a new client waited one whole round per connection ahead of it
+        # (seconds at 128 connections; benchmarks/README.md). asyncio accepts every waiting connection
+        # at once, at the same throughput in the benchmark.
+        "loop": "asyncio",
     }
     if args.workers == 1:
         from linkvault.app import create_app_for_serving

@@ -172,3 +172,20 @@ def test_serve_starts_on_loopback_with_https_or_when_told_insecure(
     assert serve_stand_in["proxy_headers"] is True
     assert serve_stand_in["forwarded_allow_ips"] == "10.0.0.1"
     assert "workers" not in serve_stand_in  # one worker runs the application object itself
+    # uvloop accepts one new connection per loop iteration: on a busy worker new clients starved.
+    assert serve_stand_in["loop"] == "asyncio"
+
+
+def test_every_worker_runs_on_asyncio_s_loop(
+    monkeypatch: pytest.MonkeyPatch, serve_stand_in: dict[str, object]
+) -> None:
+    """With uvloop a busy worker accepted one new connection per loop iteration, so a client arriving
+    at a loaded server waited seconds (benchmarks/README.md); each of several workers is started the
+    same way as one."""
+    # serve hands the public URL to its workers through the environment: restored after the test.
+    monkeypatch.setenv("LINKVAULT_PUBLIC_URL", "http://127.0.0.1:8000")
+    with pytest.raises(_Started):
+        main(["serve", "--workers", "2"])
+
+    assert serve_stand_in["workers"] == 2
+    assert serve_stand_in["loop"] == "asyncio"
