@@ -202,6 +202,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         )
     finally:
         if own_metrics_dir is not None:
+            # Gone with its directory: a process that goes on (a test calling main) must not hand a
+            # removed directory to the next server it starts.
+            os.environ.pop(MULTIPROCESS_VARIABLE, None)
             shutil.rmtree(own_metrics_dir, ignore_errors=True)
 
 

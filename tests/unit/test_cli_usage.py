@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from linkvault.cli import main
+from linkvault.cli import MULTIPROCESS_VARIABLE, main
 
 COMMANDS = [
     ["serve"], ["db", "upgrade"], ["db", "prune"], ["projects", "create"], ["projects", "list"],
@@ -184,8 +184,12 @@ def test_every_worker_runs_on_asyncio_s_loop(
     same way as one."""
     # serve hands the public URL to its workers through the environment: restored after the test.
     monkeypatch.setenv("LINKVAULT_PUBLIC_URL", "http://127.0.0.1:8000")
+    monkeypatch.delenv(MULTIPROCESS_VARIABLE, raising=False)
     with pytest.raises(_Started):
         main(["serve", "--workers", "2"])
 
     assert serve_stand_in["workers"] == 2
     assert serve_stand_in["loop"] == "asyncio"
+    # The metrics directory serve made for its workers is removed, and so is its name: a server this
+    # process starts next must not be handed a directory that is gone.
+    assert MULTIPROCESS_VARIABLE not in os.environ
