@@ -131,3 +131,32 @@ def test_a_hot_read_on_a_connection_the_server_closed_is_503_once_then_works(mig
             await dispose(killer)
 
     asyncio.run(run())
+
+
+def test_a_hot_read_when_the_server_takes_no_more_connections_is_503(migrated: Settings) -> None:
+    """PostgreSQL refusing a new connection (its max_connections, or the role's limit, reached) is an
+    outage like any other for the credentials read and the key lookup: 503, not 500. Their pooled
+    connection is opened by SQLAlchemy's pool directly, which raises the driver's refusal unwrapped."""
+    if not is_postgresql(migrated.database_url):
+        pytest.skip("PostgreSQL only: the reads by key go through asyncpg there")
+    role = f"linkvault_full_{secrets.token_hex(4)}"
+    one = select(literal_column("1"))
+
+    async def run() -> None:
+        admin = create_engine(migrated.database_url)
+        full = create_engine(
+            make_url(migrated.database_url).set(username=role, password=None).render_as_string(False)
+        )
+        try:
+            async with admin.begin() as connection:
+                await connection.execute(text(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0'))
+            with pytest.raises(DatabaseUnavailable):
+                async with connect(full) as reader:
+                    await reader.first(one, {})
+        finally:
+            await dispose(full)
+            async with admin.begin() as connection:
+                await connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+            await dispose(admin)
+
+    asyncio.run(run())

@@ -19,7 +19,13 @@ import asyncpg
 import sqlalchemy
 from sqlalchemy import Executable, Select, event, text
 from sqlalchemy.engine import Connection, Dialect, Row, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    EmulatedDBAPIException,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -153,7 +159,10 @@ def is_unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, _UNAVAILABLE):
         return True
-    original = exc.orig if isinstance(exc, DBAPIError) else None
+    # SQLAlchemy wraps the driver's exception as a DBAPIError, except where its pool is used directly
+    # (``AsyncEngine.raw_connection``, the PostgreSQL reads): there a connection that cannot be opened
+    # raises the asyncpg dialect's emulated DBAPI error, the driver's exception as its ``orig``.
+    original = exc.orig if isinstance(exc, (DBAPIError, EmulatedDBAPIException)) else None
     return isinstance(original, _UNAVAILABLE)
 
 

@@ -10,7 +10,13 @@ from typing import Any
 import asyncpg
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    DBAPIError,
+    EmulatedDBAPIException,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,6 +44,14 @@ from linkvault.store.database import (
         TimeoutError(),
         asyncpg.CannotConnectNowError("the database system is starting up"),
         asyncpg.TooManyConnectionsError("too many clients"),
+        # What SQLAlchemy's pool raises unwrapped when it cannot open a PostgreSQL connection for the
+        # hot path's reads (AsyncEngine.raw_connection): a full server was a 500 before.
+        EmulatedDBAPIException(
+            "sorry, too many clients already", asyncpg.TooManyConnectionsError("too many")
+        ),
+        EmulatedDBAPIException(
+            "the database system is starting up", asyncpg.CannotConnectNowError("starting")
+        ),
     ],
 )
 def test_what_an_unreachable_database_looks_like(exc: BaseException) -> None:
