@@ -90,8 +90,10 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
     async def _in_thread(self, function: Any, operation: Any, parameters: Any) -> None:
         connection: Any = self._connection  # an aiosqlite.Connection
         async with self._adapt_connection._execute_mutex:
-            rows, *outcome = await connection._execute(function, connection._conn, operation, parameters)
-        self._outcome = (outcome[0], outcome[1], outcome[2])
+            rows, description, rowcount, lastrowid = await connection._execute(
+                function, connection._conn, operation, parameters
+            )
+        self._outcome = (description, rowcount, lastrowid)
         self._rows = collections.deque(rows)
 
     async def _async_soft_close(self) -> None:

@@ -134,6 +134,10 @@ def _refuse_invalid_text(
     # PostgreSQL text cannot hold NUL and SQLite truncates at it in places; refusing it here, for
     # every statement, keeps both databases alike and turns a value that slipped past the request's
     # checks into a client error, not a 500.
+    _check_text(parameters)
+
+
+def _check_text(parameters: Any) -> None:
     if not is_valid_text(parameters):
         raise InvalidInput("text must not contain NUL characters or lone surrogates")
 
@@ -231,10 +235,14 @@ class _CompiledRead:
     results: tuple[Callable[[Any], Any] | None, ...]
 
     def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
-        return [
+        """The driver's arguments, in order; InvalidInput for text no database may hold, as for every
+        statement SQLAlchemy sends (``_refuse_invalid_text``)."""
+        arguments = [
             value if binder is None else binder(value)
             for binder, value in zip(self.binders, (parameters[name] for name in self.names), strict=True)
         ]
+        _check_text(arguments)
+        return arguments
 
     def row(self, record: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(
@@ -282,8 +290,6 @@ class _PostgresReader:
                 return await _AsyncReader(connection).first(statement, parameters)
         read = _compile_read(statement, self._engine.dialect)
         arguments = read.arguments(parameters)
-        if not is_valid_text(arguments):
-            raise InvalidInput("text must not contain NUL characters or lone surrogates")
         driver = self._connection.driver_connection
         assert driver is not None  # checked out, so connected
         try:
@@ -390,8 +396,6 @@ class _InlineReader:
         SQLAlchemy's execution machinery cost several times what SQLite does for an indexed lookup."""
         read = _compile_read(statement, connection.dialect)
         arguments = read.arguments(parameters)
-        if not is_valid_text(arguments):
-            raise InvalidInput("text must not contain NUL characters or lone surrogates")
         driver = connection.connection.driver_connection
         assert driver is not None  # kept open by this reader
         # fetchall runs the statement to its end, so SQLite resets it and holds no read snapshot
