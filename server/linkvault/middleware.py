@@ -151,15 +151,29 @@ class CallbackHeaders:
 
 class RequireContentType:
     """A request to an operation that takes a body must say what it sends (``Content-Type``); 415
-    otherwise. Connexion would guess JSON for validation but hand the handler the raw bytes."""
+    otherwise. Connexion would guess JSON for validation but hand the handler the raw bytes.
+
+    The media type is passed on in lower case: its type and subtype are case-insensitive (RFC 9110
+    §8.3.1), and Connexion compares them so when it accepts a body but looks up the body's schema by
+    the exact string, so ``Application/JSON`` reached the handler unvalidated, as bytes. Parameters
+    (``charset``, a multipart ``boundary``) are left as sent."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and rules_of(scope).takes_body:
-            if not any(name == b"content-type" for name, _ in scope.get("headers", [])):
+            headers = scope.get("headers", [])
+            found = [index for index, (name, _) in enumerate(headers) if name == b"content-type"]
+            if not found:
                 raise UnsupportedMediaTypeProblem(detail="the request body must be sent as application/json")
+            value = headers[found[0]][1]
+            media_type, separator, parameters = value.partition(b";")
+            if media_type != media_type.lower():
+                headers = list(headers)
+                headers[found[0]] = (b"content-type", media_type.lower() + separator + parameters)
+                # In place, as Starlette's MutableHeaders does: what runs after reads the same scope.
+                scope["headers"] = headers
         await self.app(scope, receive, send)
 
 

@@ -7,6 +7,7 @@ needs a real server (a chunked body on the wire, the server's log) goes over HTT
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,6 +145,42 @@ def test_a_json_body_without_a_content_type_is_refused(api: httpx.Client, projec
     response = api.send(request)
 
     assert_problem(response, 415, "unsupported_media_type")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/v1/app-configurations"),
+        ("PATCH", "/v1/app-configurations/some-app"),
+        ("PATCH", f"/v1/linked-accounts/{uuid.UUID(int=3)}"),
+        ("POST", "/v2/auth/callback/some-app"),
+        ("POST", "/connections/{project}/oauth2"),
+    ],
+)
+def test_the_media_type_is_read_in_any_case(api: httpx.Client, project: Project, method, path):
+    """RFC 9110 §8.3.1: ``Application/JSON`` is application/json, body validation included."""
+    path = path.replace("{project}", project.id)
+    invalid = b'{"enabled": "not a boolean", "code": 7, "state": 7}'
+
+    def send(content_type: str) -> httpx.Response:
+        return api.request(
+            method, path, content=invalid, headers={**project.headers, "Content-Type": content_type}
+        )
+
+    expected = send("application/json; charset=utf-8")
+    response = send("Application/JSON; charset=UTF-8")
+
+    assert expected.status_code in (400, 422), expected.text
+    assert (response.status_code, response.json()) == (expected.status_code, expected.json())
+
+
+def test_a_body_sent_as_mixed_case_json_is_accepted(api: httpx.Client, project: Project):
+    body = json.dumps({"app_name": "mixed-case", "client_id": "cid", **ENDPOINTS})
+
+    response = _post_app(api, project, body, content_type="APPLICATION/Json")
+
+    assert response.status_code == 201, response.text
+    assert response.json()["app_name"] == "mixed-case"
 
 
 def test_an_unknown_path_is_a_problem(api: httpx.Client):
