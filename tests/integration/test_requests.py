@@ -8,6 +8,7 @@ needs a real server (a chunked body on the wire, the server's log) goes over HTT
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,6 +182,18 @@ def test_a_body_sent_as_mixed_case_json_is_accepted(api: httpx.Client, project: 
 
     assert response.status_code == 201, response.text
     assert response.json()["app_name"] == "mixed-case"
+
+
+def test_a_query_name_the_operation_does_not_declare_is_ignored_quietly(
+    api: httpx.Client, project: Project, caplog: pytest.LogCaptureFixture
+):
+    """A name the spec declares elsewhere (here the path's ``app_name``) changes nothing and, since any
+    client can send one, logs nothing at ERROR level."""
+    with caplog.at_level(logging.WARNING):
+        response = api.get("/v1/app-configurations/absent-app?app_name=other", headers=project.headers)
+
+    assert_problem(response, 404, "not_found")
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
 
 
 def test_an_unknown_path_is_a_problem(api: httpx.Client):

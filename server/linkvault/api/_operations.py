@@ -46,6 +46,26 @@ class _OnceDecorator(StarletteDecorator):  # type: ignore[misc]
     def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
         return _ParameterDecorator
 
+    @property
+    def uri_parser(self) -> Any:
+        """The operation's URI parser, whose query holds only the names the operation declares.
+
+        Connexion matches every query name a request sends against the handler's arguments and
+        logs an ERROR for one that matches an argument (a path parameter's name, say) but is no
+        query parameter: any client could fill the log. Undeclared names are ignored either way
+        (validation is not strict: providers add their own parameters to callbacks)."""
+        parser = super().uri_parser
+        declared = frozenset(
+            name for name, parameter in parser.param_defns.items() if parameter["in"] == "query"
+        )
+        resolve = parser.resolve_query
+
+        def resolve_declared(query: dict[str, list[str]]) -> dict[str, Any]:
+            return {name: value for name, value in resolve(query).items() if name in declared}
+
+        parser.resolve_query = resolve_declared
+        return parser
+
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         decorated = self.decorate(function)
         uri_parsers: list[Any] = []
