@@ -1,17 +1,19 @@
-"""Outbound calls that cannot leave the machine: a fake resolver and a backend that records each
-connection attempt and connects for real only to loopback addresses."""
+"""Outbound calls that cannot leave the machine: a fake resolver, a backend that records each
+connection attempt and connects for real only to loopback addresses, and a loopback server that
+answers every request with the same bytes."""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 
 import httpcore
 
 from linkvault.engine.egress import IPAddress, Resolver
 
-__all__ = ["RecordingBackend", "resolving_to"]
+__all__ = ["RecordingBackend", "raw_server", "resolving_to"]
 
 
 class RecordingBackend(httpcore.AsyncNetworkBackend):
@@ -47,3 +49,28 @@ def resolving_to(*addresses: str) -> tuple[list[str], Resolver]:
         return [ipaddress.ip_address(address) for address in addresses]
 
     return asked, resolve
+
+
+@asynccontextmanager
+async def raw_server(answer: bytes, *, drip_seconds: float = 0.0) -> AsyncIterator[int]:
+    """A loopback server that reads a request and writes ``answer``, a byte every ``drip_seconds``."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        try:
+            if drip_seconds:
+                for byte in answer:
+                    writer.write(bytes([byte]))
+                    await writer.drain()
+                    await asyncio.sleep(drip_seconds)
+            else:
+                writer.write(answer)
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    async with server:
+        yield server.sockets[0].getsockname()[1]

@@ -6,18 +6,15 @@ connections go through a backend that records the attempt and refuses every addr
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import pytest
 
 from linkvault.engine import http
 from linkvault.engine.egress import EgressPolicy, IPAddress, Resolver
 from linkvault.errors import AddressNotAllowed, ProviderTimeout, ProviderUnavailable
-from support.egress import RecordingBackend, resolving_to
+from support.egress import RecordingBackend, raw_server, resolving_to
 
 pytestmark = pytest.mark.anyio
 
@@ -123,31 +120,6 @@ async def test_a_name_that_does_not_resolve_is_a_provider_failure() -> None:
         await get("http://nowhere.example/", resolver=nxdomain, backend=backend)
     assert not isinstance(failure.value, AddressNotAllowed)
     assert backend.attempts == []
-
-
-@asynccontextmanager
-async def raw_server(answer: bytes, *, drip_seconds: float = 0.0) -> AsyncIterator[int]:
-    """A loopback server that reads a request and writes ``answer``, a byte every ``drip_seconds``."""
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        try:
-            if drip_seconds:
-                for byte in answer:
-                    writer.write(bytes([byte]))
-                    await writer.drain()
-                    await asyncio.sleep(drip_seconds)
-            else:
-                writer.write(answer)
-                await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    async with server:
-        yield server.sockets[0].getsockname()[1]
 
 
 async def test_a_redirect_is_answered_not_followed() -> None:
