@@ -106,8 +106,8 @@ async def record_account_event(
     now: datetime,
     reason: str | None = None,
     revocation: str | None = None,
-) -> Event:
-    """Write a ``linked_account.*`` event in the caller's transaction. ``reason`` (needs_reauth: why)
+) -> uuid.UUID:
+    """Write a ``linked_account.*`` event in the caller's transaction (returns its id). ``reason`` (needs_reauth: why)
     and ``revocation`` (deleted: how revoking at the provider went) are added when given."""
     data = _account_data(account)
     if reason is not None:
@@ -133,8 +133,8 @@ async def record_link_failed(
     owner_id: str,
     reason: str,
     now: datetime,
-) -> Event:
-    """Write a ``link.failed`` event: ``reason`` is one of linkvault's error codes, never provider text."""
+) -> uuid.UUID:
+    """Write a ``link.failed`` event (returns its id): ``reason`` is one of linkvault's error codes, never provider text."""
     return await store.record_event(
         session,
         project_id=project_id,
@@ -151,8 +151,8 @@ async def record_link_failed(
 
 async def record_ping(
     session: AsyncSession, *, project_id: uuid.UUID, endpoint_id: uuid.UUID, now: datetime
-) -> Event:
-    """A ``ping`` for one endpoint, whatever its filter."""
+) -> uuid.UUID:
+    """A ``ping`` for one endpoint, whatever its filter (returns the event's id)."""
     return await store.record_event(
         session,
         project_id=project_id,

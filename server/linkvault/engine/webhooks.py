@@ -275,7 +275,8 @@ async def send_test(services: Services, *, project_id: uuid.UUID, endpoint_id: u
             raise NotFound("no such webhook endpoint")
         if not endpoint.enabled:
             raise Conflict("the webhook endpoint is disabled; enable it first")
-        event = await events.record_ping(session, project_id=project_id, endpoint_id=endpoint_id, now=now)
-        delivery = await store.find_delivery(session, event_id=event.id, endpoint_id=endpoint_id)
+        event_id = await events.record_ping(session, project_id=project_id, endpoint_id=endpoint_id, now=now)
+        delivery = await store.find_delivery(session, event_id=event_id, endpoint_id=endpoint_id)
+        event = (await store.events_by_id(session, event_ids=[event_id]))[event_id]
     assert delivery is not None  # record_ping adds it for an enabled endpoint
     return DeliveryView(delivery, event, [])

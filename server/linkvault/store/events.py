@@ -7,7 +7,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import tuple_
+from sqlalchemy import bindparam, insert, tuple_
+from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -16,11 +17,24 @@ from linkvault.store.models import Event, WebhookDelivery, WebhookEndpoint
 __all__ = ["list_events", "record_event"]
 
 
-def _subscribes(endpoint: WebhookEndpoint, event_type: str, *, opt_in: bool) -> bool:
+def _subscribes(filter_: list[str], event_type: str, *, opt_in: bool) -> bool:
     """An endpoint without a filter gets every type but the opt-in ones; one with a filter, its types."""
-    if endpoint.events:
-        return event_type in endpoint.events
+    if filter_:
+        return event_type in filter_
     return not opt_in
+
+
+_EVENTS = Event.__table__  # type: ignore[attr-defined]
+_DELIVERIES = WebhookDelivery.__table__  # type: ignore[attr-defined]
+_ENDPOINTS = WebhookEndpoint.__table__  # type: ignore[attr-defined]
+# Built once: an event is written by every change to an account, and building these costs more than
+# sending them. Core, not ORM objects: nothing reads them back in the transaction that writes them.
+_INSERT_EVENT = insert(_EVENTS)
+_INSERT_DELIVERIES = insert(_DELIVERIES)
+_ENABLED_ENDPOINTS = core_select(_ENDPOINTS.c.id, _ENDPOINTS.c.events).where(
+    _ENDPOINTS.c.project_id == bindparam("project_id"), _ENDPOINTS.c.enabled.is_(True)
+)
+_ENABLED_ENDPOINT = _ENABLED_ENDPOINTS.where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
 
 
 async def record_event(
@@ -33,40 +47,36 @@ async def record_event(
     linked_account_id: uuid.UUID | None = None,
     opt_in: bool = False,
     only_endpoint_id: uuid.UUID | None = None,
-) -> Event:
+) -> uuid.UUID:
     """Add the event and a delivery, due at ``now``, for every enabled endpoint of the project that
     subscribes to ``event_type`` (``opt_in`` types only where the endpoint's filter names them). With
     ``only_endpoint_id`` the event goes to that one endpoint whatever its filter (a ``ping``).
 
-    Flushes; the caller's transaction commits it with the change the event describes."""
-    event = Event(
-        project_id=project_id,
-        type=event_type,
-        linked_account_id=linked_account_id,
-        data=data,
-        created_at=now,
-    )
-    session.add(event)
-    query = select(WebhookEndpoint).where(
-        col(WebhookEndpoint.project_id) == project_id, col(WebhookEndpoint.enabled).is_(True)
-    )
-    if only_endpoint_id is not None:
-        query = query.where(col(WebhookEndpoint.id) == only_endpoint_id)
-    endpoints = (await session.execute(query)).scalars()
-    for endpoint in endpoints:
-        if only_endpoint_id is not None or _subscribes(endpoint, event_type, opt_in=opt_in):
-            session.add(
-                WebhookDelivery(
-                    project_id=project_id,
-                    event_id=event.id,
-                    endpoint_id=endpoint.id,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+    Returns the event's id. Written in the session's transaction, which commits it with the change the
+    event describes (pending ORM changes are flushed first, as a query would)."""
     await session.flush()
-    return event
+    connection = await session.connection()
+    event_id = uuid.uuid4()
+    await connection.execute(
+        _INSERT_EVENT,
+        {"id": event_id, "project_id": project_id, "type": event_type,
+         "linked_account_id": linked_account_id, "data": data, "created_at": now},
+    )  # fmt: skip
+    if only_endpoint_id is None:
+        endpoints = await connection.execute(_ENABLED_ENDPOINTS, {"project_id": project_id})
+    else:
+        endpoints = await connection.execute(
+            _ENABLED_ENDPOINT, {"project_id": project_id, "endpoint_id": only_endpoint_id}
+        )
+    deliveries = [
+        {"id": uuid.uuid4(), "project_id": project_id, "event_id": event_id, "endpoint_id": endpoint_id,
+         "status": "pending", "attempt_count": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
+        for endpoint_id, filter_ in endpoints
+        if only_endpoint_id is not None or _subscribes(filter_, event_type, opt_in=opt_in)
+    ]  # fmt: skip
+    if deliveries:
+        await connection.execute(_INSERT_DELIVERIES, deliveries)
+    return event_id
 
 
 async def list_events(

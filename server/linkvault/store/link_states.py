@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -28,6 +28,60 @@ async def add_link_state(session: AsyncSession, *, link_state: LinkState) -> Lin
     return link_state
 
 
+_NARROWED = ((False, False), (True, False), (False, True), (True, True))
+
+
+def _narrowed(conditions: list[Any], *, by_project: bool, by_app: bool) -> list[Any]:
+    """``conditions`` with the project's and the app's where the caller's face names them."""
+    if by_project:
+        conditions.append(col(LinkState.project_id) == bindparam("project_id_"))
+    if by_app:
+        conditions.append(col(LinkState.app_name) == bindparam("app_name_"))
+    return conditions
+
+
+# Built once per combination of narrowing: a callback runs them, and building them cost more than
+# sending them (benchmarks/README.md).
+_CONSUME = {
+    (by_project, by_app): update(LinkState)
+    .where(
+        *_narrowed(
+            [
+                col(LinkState.state_hash) == bindparam("state_hash_"),
+                col(LinkState.consumed_at).is_(None),
+                col(LinkState.expires_at) > bindparam("now_"),
+            ],
+            by_project=by_project,
+            by_app=by_app,
+        )
+    )
+    .values(consumed_at=bindparam("now_"))
+    .returning(LinkState)
+    # The row comes back whole (RETURNING); no object in the session needs the ORM's evaluation of
+    # the criteria against it, which cost more than the statement.
+    .execution_options(synchronize_session=False)
+    for by_project, by_app in _NARROWED
+}
+_STATE_TIMES = {
+    (by_project, by_app): select(col(LinkState.consumed_at), col(LinkState.expires_at)).where(
+        *_narrowed(
+            [col(LinkState.state_hash) == bindparam("state_hash_")], by_project=by_project, by_app=by_app
+        )
+    )
+    for by_project, by_app in _NARROWED
+}
+
+
+def _parameters(state_hash: str, project_id: uuid.UUID | None, app_name: str | None) -> dict[str, Any]:
+    # Named apart from the columns: an UPDATE reserves the columns' own names for its SET clause.
+    parameters: dict[str, Any] = {"state_hash_": state_hash}
+    if project_id is not None:
+        parameters["project_id_"] = project_id
+    if app_name is not None:
+        parameters["app_name_"] = app_name
+    return parameters
+
+
 async def consume_link_state(
     session: AsyncSession,
     *,
@@ -39,18 +93,8 @@ async def consume_link_state(
     """Mark the state used and return it, in one statement, so that two callbacks racing with the
     same state cannot both get it. A state that is expired, used, or of another project or app
     (when those are given) is left as it is and None is returned."""
-    conditions = [
-        col(LinkState.state_hash) == state_hash,
-        col(LinkState.consumed_at).is_(None),
-        col(LinkState.expires_at) > now,
-    ]
-    if project_id is not None:
-        conditions.append(col(LinkState.project_id) == project_id)
-    if app_name is not None:
-        conditions.append(col(LinkState.app_name) == app_name)
-    result = await session.execute(
-        update(LinkState).where(*conditions).values(consumed_at=now).returning(LinkState)
-    )
+    statement = _CONSUME[project_id is not None, app_name is not None]
+    result = await session.execute(statement, {**_parameters(state_hash, project_id, app_name), "now_": now})
     return result.scalar_one_or_none()
 
 
@@ -65,14 +109,8 @@ async def why_unusable(
     """Why ``consume_link_state`` found nothing for this state: ``used`` (consumed before, whether or
     not it has expired since), ``expired``, or None when no such state is stored for the project and
     app given (unknown, another project's or app's, or expired and already deleted)."""
-    conditions = [col(LinkState.state_hash) == state_hash]
-    if project_id is not None:
-        conditions.append(col(LinkState.project_id) == project_id)
-    if app_name is not None:
-        conditions.append(col(LinkState.app_name) == app_name)
-    result = await session.execute(
-        select(col(LinkState.consumed_at), col(LinkState.expires_at)).where(*conditions)
-    )
+    statement = _STATE_TIMES[project_id is not None, app_name is not None]
+    result = await session.execute(statement, _parameters(state_hash, project_id, app_name))
     row = result.one_or_none()
     if row is None:
         return None
@@ -102,12 +140,20 @@ async def get_link_state(
     return result.scalar_one_or_none()
 
 
+_RECORD_OUTCOME = (
+    update(LinkState)
+    .where(col(LinkState.id) == bindparam("link_state_id"))
+    .values(outcome=bindparam("outcome_"), linked_account_id=bindparam("linked_account_id_"))
+    # The session's LinkState, if any, is not read again in the transaction that notes the outcome.
+    .execution_options(synchronize_session=False)
+)
+
+
 async def record_outcome(
     session: AsyncSession, *, link_state_id: uuid.UUID, outcome: str, linked_account_id: uuid.UUID | None
 ) -> None:
     """Note how a consumed link ended: ``completed`` with the account it saved, or an error code."""
     await session.execute(
-        update(LinkState)
-        .where(col(LinkState.id) == link_state_id)
-        .values(outcome=outcome, linked_account_id=linked_account_id)
+        _RECORD_OUTCOME,
+        {"link_state_id": link_state_id, "outcome_": outcome, "linked_account_id_": linked_account_id},
     )

@@ -35,17 +35,36 @@ __all__ = [
 ]
 
 
+# Built once, with and without the row lock: the callback and every account operation run them.
+# populate_existing: a re-read in the same session must see what another process wrote.
+_BY_ID = select(LinkedAccount).where(
+    col(LinkedAccount.id) == bindparam("linked_account_id"),
+    col(LinkedAccount.project_id) == bindparam("project_id"),
+)
+_ACCOUNT_BY_ID = {
+    for_update: (_BY_ID.with_for_update() if for_update else _BY_ID).execution_options(populate_existing=True)
+    for for_update in (False, True)
+}
+_BY_OWNER = select(LinkedAccount).where(
+    col(LinkedAccount.project_id) == bindparam("project_id"),
+    col(LinkedAccount.app_name) == bindparam("app_name"),
+    col(LinkedAccount.linked_account_owner_id) == bindparam("owner_id"),
+)
+_ACCOUNT_BY_OWNER = {
+    for_update: (_BY_OWNER.with_for_update() if for_update else _BY_OWNER).execution_options(
+        populate_existing=True
+    )
+    for for_update in (False, True)
+}
+
+
 async def get_linked_account(
     session: AsyncSession, *, project_id: uuid.UUID, linked_account_id: uuid.UUID, for_update: bool = False
 ) -> LinkedAccount | None:
     """The project's account with this id (locked for update where the database can, on request)."""
-    query = select(LinkedAccount).where(
-        col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.project_id) == project_id
+    result = await session.execute(
+        _ACCOUNT_BY_ID[for_update], {"linked_account_id": linked_account_id, "project_id": project_id}
     )
-    if for_update:
-        query = query.with_for_update()
-    # populate_existing: a re-read in the same session must see what another process wrote.
-    result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalar_one_or_none()
 
 
@@ -95,14 +114,9 @@ async def find_linked_account(
 ) -> LinkedAccount | None:
     """The account for (project, app, owner), locked for update where the database can (unless
     ``for_update`` is false: a plain read)."""
-    query = select(LinkedAccount).where(
-        LinkedAccount.project_id == project_id,
-        LinkedAccount.app_name == app_name,
-        LinkedAccount.linked_account_owner_id == owner_id,
+    result = await session.execute(
+        _ACCOUNT_BY_OWNER[for_update], {"project_id": project_id, "app_name": app_name, "owner_id": owner_id}
     )
-    if for_update:
-        query = query.with_for_update()
-    result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalar_one_or_none()
 
 
