@@ -40,6 +40,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from linkvault.errors import ConfigurationError, Conflict, DatabaseUnavailable, InvalidInput, LinkvaultError
 from linkvault.store import _aiosqlite
+from linkvault.store._pool import FairAsyncQueuePool
 from linkvault.text import is_valid_text
 
 __all__ = [
@@ -107,12 +108,19 @@ def create_engine(database_url: str) -> AsyncEngine:
     # a connection that died while pooled, which the first statement on it catches anyway: the
     # disconnect invalidates the whole pool (every older connection is replaced at its next
     # checkout) and that one request answers 503 with Retry-After, like any request during an outage.
+    # Checkouts beyond the pool's size are served in arrival order (store/_pool.py).
     if url.get_backend_name() != "sqlite":
-        engine = create_async_engine(url, **_POOLS.get(url.get_backend_name(), {}))
+        engine = create_async_engine(
+            url, poolclass=FairAsyncQueuePool, **_POOLS.get(url.get_backend_name(), {})
+        )
     else:
         # The pool's rollback on return is done by _rollback_open_transaction, only when needed.
         engine = create_async_engine(
-            url, module=_aiosqlite.dbapi(), pool_reset_on_return=None, **_POOLS["sqlite"]
+            url,
+            module=_aiosqlite.dbapi(),
+            poolclass=FairAsyncQueuePool,
+            pool_reset_on_return=None,
+            **_POOLS["sqlite"],
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "reset", _rollback_open_transaction)
