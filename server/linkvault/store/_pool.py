@@ -76,3 +76,6 @@ class FairAsyncQueuePool(AsyncAdaptedQueuePool):
     """``AsyncAdaptedQueuePool`` that serves waiting checkouts first come, first served."""
 
     _queue_class = _FairQueue
+    # The pool logs under SQLAlchemy's name, as the pool it replaces did ("sqlalchemy.pool", quiet
+    # unless asked), not under linkvault's, whose INFO lines would fill the log and the CLI's stderr.
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.AsyncAdaptedQueuePool"
