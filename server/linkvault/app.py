@@ -20,7 +20,7 @@ from linkvault import explorer, metrics, request_ids
 from linkvault.api._naming import handler_path
 from linkvault.api._operations import OnceDecoratedApi
 from linkvault.api._problems import ERROR_HANDLERS, render_error
-from linkvault.api._signatures import remember_signature
+from linkvault.api._security import SECURITY_MAP
 from linkvault.api._spec import SPEC_PATH, operation_rules
 from linkvault.api._validation import VALIDATORS
 from linkvault.engine import housekeeping, idle_refresh, webhook_delivery
@@ -50,7 +50,7 @@ class SpecResolver(Resolver):  # type: ignore[misc]
         path = handler_path(tags[0], operation.operation_id)
         # Connexion records this id for the request; the error rendering and the callback headers
         # look up the operation's rules by it.
-        return Resolution(remember_signature(get_function_from_name(path)), operation.operation_id)
+        return Resolution(get_function_from_name(path), operation.operation_id)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
@@ -94,6 +94,7 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
         __name__,
         lifespan=lifespan,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=explorer.UI_PATH),
+        security_map=SECURITY_MAP,
     )
     # AsyncApp takes no API class of its own; its ASGI app reads this one for each add_api.
     app._middleware_app.api_cls = OnceDecoratedApi

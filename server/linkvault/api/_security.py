@@ -5,14 +5,18 @@ Every failure is the same 401, whatever failed: no hint whether a key or a proje
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
+from connexion.utils import inspect_function_arguments
+
 from linkvault.api._context import current_services
-from linkvault.api._signatures import remember_signature
 from linkvault.engine.api_keys import authenticate
 
-__all__ = ["api_key_info", "bearer_info", "project_id_of", "tenant_info"]
+__all__ = ["SECURITY_MAP", "api_key_info", "bearer_info", "project_id_of", "tenant_info"]
 
 
 async def api_key_info(api_key: str, required_scopes: Any = None) -> dict[str, Any] | None:
@@ -35,5 +39,21 @@ def project_id_of(token_info: dict[str, Any]) -> uuid.UUID:
     return project_id
 
 
-for _function in (api_key_info, bearer_info, tenant_info):
-    remember_signature(_function)
+@functools.lru_cache(maxsize=64)  # (security function, keyword): the spec's few functions
+def _accepts_kwarg(function: Callable[..., Any], keyword: str) -> bool:
+    arguments, has_kwargs = inspect_function_arguments(function)
+    return has_kwargs or keyword in arguments
+
+
+class _ApiKeyHandler(ApiKeySecurityHandler):  # type: ignore[misc]
+    _accepts_kwarg = staticmethod(_accepts_kwarg)
+
+
+class _BearerHandler(BearerSecurityHandler):  # type: ignore[misc]
+    _accepts_kwarg = staticmethod(_accepts_kwarg)
+
+
+# Connexion's documented ``security_map``: its handlers, except that whether a security function
+# takes ``required_scopes`` or ``request`` is worked out once per function, not twice a request
+# (``inspect.signature``, about 50 µs of a credentials read's 600 µs of CPU in-process).
+SECURITY_MAP: dict[str, type] = {"apiKey": _ApiKeyHandler, "bearer": _BearerHandler}
