@@ -281,3 +281,9 @@ def test_a_valid_key_with_another_projects_tenant_id_is_told_so(
         "or leave the header out"
     )
     assert other_project.id not in answer.text and project.id not in answer.text
+
+
+def test_the_keys_own_project_id_in_upper_case_is_the_same_tenant(api: httpx.Client, project: Project):
+    answer = api.get("/v2/auth/providers", headers={**project.headers, "X-Tenant-Id": project.id.upper()})
+
+    assert answer.status_code == 200, answer.text

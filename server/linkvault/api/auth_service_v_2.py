@@ -34,7 +34,8 @@ def _project_id(token_info: dict[str, Any]) -> uuid.UUID:
     alone)."""
     project_id = project_id_of(token_info)
     tenant = request.headers.get("x-tenant-id")
-    if tenant is not None and tenant != str(project_id):
+    # A UUID's hex digits in either case name the same project (RFC 9562 §4).
+    if tenant is not None and tenant.lower() != str(project_id):
         raise CredentialsRefused(
             "tenant_mismatch",
             "the X-Tenant-Id header does not name the API key's project; send the key's project id, "
