@@ -36,6 +36,7 @@ from linkvault.middleware import (
     RequestLimits,
     RequestScope,
     RequireContentType,
+    TrimFieldValues,
 )
 from linkvault.settings import Settings, load_settings
 
@@ -109,8 +110,9 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     for exception_class in ERROR_HANDLERS:
         app.add_error_handler(exception_class, render_error)
     # Each BEFORE_EXCEPTION middleware goes just outside the error rendering, after those added before
-    # it: RequestId outermost, RequestScope innermost. RequestId and CallbackHeaders wrap the rendered
-    # errors too, and the error log lines are written inside RequestId.
+    # it: TrimFieldValues outermost (every layer reads trimmed header values), then RequestId,
+    # RequestScope innermost. RequestId and CallbackHeaders wrap the rendered errors too, and the error
+    # log lines are written inside RequestId.
     if settings.metrics_enabled:
         token = settings.metrics_bearer_token
         # Not in the spec: a text/plain page for Prometheus, with its own bearer token, is no API
@@ -121,6 +123,7 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
             metrics.metrics_endpoint(None if token is None else token.get_secret_value()),
             methods=["GET"],
         )
+    app.add_middleware(TrimFieldValues, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestId, MiddlewarePosition.BEFORE_EXCEPTION)
     if settings.metrics_enabled:
         # Inside RequestId, outside the error rendering: it sees every answer's final status.

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
-from connexion.exceptions import UnsupportedMediaTypeProblem
+from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,6 +31,7 @@ __all__ = [
     "RequestLimits",
     "RequestScope",
     "RequireContentType",
+    "TrimFieldValues",
     "measure_json",
 ]
 
@@ -41,6 +42,26 @@ def _add_headers(message: Message, headers: Mapping[str, str]) -> None:
         merged = MutableHeaders(raw=list(message.get("headers", [])))
         merged.update(headers)
         message["headers"] = merged.raw
+
+
+# Optional whitespace (RFC 9110 §5.6.3).
+_OWS = b" \t"
+
+
+class TrimFieldValues:
+    """Every request header's value without leading or trailing whitespace, as field parsing leaves
+    it (RFC 9110 §5.5). uvicorn's httptools parser keeps trailing whitespace, so ``X-API-KEY: <key>␠``
+    was taken for another key and ``Content-Type: application/json␠`` for another media type."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = scope.get("headers", [])
+            if any(value[:1] in (b" ", b"\t") or value[-1:] in (b" ", b"\t") for _, value in headers):
+                scope["headers"] = [(name, value.strip(_OWS)) for name, value in headers]
+        await self.app(scope, receive, send)
 
 
 class RequestId:
@@ -156,7 +177,7 @@ class RequireContentType:
     The media type is passed on in lower case: its type and subtype are case-insensitive (RFC 9110
     §8.3.1), and Connexion compares them so when it accepts a body but looks up the body's schema by
     the exact string, so ``Application/JSON`` reached the handler unvalidated, as bytes. Parameters
-    (``charset``, a multipart ``boundary``) are left as sent."""
+    (``charset``, a multipart ``boundary``) are left as sent. Two ``Content-Type`` fields are a 400."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -167,11 +188,16 @@ class RequireContentType:
             found = [index for index, (name, _) in enumerate(headers) if name == b"content-type"]
             if not found:
                 raise UnsupportedMediaTypeProblem(detail="the request body must be sent as application/json")
+            if len(found) > 1:
+                # One field, one value (RFC 9110 §8.3): which of two the body is sent as is anyone's guess.
+                raise BadRequestProblem(detail="the request carries more than one Content-Type")
             value = headers[found[0]][1]
             media_type, separator, parameters = value.partition(b";")
-            if media_type != media_type.lower():
+            # Whitespace may stand around the ";" (RFC 9110 §5.6.6).
+            normalised = media_type.strip(_OWS).lower()
+            if normalised != media_type:
                 headers = list(headers)
-                headers[found[0]] = (b"content-type", media_type.lower() + separator + parameters)
+                headers[found[0]] = (b"content-type", normalised + separator + parameters)
                 # In place, as Starlette's MutableHeaders does: what runs after reads the same scope.
                 scope["headers"] = headers
         await self.app(scope, receive, send)

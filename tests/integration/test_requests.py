@@ -184,6 +184,35 @@ def test_a_body_sent_as_mixed_case_json_is_accepted(api: httpx.Client, project: 
     assert response.json()["app_name"] == "mixed-case"
 
 
+@pytest.mark.parametrize(
+    "content_type", ["application/json ; charset=utf-8", "application/json \t", " application/json"]
+)
+def test_whitespace_around_the_media_type_is_allowed(api: httpx.Client, project: Project, content_type: str):
+    """RFC 9110 §5.5 and §5.6.6: a field value's outer whitespace is no part of it, and optional
+    whitespace may stand around the ``;`` (uvicorn's parser keeps trailing whitespace)."""
+    body = json.dumps({"app_name": f"ows-{len(content_type)}", "client_id": "cid", **ENDPOINTS})
+
+    response = _post_app(api, project, body, content_type=content_type)
+
+    assert response.status_code == 201, response.text
+
+
+def test_two_content_types_are_refused(api: httpx.Client, project: Project):
+    body = json.dumps({"app_name": "two-types", "client_id": "cid", **ENDPOINTS})
+    headers = [*project.headers.items(), ("Content-Type", "application/json"), ("Content-Type", "text/plain")]
+
+    response = api.post("/v1/app-configurations", content=body, headers=headers)
+
+    problem = assert_problem(response, 400, "invalid_request")
+    assert problem["detail"] == "the request carries more than one Content-Type"
+    assert api.get("/v1/app-configurations/two-types", headers=project.headers).status_code == 404
+
+
+def test_a_key_with_whitespace_around_it_is_the_key(api: httpx.Client, project: Project):
+    for headers in ({"X-API-KEY": f"{project.api_key}  "}, {"Authorization": f"Bearer {project.api_key}\t"}):
+        assert api.get("/v1/app-configurations", headers=headers).status_code == 200, headers
+
+
 def test_a_query_name_the_operation_does_not_declare_is_ignored_quietly(
     api: httpx.Client, project: Project, caplog: pytest.LogCaptureFixture
 ):
