@@ -29,6 +29,14 @@ TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Metho
           409: "Conflict", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
           431: "Request Header Fields Too Large", 502: "Bad Gateway"}  # fmt: skip
 ENDPOINTS = {"authorize_url": "https://p.example/a", "token_url": "https://p.example/t"}
+# One operation of each JSON-body face ({project} is the caller's project id).
+JSON_BODY_OPERATIONS = [
+    ("POST", "/v1/app-configurations"),
+    ("PATCH", "/v1/app-configurations/some-app"),
+    ("PATCH", f"/v1/linked-accounts/{uuid.UUID(int=3)}"),
+    ("POST", "/v2/auth/callback/some-app"),
+    ("POST", "/connections/{project}/oauth2"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -127,16 +135,7 @@ def test_a_body_of_another_media_type_is_refused(api: httpx.Client, project: Pro
     assert_problem(response, 415, "unsupported_media_type")
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("POST", "/v1/app-configurations"),
-        ("PATCH", "/v1/app-configurations/some-app"),
-        ("PATCH", f"/v1/linked-accounts/{uuid.UUID(int=3)}"),
-        ("POST", "/v2/auth/callback/some-app"),
-        ("POST", "/connections/{project}/oauth2"),
-    ],
-)
+@pytest.mark.parametrize(("method", "path"), JSON_BODY_OPERATIONS)
 def test_a_json_body_without_a_content_type_is_refused(api: httpx.Client, project: Project, method, path):
     request = api.build_request(
         method, path.replace("{project}", project.id), content=b'{"enabled": false}', headers=project.headers
@@ -148,16 +147,7 @@ def test_a_json_body_without_a_content_type_is_refused(api: httpx.Client, projec
     assert_problem(response, 415, "unsupported_media_type")
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("POST", "/v1/app-configurations"),
-        ("PATCH", "/v1/app-configurations/some-app"),
-        ("PATCH", f"/v1/linked-accounts/{uuid.UUID(int=3)}"),
-        ("POST", "/v2/auth/callback/some-app"),
-        ("POST", "/connections/{project}/oauth2"),
-    ],
-)
+@pytest.mark.parametrize(("method", "path"), JSON_BODY_OPERATIONS)
 def test_the_media_type_is_read_in_any_case(api: httpx.Client, project: Project, method, path):
     """RFC 9110 §8.3.1: ``Application/JSON`` is application/json, body validation included."""
     path = path.replace("{project}", project.id)
