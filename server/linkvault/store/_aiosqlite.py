@@ -17,12 +17,10 @@ URL stays ``sqlite+aiosqlite://`` and nothing else of the dialect changes."""
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import sqlite3
-import weakref
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -32,7 +30,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util import EMPTY_DICT
 
-__all__ = ["WRITE_LOCK_TIMEOUT_SECONDS", "dbapi"]
+__all__ = ["dbapi"]
 
 _Outcome = tuple[list[Any], Any, int, int | None]
 
@@ -84,11 +82,9 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
         return self._outcome[2]
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
-        await cast("_Connection", self._adapt_connection).before_statement(operation)
         await self._in_thread(_run, operation, parameters)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
-        await cast("_Connection", self._adapt_connection).before_statement(operation)
         await self._in_thread(_run_many, operation, seq_of_parameters)
 
     async def _in_thread(self, function: Any, operation: Any, parameters: Any) -> None:
@@ -107,103 +103,15 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
 
-# The statements that make sqlite3 open a transaction (its legacy transaction control begins one
-# before each of them when none is open) and so take SQLite's write lock.
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-
-
 class _Connection(AsyncAdapt_aiosqlite_connection):
-    """A connection whose write transactions take the process's write lock first (``_Dbapi``)."""
-
-    __slots__ = ("_writing",)
+    __slots__ = ()
     _cursor_cls = _Cursor  # type: ignore[assignment]
-
-    def __init__(self, dbapi: Any, connection: Any) -> None:
-        super().__init__(dbapi, connection)
-        self._writing = False
-
-    async def before_statement(self, operation: str) -> None:
-        """Wait for the write lock before the statement that begins a write transaction."""
-        if self._writing or not operation.lstrip()[:7].upper().startswith(_WRITES):
-            return
-        if self._connection._conn.in_transaction:
-            return  # begun by an explicit BEGIN; not ours to order
-        await self.dbapi.acquire_write_lock()
-        self._writing = True
-
-    def _end_write(self) -> None:
-        if self._writing:
-            self._writing = False
-            self.dbapi.release_write_lock()
-
-    def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self._end_write()
-
-    def rollback(self) -> None:
-        try:
-            super().rollback()
-        finally:
-            self._end_write()
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._end_write()
-
-    def end_write_if_idle(self) -> None:
-        """Give the write lock back when no transaction is open: a statement that was to begin one
-        failed before SQLite began it (the pool calls this as the connection comes back)."""
-        if self._writing and not self._connection._conn.in_transaction:
-            self._end_write()
 
 
 class _Dbapi(AsyncAdapt_aiosqlite_dbapi):
-    """aiosqlite's DBAPI adapter, with one write lock for all of an engine's connections.
-
-    SQLite lets one transaction write at a time. Two of the process's connections that both want to
-    write found out from SQLite, and the one that lost slept in SQLite's busy handler (1, 2, 5, 10 …
-    100 ms between retries), while writers that came later could take the lock first: under load,
-    start link's p99 was about a second at 8 connections (benchmarks/README.md). Here a write
-    transaction waits for the process's ``asyncio.Lock`` (first come, first served) before it begins,
-    so SQLite's lock is free when it gets there, unless another process holds it (``serve --workers``,
-    the CLI): then SQLite's busy handler waits, as before. The wait is bounded like SQLite's own
-    (``busy_timeout``): past it, the statement fails as SQLite would ("database is locked")."""
-
-    def __init__(self, aiosqlite: Any, sqlite: Any) -> None:
-        super().__init__(aiosqlite, sqlite)
-        # One lock per event loop: an asyncio.Lock belongs to the loop that first waits on it.
-        self._write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    def _write_lock(self) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()
-        lock = self._write_locks.get(loop)
-        if lock is None:
-            lock = self._write_locks[loop] = asyncio.Lock()
-        return lock
-
-    async def acquire_write_lock(self) -> None:
-        try:
-            async with asyncio.timeout(WRITE_LOCK_TIMEOUT_SECONDS):
-                await self._write_lock().acquire()
-        except TimeoutError as exc:
-            raise sqlite3.OperationalError("database is locked") from exc
-
-    def release_write_lock(self) -> None:
-        self._write_lock().release()
-
     def connect(self, *arg: Any, **kw: Any) -> _Connection:
         adapted = super().connect(*arg, **kw)
         return _Connection(self, adapted._connection)
-
-
-# As long as SQLite's own busy timeout (store.database's PRAGMA busy_timeout).
-WRITE_LOCK_TIMEOUT_SECONDS = 10.0
 
 
 def dbapi() -> Any:

@@ -134,9 +134,6 @@ def _rollback_open_transaction(dbapi_connection: Any, _record: Any, reset_state:
     # when nothing is open, which after every committed transaction is the usual case.
     if reset_state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
         dbapi_connection.rollback()
-    else:
-        # A write that failed before SQLite began its transaction still holds the write lock.
-        dbapi_connection.end_write_if_idle()
 
 
 def _refuse_invalid_text(
