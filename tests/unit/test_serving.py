@@ -42,7 +42,9 @@ def test_a_serving_process_freezes_its_startup_heap(tmp_path: Path, unfrozen: No
     made.self = made  # type: ignore[attr-defined]
     del made
     assert gc.collect() >= 1
-    assert gc.get_freeze_count() == frozen
+    # Collecting does not thaw the frozen heap; a frozen object that reference counting frees (one
+    # some thread let go of after the freeze) leaves it, so the count may fall by a few.
+    assert frozen * 0.99 <= gc.get_freeze_count() <= frozen
 
 
 def test_building_an_application_freezes_nothing(tmp_path: Path, unfrozen: None) -> None:
