@@ -1,5 +1,6 @@
 """Races a refresh can lose, driven in-process against the test database with a scripted token endpoint:
-while this refresh waits for the provider, another process writes newer credentials."""
+while this refresh waits for the provider, another process writes newer credentials. Also the account's
+own lifecycle racing a delete."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from linkvault.engine import projects
 from linkvault.engine.refresh import Credentials, get_credentials
 from linkvault.engine.services import Services, open_services
-from linkvault.errors import AccountDisabled, NeedsReauth, ProviderUnavailable
+from linkvault.errors import AccountDisabled, NeedsReauth, NotFound, ProviderUnavailable
 from linkvault.settings import Settings
 from linkvault.store import linked_accounts as account_store
 from linkvault.store.models import AppConfiguration, LinkedAccount
@@ -220,3 +221,26 @@ async def test_waiters_fail_with_the_holder_instead_of_asking_the_provider_again
         await asyncio.wait_for(waiter, timeout=10)
 
     assert asked == []
+
+
+@pytest.mark.parametrize("change", ["disable", "delete"])
+async def test_a_change_to_an_account_deleted_meanwhile_is_not_found(services: Services, change: str):
+    """SQLite has no row lock: a PATCH or DELETE racing a DELETE read the row before it went, and the
+    write that then matched nothing was a 500 (StaleDataError) instead of a 404."""
+    account = await _account(services)
+    async with services.sessions.begin() as session:
+        stale = await account_store.get_linked_account(
+            session, project_id=account.project_id, linked_account_id=account.id
+        )
+        assert stale is not None
+        async with services.sessions.begin() as other:
+            gone = await account_store.get_linked_account(
+                other, project_id=account.project_id, linked_account_id=account.id
+            )
+            assert gone is not None
+            await account_store.delete_linked_account(other, account=gone)
+        with pytest.raises(NotFound):
+            if change == "disable":
+                await account_store.set_enabled(session, account=stale, enabled=False)
+            else:
+                await account_store.delete_linked_account(session, account=stale)

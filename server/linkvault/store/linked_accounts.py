@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, case, func, or_, tuple_, update
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col, select
 
+from linkvault.errors import NotFound
 from linkvault.store.database import Reader, flush_or_conflict
 from linkvault.store.models import AppConfiguration, LinkedAccount
 from linkvault.store.types import utc_now
@@ -190,8 +193,25 @@ async def list_idle_accounts(session: AsyncSession, *, now: datetime, limit: int
 
 
 async def delete_linked_account(session: AsyncSession, *, account: LinkedAccount) -> None:
-    await session.delete(account)
-    await session.flush()
+    """Delete ``account``. Raises NotFound when it was deleted meanwhile (the ORM's own delete only
+    warns when its row is gone, so both of two racing deletes succeeded, each with its event)."""
+    result = await session.execute(
+        sql_delete(LinkedAccount)
+        .where(col(LinkedAccount.id) == account.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound("no such linked account")
+    session.expunge(account)
+
+
+async def _flush_or_gone(session: AsyncSession) -> None:
+    # The row lock that get_linked_account(for_update=True) asks for does not exist on SQLite: a
+    # concurrent delete can take the row between the read and this write, which then matches nothing.
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise NotFound("no such linked account") from exc
 
 
 async def acquire_refresh_lease(
@@ -294,10 +314,11 @@ async def mark_needs_reauth(
 
 
 async def set_enabled(session: AsyncSession, *, account: LinkedAccount, enabled: bool) -> LinkedAccount:
-    """Enable or disable ``account``; its credentials are kept either way."""
+    """Enable or disable ``account``; its credentials are kept either way. Raises NotFound when it was
+    deleted meanwhile."""
     account.enabled = enabled
     account.updated_at = utc_now()
-    await session.flush()
+    await _flush_or_gone(session)
     return account
 
 
