@@ -214,13 +214,51 @@ async def test_waiters_fail_with_the_holder_instead_of_asking_the_provider_again
     # The other replica's refresh failed: it gives the lease back without new credentials.
     async with services.sessions.begin() as session:
         await account_store.release_refresh_lease(
-            session, linked_account_id=account.id, lease_id="other-replica"
+            session, linked_account_id=account.id, lease_id="other-replica", failed_at=services.clock()
         )
 
     with pytest.raises(ProviderUnavailable):
         await asyncio.wait_for(waiter, timeout=10)
 
     assert asked == []
+
+
+async def test_a_waiter_refreshes_itself_when_the_holder_gives_the_lease_back_with_nothing_done(
+    services: Services,
+) -> None:
+    """A holder that started from older credentials finds them replaced when it gets the lease, and
+    gives the lease back without asking the provider. A waiter that saw the newer, due credentials
+    must then refresh them itself: it used to take the unmoved sequence for a failed refresh (502)."""
+    account = await _account(services)
+    asked: list[httpx.Request] = []
+
+    async def provider(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        body = {"access_token": "at-2", "token_type": "Bearer", "expires_in": 3600}
+        return httpx.Response(200, json=body)
+
+    now = services.clock()
+    async with services.sessions.begin() as session:
+        held = await account_store.acquire_refresh_lease(
+            session,
+            linked_account_id=account.id,
+            lease_id="other-replica",
+            now=now,
+            until=now + timedelta(minutes=1),
+        )
+    assert held is not None
+    waiter = asyncio.create_task(_credentials_with(services, account, provider))
+    await asyncio.sleep(0.2)
+    assert not waiter.done()
+    async with services.sessions.begin() as session:
+        await account_store.release_refresh_lease(
+            session, linked_account_id=account.id, lease_id="other-replica"
+        )
+
+    found = await asyncio.wait_for(waiter, timeout=10)
+
+    assert (found.access_token, found.sequence) == ("at-2", 2)
+    assert len(asked) == 1
 
 
 @pytest.mark.parametrize("change", ["disable", "delete"])

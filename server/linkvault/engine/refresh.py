@@ -5,8 +5,9 @@ lease, a column pair written by one conditional ``UPDATE`` (``store.linked_accou
 so on SQLite and PostgreSQL alike exactly one process holds it and no database connection or lock
 is held while the provider answers. Requests that find the lease taken wait for the account's
 ``sequence`` to move and answer the credentials the holder stored; when the holder gives the lease
-back without new credentials (the provider failed it), they fail too (502) rather than ask the
-provider again. A holder that dies (SIGKILL) keeps the lease only until ``lease_seconds`` (the HTTP
+back because the provider failed the refresh (it sets ``refresh_failed_at``), they fail too (502)
+rather than ask the provider again; when it gives it back having had nothing to do (it started from
+older credentials, found replaced), they take the lease themselves. A holder that dies (SIGKILL) keeps the lease only until ``lease_seconds`` (the HTTP
 timeout plus five seconds) has passed; then the next request takes it. Within one process,
 concurrent callers share one task.
 
@@ -182,24 +183,30 @@ async def _refresh(services: Services, seen: AccountCredentials, *, force: bool)
         current = await _read(services, project_id=seen.project_id, linked_account_id=seen.id)
         if current.sequence != seen.sequence:
             return _credentials(services, current)
-        if current.refresh_lease_id is None and current.refresh_token_encrypted is not None:
-            # Given back without new credentials: that refresh failed at the provider. Its caller
-            # got the reason; asking the provider again at once would only double the load on it.
-            raise ProviderUnavailable("the refresh of this account failed; try again later")
+        if current.refresh_lease_id is None:
+            if current.refresh_failed_at is not None:
+                # That refresh failed at the provider. Its caller got the reason; asking the provider
+                # again at once would only double the load on it.
+                raise ProviderUnavailable("the refresh of this account failed; try again later")
+            continue  # given back with nothing done for the credentials this request saw
         # A lease that ran out (its holder died) is taken over by the next acquire.
         if asyncio.get_running_loop().time() > deadline:
             raise ProviderTimeout("another refresh of this account did not finish in time")
     lease = _Lease(lease_id)
+    failed_at: datetime | None = None
     try:
         _check_usable(account)
         if account.sequence != seen.sequence:
             return _credentials(services, account)  # refreshed by another process meanwhile
         return await _refresh_holding_lease(services, account, force=force, lease=lease)
+    except (ProviderUnavailable, ProviderTimeout):
+        failed_at = services.clock()
+        raise
     finally:
         if not lease.released:
             async with services.sessions.begin() as session:
                 await linked_accounts.release_refresh_lease(
-                    session, linked_account_id=seen.id, lease_id=lease_id
+                    session, linked_account_id=seen.id, lease_id=lease_id, failed_at=failed_at
                 )
 
 

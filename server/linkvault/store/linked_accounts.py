@@ -218,8 +218,9 @@ async def acquire_refresh_lease(
     session: AsyncSession, *, linked_account_id: uuid.UUID, lease_id: str, now: datetime, until: datetime
 ) -> LinkedAccount | None:
     """Take the account's refresh lease until ``until`` and return the account, in one statement,
-    so that of any number of processes exactly one gets it. None when another holder's lease has
-    not run out (or there is no such account)."""
+    so that of any number of processes exactly one gets it; clears the previous holder's
+    ``refresh_failed_at``. None when another holder's lease has not run out (or there is no such
+    account)."""
     result = await session.execute(
         update(LinkedAccount)
         .where(
@@ -229,20 +230,21 @@ async def acquire_refresh_lease(
                 col(LinkedAccount.refresh_lease_expires_at) <= now,
             ),
         )
-        .values(refresh_lease_id=lease_id, refresh_lease_expires_at=until)
+        .values(refresh_lease_id=lease_id, refresh_lease_expires_at=until, refresh_failed_at=None)
         .returning(LinkedAccount)
     )
     return result.scalar_one_or_none()
 
 
 async def release_refresh_lease(
-    session: AsyncSession, *, linked_account_id: uuid.UUID, lease_id: str
+    session: AsyncSession, *, linked_account_id: uuid.UUID, lease_id: str, failed_at: datetime | None = None
 ) -> None:
-    """Give the lease back, if it is still this holder's."""
+    """Give the lease back, if it is still this holder's; ``failed_at`` when the provider failed the
+    refresh (stored as ``refresh_failed_at``, for the requests waiting on this holder)."""
     await session.execute(
         update(LinkedAccount)
         .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.refresh_lease_id) == lease_id)
-        .values(refresh_lease_id=None, refresh_lease_expires_at=None)
+        .values(refresh_lease_id=None, refresh_lease_expires_at=None, refresh_failed_at=failed_at)
     )
 
 

@@ -171,6 +171,9 @@ class LinkedAccount(SQLModel, table=True):
     # The refresh lease (linkvault.engine.refresh): who holds it and until when.
     refresh_lease_id: str | None = Field(default=None, max_length=32)
     refresh_lease_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # When the last holder gave the lease back because the provider failed its refresh; cleared when
+    # the lease is taken. Tells a waiter that failure from a holder that found nothing to do.
+    refresh_failed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     # Counts credential writes, so a reader can tell newer credentials from older ones.
     sequence: int = 0
     created_at: datetime = _timestamp()
