@@ -20,7 +20,7 @@ from linkvault.api._representations import (
     linked_account_public,
     next_page_headers,
 )
-from linkvault.api._security import project_id_of
+from linkvault.api._security import prefetched_of, project_id_of
 from linkvault.engine import linked_accounts, linking, refresh, static_accounts
 from linkvault.errors import NotFound
 
@@ -139,6 +139,7 @@ async def get_linked_account_credentials(linked_account_id: str, token_info: dic
         current_services(),
         project_id=project_id_of(token_info),
         linked_account_id=_account_id(linked_account_id),
+        prefetched=prefetched_of(token_info),
     )
     return json_response(credentials(found), headers=NO_STORE)
 

@@ -44,7 +44,7 @@ from linkvault.store.database import connect
 from linkvault.store.linked_accounts import AccountCredentials
 from linkvault.store.models import AppConfiguration, LinkedAccount
 
-__all__ = ["Credentials", "StaticSecret", "get_credentials", "is_due", "lease_seconds"]
+__all__ = ["Credentials", "Prefetched", "StaticSecret", "get_credentials", "is_due", "lease_seconds"]
 
 # How often a request waiting for another process's refresh looks at the account again, in seconds.
 _POLL_SECONDS = 0.05
@@ -71,6 +71,16 @@ class StaticSecret:
     sequence: int
 
 
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """A credentials read already done, in the API key's lookup statement
+    (``api_keys.authenticate_reading_credentials``): ``account`` is None when the key's project has no
+    account of ``linked_account_id``."""
+
+    linked_account_id: uuid.UUID
+    account: AccountCredentials | None
+
+
 def lease_seconds(services: Services) -> float:
     """How long a refresh lease lasts: the provider call's bound plus a margin for storing the answer."""
     return services.settings.http_timeout_seconds + 5.0
@@ -89,16 +99,27 @@ def is_due(account: LinkedAccount | AccountCredentials, *, now: datetime, leeway
 
 
 async def get_credentials(
-    services: Services, *, project_id: uuid.UUID, linked_account_id: uuid.UUID, force: bool = False
+    services: Services,
+    *,
+    project_id: uuid.UUID,
+    linked_account_id: uuid.UUID,
+    force: bool = False,
+    prefetched: Prefetched | None = None,
 ) -> Credentials | StaticSecret:
     """The account's credentials, refreshed first when due (or always, with ``force``); the stored
-    secret of an account whose app does not use OAuth2 (refreshing does not apply to it).
+    secret of an account whose app does not use OAuth2 (refreshing does not apply to it). With
+    ``prefetched`` (of this account, read for this request), the account is not read again.
 
     Raises NotFound (no such account in the project), AccountDisabled, NeedsReauth (the refresh
     token is dead, or an expired token has none), RefreshUnavailable (``force`` without a refresh
     token, or of a non-OAuth2 account), ProviderUnavailable or ProviderTimeout (the account is left
     as it was)."""
-    account = await _read_credentials(services, project_id=project_id, linked_account_id=linked_account_id)
+    if prefetched is not None and prefetched.linked_account_id == linked_account_id:
+        account = _found(prefetched.account)
+    else:
+        account = await _read_credentials(
+            services, project_id=project_id, linked_account_id=linked_account_id
+        )
     if account.security_scheme != "oauth2":
         if force:
             raise RefreshUnavailable(f"refreshing does not apply to {account.security_scheme} accounts")
@@ -129,6 +150,10 @@ async def _read_credentials(
         account = await linked_accounts.read_account_credentials(
             connection, project_id=project_id, linked_account_id=linked_account_id
         )
+    return _found(account)
+
+
+def _found(account: AccountCredentials | None) -> AccountCredentials:
     if account is None:
         raise NotFound("no such linked account")
     _check_usable(account)

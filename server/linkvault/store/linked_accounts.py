@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, or_, tuple_, update
+from sqlalchemy import and_, bindparam, case, func, or_, tuple_, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from linkvault.errors import NotFound
 from linkvault.store.database import Reader, flush_or_conflict
-from linkvault.store.models import AppConfiguration, LinkedAccount
+from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount
 from linkvault.store.types import utc_now
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "list_linked_accounts",
     "mark_needs_reauth",
     "read_account_credentials",
+    "read_account_credentials_for_key",
     "release_refresh_lease",
     "save_linked_account",
     "set_enabled",
@@ -103,6 +104,36 @@ async def read_account_credentials(
     """The project's account's credential columns (one Core statement by primary key), or None."""
     row = await connection.first(_ACCOUNT_CREDENTIALS, {"id": linked_account_id, "project_id": project_id})
     return None if row is None else AccountCredentials(*tuple(row))
+
+
+_KEYS = ApiKey.__table__.c  # type: ignore[attr-defined]
+# The key's project, and that project's account: an outer join, so that a key without the account
+# still names its project (a 404, not a 401).
+_KEY_AND_ACCOUNT_CREDENTIALS = (
+    core_select(_KEYS.project_id, *(_ACCOUNTS[name] for name in AccountCredentials.__dataclass_fields__))
+    .select_from(
+        ApiKey.__table__.outerjoin(  # type: ignore[attr-defined]
+            LinkedAccount.__table__,  # type: ignore[attr-defined]
+            and_(_ACCOUNTS.id == bindparam("id"), _ACCOUNTS.project_id == _KEYS.project_id),
+        )
+    )
+    .where(_KEYS.key_hash == bindparam("key_hash"), _KEYS.revoked_at.is_(None))
+)
+
+
+async def read_account_credentials_for_key(
+    connection: Reader, *, key_hash: str, linked_account_id: uuid.UUID
+) -> tuple[uuid.UUID, AccountCredentials | None] | None:
+    """In one statement, what ``api_keys.find_project_id_by_key_hash`` and ``read_account_credentials``
+    read in two: None when no active key has this hash; else the key's project, with that project's
+    account of this id, or None when it has none."""
+    row = await connection.first(
+        _KEY_AND_ACCOUNT_CREDENTIALS, {"key_hash": key_hash, "id": linked_account_id}
+    )
+    if row is None:
+        return None
+    project_id, *account = tuple(row)
+    return project_id, None if account[0] is None else AccountCredentials(*account)
 
 
 async def get_linked_account_by_id(

@@ -1,0 +1,157 @@
+"""The credentials read, which applications call before every call to a provider, reads the database once:
+the API key's lookup and the account's credential columns are one statement (on PostgreSQL, one
+connection checkout and one round trip). What it answers must be what the two reads answered."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from linkvault.engine import api_keys, projects
+from linkvault.engine.services import Services, open_services
+from linkvault.settings import Settings
+from linkvault.store import linked_accounts as account_store
+from linkvault.store.database import connect
+from linkvault.store.models import AppConfiguration, LinkedAccount
+from support.inprocess import InProcess, in_process
+from support.projects import Project, create_project
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def services(migrated: Settings) -> AsyncIterator[Services]:
+    opened = open_services(migrated)
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
+
+
+@pytest.fixture(scope="module")
+def linkvault(migrated: Settings) -> Iterator[InProcess]:
+    with in_process(migrated) as app:
+        yield app
+
+
+def _link_api_key_account(http: httpx.Client, project: Project, secret: str) -> str:
+    app_name = f"key-app-{uuid.uuid4().hex[:8]}"
+    made = http.post(
+        "/v1/app-configurations",
+        json={"app_name": app_name, "security_scheme": "api_key"},
+        headers=project.headers,
+    )
+    assert made.status_code == 201, made.text
+    linked = http.post(
+        "/v1/linked-accounts/api-key",
+        json={"app_name": app_name, "linked_account_owner_id": "owner", "api_key": secret},
+        headers=project.headers,
+    )
+    assert linked.status_code == 200, linked.text
+    account_id: str = linked.json()["id"]
+    return account_id
+
+
+async def _read(
+    services: Services, api_key: str, linked_account_id: uuid.UUID
+) -> tuple[uuid.UUID, account_store.AccountCredentials | None] | None:
+    async with connect(services.db_engine) as connection:
+        return await account_store.read_account_credentials_for_key(
+            connection,
+            key_hash=hashlib.sha256(api_key.encode()).hexdigest(),
+            linked_account_id=linked_account_id,
+        )
+
+
+async def test_the_key_and_account_statement_answers_what_the_two_reads_did(services: Services) -> None:
+    own = await projects.create_project(services, name="own")
+    other = await projects.create_project(services, name="other")
+    async with services.sessions.begin() as session:
+        app = AppConfiguration(
+            project_id=other.project_id,
+            app_name="theirs",
+            client_id="client",
+            authorize_url="http://127.0.0.1:9/authorize",
+            token_url="http://127.0.0.1:9/token",
+            token_endpoint_auth_method="client_secret_post",
+        )
+        session.add(app)
+        await session.flush()
+        theirs = LinkedAccount(
+            project_id=other.project_id,
+            app_configuration_id=app.id,
+            app_name="theirs",
+            linked_account_owner_id="owner",
+            access_token_encrypted=services.cipher.encrypt("at"),
+            token_type="Bearer",
+        )
+        session.add(theirs)
+        await session.flush()
+
+    # The owner's key reads the account.
+    read = await _read(services, other.api_key, theirs.id)
+    assert read is not None
+    project_id, account = read
+    assert project_id == other.project_id
+    assert account is not None
+    assert (account.id, account.sequence, services.cipher.decrypt(account.access_token_encrypted)) == (
+        theirs.id,
+        0,
+        "at",
+    )
+    # Another project's key names its own project and reads nothing of this one (a 404, not a 401).
+    assert await _read(services, own.api_key, theirs.id) == (own.project_id, None)
+    assert await _read(services, own.api_key, uuid.uuid4()) == (own.project_id, None)
+    # An unknown key, or a revoked one, is no key at all (a 401).
+    assert await _read(services, "lvk_" + "x" * 43, theirs.id) is None
+    keys = await api_keys.list_api_keys(services, project_id=other.project_id)
+    await api_keys.revoke_api_key(services, key_id=keys[0].key_id)
+    assert await _read(services, other.api_key, theirs.id) is None
+
+
+def test_a_credentials_read_reads_the_account_with_the_key(
+    linkvault: InProcess, migrated: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = create_project(migrated, name="one-read")
+    account_id = _link_api_key_account(linkvault.http, project, "sk-one-read")
+
+    def second_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the account was read a second time")
+
+    monkeypatch.setattr(account_store, "read_account_credentials", second_read)
+    bearer = {"Authorization": f"Bearer {project.api_key}"}
+    for headers in (project.headers, bearer):
+        answered = linkvault.http.get(f"/v1/linked-accounts/{account_id}/credentials", headers=headers)
+        assert answered.status_code == 200, answered.text
+        assert answered.json() == {"security_scheme": "api_key", "api_key": "sk-one-read"}
+
+
+def test_a_credentials_read_answers_as_before_at_its_edges(linkvault: InProcess, migrated: Settings) -> None:
+    project = create_project(migrated, name="edges")
+    other = create_project(migrated, name="edges-other")
+    account_id = _link_api_key_account(linkvault.http, project, "sk-edges")
+    path = f"/v1/linked-accounts/{account_id}/credentials"
+
+    assert linkvault.http.get(path, headers=other.headers).status_code == 404
+    assert linkvault.http.get(path, headers={"X-API-KEY": "lvk_unknown"}).status_code == 401
+    # An id that is not a UUID is not looked up with the key, and is still a 404 for a good key.
+    assert (
+        linkvault.http.get("/v1/linked-accounts/not-a-uuid/credentials", headers=project.headers).status_code
+        == 404
+    )
+    assert (
+        linkvault.http.patch(
+            f"/v1/linked-accounts/{account_id}", json={"enabled": False}, headers=project.headers
+        )
+    ).status_code == 200
+    disabled = linkvault.http.get(path, headers=project.headers)
+    assert disabled.status_code == 409, disabled.text
