@@ -107,12 +107,15 @@ async def authenticate_reading_credentials(
     """``authenticate``, and in the same statement the credentials read of ``refresh.get_credentials``
     for the key's project: the key's project and that read, or None for a key that is not active.
     For the credentials endpoint, which every application call goes through: on PostgreSQL, one
-    connection checkout and one round trip instead of two."""
+    connection checkout and one round trip instead of two; on SQLite, one inline reader for both."""
     if not api_key or len(api_key) > _MAX_KEY_LENGTH:
         return None
     async with connect(services.db_engine) as connection:
         found = await linked_accounts.read_account_credentials_for_key(
-            connection, key_hash=_hash_key(api_key), linked_account_id=linked_account_id
+            connection,
+            key_hash=_hash_key(api_key),
+            linked_account_id=linked_account_id,
+            dialect_name=services.db_engine.dialect.name,
         )
     if found is None:
         return None
