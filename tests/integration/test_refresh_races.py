@@ -189,15 +189,11 @@ async def test_an_account_disabled_while_the_provider_answers_gets_nothing_but_k
     assert services.cipher.decrypt(stored.refresh_token_encrypted or "") == "rt-2"
 
 
-async def test_waiters_fail_with_the_holder_instead_of_asking_the_provider_again(services: Services) -> None:
-    account = await _account(services)
-    asked: list[httpx.Request] = []
-
-    async def provider(request: httpx.Request) -> httpx.Response:
-        asked.append(request)
-        return httpx.Response(503)
-
-    # Another replica holds the lease, and is at the provider.
+async def _waiting_on_another_replica(
+    services: Services, account: LinkedAccount, provider: Handler, *, failed: bool
+) -> asyncio.Task[Credentials]:
+    """A request for the account's credentials, waiting while another replica holds the refresh lease;
+    that replica has then given the lease back, marking its refresh ``failed`` at the provider or not."""
     now = services.clock()
     async with services.sessions.begin() as session:
         held = await account_store.acquire_refresh_lease(
@@ -211,11 +207,26 @@ async def test_waiters_fail_with_the_holder_instead_of_asking_the_provider_again
     waiter = asyncio.create_task(_credentials_with(services, account, provider))
     await asyncio.sleep(0.2)
     assert not waiter.done()
-    # The other replica's refresh failed: it gives the lease back without new credentials.
     async with services.sessions.begin() as session:
         await account_store.release_refresh_lease(
-            session, linked_account_id=account.id, lease_id="other-replica", failed_at=services.clock()
+            session,
+            linked_account_id=account.id,
+            lease_id="other-replica",
+            failed_at=services.clock() if failed else None,
         )
+    return waiter
+
+
+async def test_waiters_fail_with_the_holder_instead_of_asking_the_provider_again(services: Services) -> None:
+    account = await _account(services)
+    asked: list[httpx.Request] = []
+
+    async def provider(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(503)
+
+    # The other replica's refresh failed: it gives the lease back without new credentials.
+    waiter = await _waiting_on_another_replica(services, account, provider, failed=True)
 
     with pytest.raises(ProviderUnavailable):
         await asyncio.wait_for(waiter, timeout=10)
@@ -237,23 +248,7 @@ async def test_a_waiter_refreshes_itself_when_the_holder_gives_the_lease_back_wi
         body = {"access_token": "at-2", "token_type": "Bearer", "expires_in": 3600}
         return httpx.Response(200, json=body)
 
-    now = services.clock()
-    async with services.sessions.begin() as session:
-        held = await account_store.acquire_refresh_lease(
-            session,
-            linked_account_id=account.id,
-            lease_id="other-replica",
-            now=now,
-            until=now + timedelta(minutes=1),
-        )
-    assert held is not None
-    waiter = asyncio.create_task(_credentials_with(services, account, provider))
-    await asyncio.sleep(0.2)
-    assert not waiter.done()
-    async with services.sessions.begin() as session:
-        await account_store.release_refresh_lease(
-            session, linked_account_id=account.id, lease_id="other-replica"
-        )
+    waiter = await _waiting_on_another_replica(services, account, provider, failed=False)
 
     found = await asyncio.wait_for(waiter, timeout=10)
 

@@ -7,9 +7,9 @@ is held while the provider answers. Requests that find the lease taken wait for 
 ``sequence`` to move and answer the credentials the holder stored; when the holder gives the lease
 back because the provider failed the refresh (it sets ``refresh_failed_at``), they fail too (502)
 rather than ask the provider again; when it gives it back having had nothing to do (it started from
-older credentials, found replaced), they take the lease themselves. A holder that dies (SIGKILL) keeps the lease only until ``lease_seconds`` (the HTTP
-timeout plus five seconds) has passed; then the next request takes it. Within one process,
-concurrent callers share one task.
+older credentials, found replaced), they take the lease themselves. A holder that dies (SIGKILL)
+keeps the lease only until ``lease_seconds`` (the HTTP timeout plus five seconds) has passed; then
+the next request takes it. Within one process, concurrent callers share one task.
 
 Outcomes (RFC 6749 §5.2): a new token set is stored in one statement guarded by the ``sequence`` the
 refresh started from, keeping the old refresh token when the provider sends none. ``invalid_grant``
