@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -17,7 +17,7 @@ from linkvault.settings import Settings
 from linkvault.store import linked_accounts as account_store
 from linkvault.store.database import connect
 from linkvault.store.models import AppConfiguration, LinkedAccount
-from support.inprocess import InProcess, in_process
+from support.inprocess import InProcess
 from support.projects import Project, create_project
 
 pytestmark = pytest.mark.anyio
@@ -35,12 +35,6 @@ async def services(migrated: Settings) -> AsyncIterator[Services]:
         yield opened
     finally:
         await opened.aclose()
-
-
-@pytest.fixture(scope="module")
-def linkvault(migrated: Settings) -> Iterator[InProcess]:
-    with in_process(migrated) as app:
-        yield app
 
 
 def _link_api_key_account(http: httpx.Client, project: Project, secret: str) -> str:
