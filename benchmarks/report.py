@@ -155,8 +155,9 @@ def _sections(results: dict[str, Any], render: Any) -> list[str]:
         if run.get("scale"):
             scale = run["scale"]
             parts.append(
-                f"Growing the database from {scale['accounts_before']:,} to {scale['accounts_after']:,} accounts "
-                "(c=8, measured just before and just after):\n"
+                f"{scale['accounts_before']:,} against {scale['accounts_after']:,} accounts (c=8; two servers side "
+                f"by side, one on a copy of the database grown to {scale['accounts_after']:,} accounts, measured in "
+                f"turns; the median of {scale.get('rounds', 1)} rounds):\n"
             )
             rows = [
                 [name, f"{scale['before'][key]['rps']:.0f}", f"{scale['before'][key]['p99_ms']:.1f}",
@@ -165,7 +166,18 @@ def _sections(results: dict[str, Any], render: Any) -> list[str]:
                 for key, name in (("hot", "credentials read"), ("start_link", "start link"))
             ]  # fmt: skip
             parts.append(
-                render(["", "before req/s", "p99 ms", "after req/s", "p99 ms", "req/s ratio"], rows) + "\n"
+                render(
+                    [
+                        "",
+                        f"{scale['accounts_before']:,} req/s",
+                        "p99 ms",
+                        f"{scale['accounts_after']:,} req/s",
+                        "p99 ms",
+                        "req/s ratio",
+                    ],
+                    rows,
+                )
+                + "\n"
             )
         if run["query_plans"]:
             parts.append(render(["statement", "plan"], [[k, f"`{v}`" if render is _markdown_table else v]
