@@ -133,6 +133,49 @@ def test_a_hot_read_on_a_connection_the_server_closed_is_503_once_then_works(mig
     asyncio.run(run())
 
 
+def test_after_a_restart_closed_every_pooled_connection_one_hot_read_is_503_then_all_work(
+    migrated: Settings,
+) -> None:
+    """A restart or a failover closes every connection the pool holds. The first read that meets one
+    answers 503 and retires the whole pool's generation: the other dead connections are replaced at
+    their next checkout instead of costing a 503 each (a trial saw 9 in a row)."""
+    if not is_postgresql(migrated.database_url):
+        pytest.skip("PostgreSQL only: the reads by key go through asyncpg there")
+    backend_pid = select(literal_column("pg_backend_pid()"))
+
+    async def run() -> None:
+        engine, killer = create_engine(migrated.database_url), create_engine(migrated.database_url)
+        try:
+            pooled: list[int] = []
+
+            async def read_held() -> None:
+                async with connect(engine) as reader:
+                    row = await reader.first(backend_pid, {})
+                    assert row is not None
+                    pooled.append(row[0])
+                    await asyncio.sleep(0.2)  # held, so that the pool opens one connection each
+
+            await asyncio.gather(*(read_held() for _ in range(5)))
+            assert len(set(pooled)) == 5
+            async with killer.connect() as connection:
+                for pid in pooled:
+                    await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            failures = 0
+            for _ in range(8):
+                try:
+                    async with connect(engine) as reader:
+                        again = await reader.first(backend_pid, {})
+                    assert again is not None and again[0] not in pooled
+                except DatabaseUnavailable:
+                    failures += 1
+            assert failures == 1
+        finally:
+            await dispose(engine)
+            await dispose(killer)
+
+    asyncio.run(run())
+
+
 def test_a_hot_read_when_the_server_takes_no_more_connections_is_503(migrated: Settings) -> None:
     """PostgreSQL refusing a new connection (its max_connections, or the role's limit, reached) is an
     outage like any other for the credentials read and the key lookup: 503, not 500. Their pooled

@@ -286,7 +286,8 @@ class _PostgresReader:
     machine, 290-320 µs of CPU a read through an ``AsyncConnection`` against 210 µs this way
     (benchmarks/README.md). asyncpg prepares each statement once per connection (its statement cache).
     A connection that fails as an unreachable database does, or that the server closed, is invalidated
-    (it leaves the pool) and the read ends in ``DatabaseUnavailable``, as SQLAlchemy would do."""
+    (it leaves the pool), with every connection opened before it (replaced at its next checkout), and
+    the read ends in ``DatabaseUnavailable``, as SQLAlchemy does on a disconnect."""
 
     def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
         self._engine = engine
@@ -306,7 +307,11 @@ class _PostgresReader:
             # A connection the server closed while it sat in the pool fails as "connection is
             # closed" (asyncpg's InterfaceError) when asyncpg noticed before the statement was sent.
             if is_unavailable(exc) or driver.is_closed():
-                await greenlet_spawn(self._connection.invalidate, exc)
+                # As SQLAlchemy does on a disconnect (Connection._handle_dbapi_exception): the pool's
+                # other connections date from before it too (a restart, a failover closes them all),
+                # so each is replaced at its next checkout instead of failing one request of its own.
+                pool = self._engine.sync_engine.pool
+                await greenlet_spawn(pool._invalidate, self._connection, exc)
                 raise DatabaseUnavailable(_UNAVAILABLE_MESSAGE) from exc
             raise
         return None if record is None else read.row(record)
