@@ -34,7 +34,7 @@ from linkvault.errors import ConfigurationError, LinkvaultError
 from linkvault.settings import ENV_PREFIX, Settings, effective_settings, load_settings, unknown_variables
 from linkvault.store.crypto import generate_key
 from linkvault.store.database import check_connection, sqlite_path
-from linkvault.store.migrate import is_current, upgrade
+from linkvault.store.migrate import SchemaStatus, newer_schema_message, schema_status, upgrade
 
 __all__ = ["main"]
 
@@ -116,10 +116,14 @@ def _with_services(
             await check_connection(services.db_engine)
             if migrate:
                 await upgrade(services.db_engine)
-            elif not await is_current(services.db_engine):
-                raise ConfigurationError(
-                    "the database schema is not current; run `linkvault db upgrade` first"
-                )
+            else:
+                status, stored = await schema_status(services.db_engine)
+                if status == "newer":
+                    raise ConfigurationError(newer_schema_message(stored))
+                if status == "behind":
+                    raise ConfigurationError(
+                        "the database schema is not current; run `linkvault db upgrade` first"
+                    )
             return await work(services)
         finally:
             await services.aclose()
@@ -436,22 +440,24 @@ def _events_list_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _config_check(settings: Settings, args: argparse.Namespace) -> None:
     # Not _with_services: a schema that is behind is reported here (serve would migrate it), not refused.
-    async def check() -> bool:
+    async def check() -> SchemaStatus:
         services = open_services(settings)
         try:
             await check_connection(services.db_engine)
-            if not await is_current(services.db_engine):
-                return False
-            await encryption_keys.verify_keys(services)
-            return True
+            status, stored = await schema_status(services.db_engine)
+            if status == "newer":
+                raise ConfigurationError(newer_schema_message(stored))
+            if status == "current":
+                await encryption_keys.verify_keys(services)
+            return status
         finally:
             await services.aclose()
 
     missing = _missing_database(settings)
-    current = False if missing is not None else asyncio.run(check())
+    status = None if missing is not None else asyncio.run(check())
     shown = effective_settings(settings)
     if args.json:
-        database = {"reachable": missing is None, "schema_current": current}
+        database = {"reachable": missing is None, "schema_current": status == "current"}
         _print_json({"settings": shown, "database": database})
         return
     width = max(map(len, shown))
@@ -463,7 +469,11 @@ def _config_check(settings: Settings, args: argparse.Namespace) -> None:
             "(`linkvault db upgrade` or `linkvault serve` creates it)"
         )
         return
-    schema = "current" if current else "behind (`linkvault db upgrade` or `linkvault serve` migrates it)"
+    schema = (
+        "current"
+        if status == "current"
+        else "behind (`linkvault db upgrade` or `linkvault serve` migrates it)"
+    )
     print(f"configuration is valid; the database is reachable; its schema is {schema}")
 
 

@@ -85,6 +85,33 @@ def test_commands_other_than_serve_and_upgrade_leave_a_stale_schema_alone(tmp_pa
     assert run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0
 
 
+def test_a_database_a_newer_linkvault_migrated_is_one_line_and_left_alone(tmp_path: Path):
+    """Between upgrading the database and the last replica (docs/upgrading.md), or after a downgrade
+    without the backup, this version meets a revision it does not ship: every command says so in one
+    line and exits 1, and `serve` and `db upgrade` change nothing."""
+    env = outer_env()
+    assert run_linkvault("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "linkvault.db") as database:
+        database.execute("UPDATE alembic_version SET version_num = '0099'")
+
+    for args in [
+        ("db", "upgrade"),
+        ("config", "check"),
+        ("projects", "list"),
+        ("serve", "--port", str(free_port())),
+    ]:
+        result = run_linkvault(*args, env=env, cwd=tmp_path)
+
+        assert result.returncode == 1, (args, result.stdout)
+        [line] = result.stderr.splitlines()
+        assert line.startswith(
+            "linkvault: the database schema is at revision 0099, newer than this linkvault knows (its newest is "
+        ), args
+        assert "run that version, or restore the backup taken before the upgrade" in line
+    with sqlite3.connect(tmp_path / "linkvault.db") as database:
+        assert database.execute("SELECT version_num FROM alembic_version").fetchall() == [("0099",)]
+
+
 def test_replicas_starting_together_migrate_one_after_the_other(tmp_path: Path, encryption_key: str):
     with fresh_database(os.environ.get("LINKVAULT_TEST_DATABASE_URL"), tmp_path) as database_url:
         env = linkvault_env(database_url=database_url, encryption_keys=encryption_key)

@@ -8,6 +8,7 @@ either test database. The outage of a PostgreSQL server, cut and restored under 
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,5 +64,22 @@ def test_unreachable_database_is_503_everywhere_but_healthz(unreachable: InProce
 
 
 def test_readyz_refuses_a_database_without_the_migrations(unmigrated: InProcess) -> None:
-    assert_unavailable(unmigrated.http.get("/readyz"), "schema_not_current")
+    response = unmigrated.http.get("/readyz")
+    assert_unavailable(response, "schema_not_current")
+    assert "run `linkvault db upgrade`" in response.json()["detail"]
     assert unmigrated.http.get("/healthz").status_code == 200
+
+
+def test_readyz_says_a_newer_linkvault_migrated_the_database(tmp_path: Path, encryption_key: str) -> None:
+    """Mid-upgrade (docs/upgrading.md), an old replica beside a migrated database must not advise
+    `linkvault db upgrade`, which this version cannot do."""
+    path = tmp_path / "newer.db"
+    with sqlite3.connect(path) as database:
+        database.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        database.execute("INSERT INTO alembic_version VALUES ('0099')")
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", encryption_keys=encryption_key)
+    with in_process(settings) as app:
+        response = app.http.get("/readyz")
+    assert_unavailable(response, "schema_not_current")
+    assert "at revision 0099, newer than this linkvault knows" in response.json()["detail"]
+    assert "db upgrade" not in response.json()["detail"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Literal
 
 from alembic import command
 from alembic.config import Config
@@ -11,9 +12,19 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from linkvault.errors import ConfigurationError
 from linkvault.store.database import translate_unavailable
 
-__all__ = ["alembic_config", "autogenerate_revision", "is_current", "upgrade"]
+__all__ = [
+    "SchemaStatus",
+    "alembic_config",
+    "autogenerate_revision",
+    "newer_schema_message",
+    "schema_status",
+    "upgrade",
+]
+
+SchemaStatus = Literal["current", "behind", "newer"]
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -33,9 +44,15 @@ async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
     Replicas starting together migrate one after the other (the later ones find nothing left to do):
     on PostgreSQL the transaction first takes an advisory lock; on SQLite it begins with the write
     lock (``BEGIN IMMEDIATE``), since Python's sqlite3 would otherwise run the DDL outside any
-    transaction and two processes could both create the first tables."""
+    transaction and two processes could both create the first tables.
+
+    Raises ConfigurationError, changing nothing, when the database is at a revision this package does
+    not ship (a newer linkvault migrated it: docs/upgrading.md)."""
 
     def _upgrade(connection: Connection) -> None:
+        stored = _stored_revisions(connection)
+        if _status(stored) == "newer":
+            raise ConfigurationError(newer_schema_message(stored))
         command.upgrade(alembic_config(connection), revision)
 
     async with db_engine.begin() as connection:
@@ -46,28 +63,52 @@ async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
         await connection.run_sync(_upgrade)
 
 
-async def is_current(db_engine: AsyncEngine) -> bool:
-    """True when the database is at the newest revision this package ships.
+async def schema_status(db_engine: AsyncEngine) -> tuple[SchemaStatus, frozenset[str]]:
+    """Where the database's schema stands against this package's migrations, with its revisions:
+    ``current`` (at the newest shipped), ``behind`` (a migration to apply; an empty database too) or
+    ``newer`` (at a revision this package does not ship: a newer linkvault migrated it).
 
     Raises DatabaseUnavailable when the database does not answer."""
-    heads = _shipped_heads()
-
-    def _current(connection: Connection) -> frozenset[str]:
-        # What MigrationContext.get_current_heads() reads, without the two INFO lines its constructor
-        # logs: readiness probes ask every few seconds.
-        if not inspect(connection).has_table("alembic_version"):
-            return frozenset()
-        return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
-
     with translate_unavailable():
         async with db_engine.connect() as connection:
-            return await connection.run_sync(_current) == heads
+            stored = await connection.run_sync(_stored_revisions)
+    return _status(stored), stored
+
+
+def newer_schema_message(stored: frozenset[str]) -> str:
+    """One line for a database a newer linkvault migrated."""
+    return (
+        f"the database schema is at revision {', '.join(sorted(stored))}, newer than this linkvault knows "
+        f"(its newest is {', '.join(sorted(_shipped_heads()))}): a newer linkvault migrated it; run that "
+        "version, or restore the backup taken before the upgrade (docs/upgrading.md)"
+    )
+
+
+def _stored_revisions(connection: Connection) -> frozenset[str]:
+    # What MigrationContext.get_current_heads() reads, without the two INFO lines its constructor
+    # logs: readiness probes ask every few seconds.
+    if not inspect(connection).has_table("alembic_version"):
+        return frozenset()
+    return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
+def _status(stored: frozenset[str]) -> SchemaStatus:
+    if stored == _shipped_heads():
+        return "current"
+    return "newer" if stored - _shipped_revisions() else "behind"
 
 
 @functools.cache
 def _shipped_heads() -> frozenset[str]:
     # The migrations are files of the package: read once per process (readiness asks on every probe).
     return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+@functools.cache
+def _shipped_revisions() -> frozenset[str]:
+    return frozenset(
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    )
 
 
 async def autogenerate_revision(db_engine: AsyncEngine, *, message: str) -> str:
