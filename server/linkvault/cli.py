@@ -151,11 +151,22 @@ def _is_loopback(host: str) -> bool:
         return False  # a host name other than localhost may resolve to anything
 
 
+def _served_url(host: str, port: int) -> str:
+    """The URL a server listening on ``host`` (a name or an IP address) and ``port`` is reached at; an
+    IPv6 address goes in brackets (RFC 3986 §3.2.2)."""
+    try:
+        if isinstance(ipaddress.ip_address(host), ipaddress.IPv6Address):
+            host = f"[{host}]"
+    except ValueError:
+        pass  # a host name
+    return f"http://{host}:{port}"
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     if "public_url" not in settings.model_fields_set:
-        settings = settings.model_copy(update={"public_url": f"http://{args.host}:{args.port}"})
+        settings = settings.model_copy(update={"public_url": _served_url(args.host, args.port)})
     if settings.public_url.startswith("http://") and not _is_loopback(args.host) and not args.insecure:
         # Tokens, codes and API keys would cross the network in clear (RFC 6749 §10.9, RFC 9700 §4.13).
         raise ConfigurationError(

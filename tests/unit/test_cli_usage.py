@@ -176,6 +176,37 @@ def test_serve_starts_on_loopback_with_https_or_when_told_insecure(
     assert serve_stand_in["loop"] == "asyncio"
 
 
+@pytest.mark.parametrize(
+    ("host", "derived"), [("::1", "http://[::1]:8000"), ("127.0.0.1", "http://127.0.0.1:8000")]
+)
+def test_the_public_url_derived_from_an_ipv6_host_has_brackets(
+    monkeypatch: pytest.MonkeyPatch, serve_stand_in: dict[str, object], host: str, derived: str
+) -> None:
+    """Without LINKVAULT_PUBLIC_URL the redirect URI is built from --host and --port: an IPv6 address
+    in a URL goes in brackets (RFC 3986 §3.2.2), or the provider is sent http://::1:8000."""
+    import linkvault.app
+
+    monkeypatch.delenv("LINKVAULT_PUBLIC_URL", raising=False)
+    served: list[str] = []
+    monkeypatch.setattr(
+        linkvault.app, "create_app_for_serving", lambda settings: served.append(settings.public_url)
+    )
+    with pytest.raises(_Started):
+        main(["serve", "--host", host])
+
+    assert served == [derived]
+
+
+def test_the_refusal_of_an_ipv6_host_shows_the_url_it_derived(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, serve_stand_in: dict[str, object]
+) -> None:
+    monkeypatch.delenv("LINKVAULT_PUBLIC_URL", raising=False)
+    status, _out, err = _run(capsys, "serve", "--host", "::")
+
+    assert status == 1
+    assert "(LINKVAULT_PUBLIC_URL is http://[::]:8000)" in err
+
+
 def test_every_worker_runs_on_asyncio_s_loop(
     monkeypatch: pytest.MonkeyPatch, serve_stand_in: dict[str, object]
 ) -> None:
