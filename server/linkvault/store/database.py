@@ -21,6 +21,7 @@ from sqlalchemy import Executable, Select, event, text
 from sqlalchemy.engine import Connection, Dialect, Row, make_url
 from sqlalchemy.exc import (
     DBAPIError,
+    DisconnectionError,
     EmulatedDBAPIException,
     IntegrityError,
     OperationalError,
@@ -124,8 +125,38 @@ def create_engine(database_url: str) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "reset", _rollback_open_transaction)
+        if path is not None:
+            _follow_the_file(engine, path)
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_invalid_text)
     return engine
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` (device and inode), or None when there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _follow_the_file(engine: AsyncEngine, path: Path) -> None:
+    """A pooled SQLite connection keeps the file it opened, wherever that file goes: after the
+    database is moved, deleted or replaced under a running server, it would go on reading and writing
+    the old file. Each connection notes the file it opened, and a checkout (one ``stat``) that finds
+    another file at the path, or none, retires the connection (SQLAlchemy's disconnect on checkout);
+    the new one it opens in its place answers from the file now at the path, or fails as a database
+    that cannot be opened (503) while there is none."""
+
+    def opened(_dbapi_connection: Any, record: Any) -> None:
+        record.info["file"] = _file_identity(path)
+
+    def checked_out(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if _file_identity(path) != record.info.get("file"):
+            raise DisconnectionError("the database file was moved, deleted or replaced")
+
+    event.listen(engine.sync_engine, "connect", opened)
+    event.listen(engine.sync_engine, "checkout", checked_out)
 
 
 def _rollback_open_transaction(dbapi_connection: Any, _record: Any, reset_state: PoolResetState) -> None:
@@ -357,19 +388,12 @@ class _InlineReader:
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
 
-    def _file(self) -> tuple[int, int] | None:
-        try:
-            found = os.stat(self._path)
-        except OSError:
-            return None
-        return found.st_dev, found.st_ino
-
     def _connection(self) -> Connection | None:
         """This thread's connection, opened when needed; None when the database file is not the one
         it has open (moved, deleted or replaced: the other connections see the file at the path, so
         this one must not answer from another)."""
         connection: Connection | None = getattr(self._local, "connection", None)
-        file = self._file()
+        file = _file_identity(self._path)
         if connection is not None and not connection.closed:
             if file == self._local.file:
                 return connection

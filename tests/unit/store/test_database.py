@@ -230,8 +230,9 @@ def test_a_sqlite_database_replaced_under_the_server_is_read_from_its_path(
 def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(
     tmp_path: Path, token_read: Any
 ) -> None:
-    """No new empty database appears at the path while the file is away (the pool's connections
-    would go on using it); once the file is back, every kind of access works again."""
+    """No new empty database appears at the path while the file is away, and the pool's connections,
+    opened before, do not go on reading and writing the moved file; once the file is back, every kind
+    of access works again."""
 
     async def run() -> None:
         _, path = await _table_with_one_row(tmp_path)
@@ -240,11 +241,15 @@ def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(
         try:
             async with connect(engine) as reader:
                 assert (await reader.first(token_read, {"id": 1}))[0] == "first"
-            await engine.dispose()
+            async with sessions.begin() as session:  # the pool now holds a connection to the file
+                await session.execute(_TOKEN, {"id": 1})
             await asyncio.to_thread(Path(path).rename, tmp_path / "aside.sqlite")
             with pytest.raises(DatabaseUnavailable):
                 async with sessions() as session:
                     await session.execute(_TOKEN, {"id": 1})
+            with pytest.raises(DatabaseUnavailable):
+                async with sessions.begin() as session:
+                    await session.execute(_TOKENS.update().values(token="written while away"))
             with pytest.raises(DatabaseUnavailable):
                 async with connect(engine) as reader:
                     await reader.first(token_read, {"id": 1})
@@ -254,6 +259,38 @@ def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(
                 assert (await session.execute(_TOKEN, {"id": 1})).scalar_one() == "first"
             async with connect(engine) as reader:
                 assert (await reader.first(token_read, {"id": 1}))[0] == "first"
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_sqlite_database_replaced_under_a_running_server_is_the_one_read_and_written(
+    tmp_path: Path,
+) -> None:
+    """A restore puts another file at the path: the pool's connections to the old file are retired at
+    their next checkout, so every access answers from the restored database, without a restart."""
+
+    async def run() -> None:
+        old_engine, path = await _table_with_one_row(tmp_path)
+        await dispose(old_engine)
+        restored = tmp_path / "restored.sqlite"
+        with sqlite3.connect(restored) as database:
+            database.execute("CREATE TABLE tokens (id INTEGER PRIMARY KEY, token TEXT)")
+            database.execute("INSERT INTO tokens VALUES (1, 'restored')")
+        database.close()
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        sessions = create_sessionmaker(engine)
+        try:
+            async with sessions.begin() as session:
+                assert (await session.execute(_TOKEN, {"id": 1})).scalar_one() == "first"
+            await asyncio.to_thread(restored.replace, path)
+            async with sessions.begin() as session:
+                assert (await session.execute(_TOKEN, {"id": 1})).scalar_one() == "restored"
+                await session.execute(_TOKENS.update().values(token="written after"))
+            with sqlite3.connect(path) as database:
+                assert database.execute("SELECT token FROM tokens").fetchall() == [("written after",)]
+            database.close()
         finally:
             await dispose(engine)
 
