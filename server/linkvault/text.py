@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["invalid_text_path", "is_valid_text"]
+__all__ = ["NOT_TEXT_REASON", "invalid_text_path", "is_valid_text"]
 
 # JSON can spell a lone surrogate ("\ud800") that UTF-8 cannot encode, so it can be neither sent to a
 # provider nor stored in PostgreSQL; NUL is refused by PostgreSQL's text and ends C strings.
 _NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
+# What a value the rule refuses holds, for error messages: "<field> <NOT_TEXT_REASON>".
+NOT_TEXT_REASON = "holds a NUL character or an unpaired surrogate, which cannot be stored as text"
 
 
 def invalid_text_path(value: Any) -> tuple[str, ...] | None:

@@ -288,6 +288,26 @@ def test_nul_characters_are_a_client_error_on_every_database(
     assert api.get("/v1/app-configurations", headers=project.headers).json() == []
 
 
+def test_a_nul_in_a_secret_is_named_for_what_it_is(api: httpx.Client, project: Project):
+    """A NUL is valid Unicode: the detail says what cannot be stored, not that the text is invalid."""
+    response = api.post(
+        "/v1/app-configurations",
+        json={
+            "app_name": "nul-secret",
+            "client_id": "c",
+            "client_secret": "a\x00b",
+            "authorize_url": "https://p.example/a",
+            "token_url": "https://p.example/t",
+        },
+        headers=project.headers,
+    )
+
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"].startswith(
+        "client_secret holds a NUL character or an unpaired surrogate, which cannot be stored as text"
+    )
+
+
 def test_a_refused_long_value_is_not_repeated_back(
     served_api: httpx.Client, project: Project, linkvault_server
 ):

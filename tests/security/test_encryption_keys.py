@@ -20,6 +20,8 @@ from linkvault.settings import Settings
 from linkvault.store.crypto import Cipher
 from linkvault.store.encrypted_columns import ENCRYPTED_COLUMNS
 from linkvault.store.migrate import upgrade
+from linkvault.store.models import AppConfiguration, Project
+from linkvault.store.types import utc_now
 from support.cli import run_linkvault
 from support.databases import fresh_database
 from support.flows import consent, start_link
@@ -186,3 +188,38 @@ def test_a_server_database_needs_a_key(tmp_path: Path):
     assert result.returncode == 1
     assert "LINKVAULT_ENCRYPTION_KEYS is required" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_stale_key_file_is_named_as_the_key_that_fails(tmp_path: Path):
+    """After a rotation on the embedded default with LINKVAULT_ENCRYPTION_KEYS, a command run without
+    the variable falls back to the key file beside the database, which holds the old key: the error
+    names that file, not a variable that is not set (a trial was sent looking for it)."""
+    database = tmp_path / "linkvault.db"
+
+    async def store_a_secret_under_another_key() -> None:
+        services = open_services(Settings(database_url=f"sqlite+aiosqlite:///{database}"))
+        try:
+            await upgrade(services.db_engine)
+            async with services.sessions.begin() as session:
+                project = Project(name="p", created_at=utc_now())
+                session.add(project)
+                await session.flush()
+                session.add(
+                    AppConfiguration(
+                        project_id=project.id, app_name="a", client_id="c", authorize_url="https://a.example/a",
+                        token_url="https://a.example/t", token_endpoint_auth_method="client_secret_basic",
+                        client_secret_encrypted=Cipher([KEY_C]).encrypt("rotated away from the file's key"),
+                    )
+                )  # fmt: skip
+        finally:
+            await services.aclose()
+
+    asyncio.run(store_a_secret_under_another_key())
+    env = linkvault_env(database_url=f"sqlite+aiosqlite:///{database}", encryption_keys="")
+    del env["LINKVAULT_ENCRYPTION_KEYS"]
+
+    result = run_linkvault("serve", "--port", "1", env=env, cwd=tmp_path, timeout=60)
+
+    assert result.returncode == 1
+    assert f"linkvault: the key file {database}.key cannot decrypt the stored secrets" in result.stderr
+    assert "LINKVAULT_ENCRYPTION_KEYS" not in result.stderr

@@ -42,6 +42,17 @@ def test_an_invalid_value_names_the_variable_and_the_rule(monkeypatch: pytest.Mo
     )
 
 
+def test_a_short_metrics_token_is_refused_in_characters(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_METRICS_BEARER_TOKEN", "short")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert "LINKVAULT_METRICS_BEARER_TOKEN: must be 16 characters or more" in raised.value.message
+    assert "short" not in raised.value.message
+
+
 @pytest.mark.parametrize(
     "url", ["sqlite+aiosqlite:///:memory:", "sqlite+aiosqlite://", "sqlite+aiosqlite:///"]
 )

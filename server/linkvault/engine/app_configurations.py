@@ -30,7 +30,7 @@ from linkvault.errors import AddressNotAllowed, AddressRefused, Conflict, Invali
 from linkvault.limits import MAX_SCOPE_LENGTH
 from linkvault.store import app_configurations as store
 from linkvault.store.models import AppConfiguration
-from linkvault.text import invalid_text_path
+from linkvault.text import NOT_TEXT_REASON, invalid_text_path
 
 __all__ = [
     "AUTH_METHODS",
@@ -230,7 +230,7 @@ async def _changes(services: Services, app: AppConfiguration, request: _Request)
     fields = request.fields
     for name, value in fields.items():
         if (where := invalid_text_path(value)) is not None:
-            raise InvalidInput(f"{name} is not valid Unicode text", field=(name, *where))
+            raise InvalidInput(f"{name} {NOT_TEXT_REASON}", field=(name, *where))
     for name in _URL_FIELDS:
         if fields.get(name) is not None:
             check_endpoint_url(fields[name], what=name, field=(name,))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from linkvault.engine.services import Services
+from linkvault.engine.services import Services, key_source
 from linkvault.errors import ConfigurationError, DecryptionError
 from linkvault.store.encrypted_columns import ENCRYPTED_COLUMNS, lock_batch, sample_ciphertext
 
@@ -35,7 +35,7 @@ async def verify_keys(services: Services) -> None:
                 services.cipher.decrypt(sample)
             except DecryptionError as exc:
                 raise ConfigurationError(
-                    "LINKVAULT_ENCRYPTION_KEYS cannot decrypt the stored secrets: "
+                    f"{key_source(services.settings)} cannot decrypt the stored secrets: "
                     "was a key removed or mistyped? (keys are tried in order; the first encrypts)"
                 ) from exc
 

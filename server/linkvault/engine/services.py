@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     import httpcore
     import httpx
 
-__all__ = ["Services", "WaiterCount", "load_cipher", "open_services", "webhook_policy"]
+__all__ = ["Services", "WaiterCount", "key_source", "load_cipher", "open_services", "webhook_policy"]
 
 
 @dataclass
@@ -70,6 +71,19 @@ class Services:
         await dispose(self.db_engine)
 
 
+def _key_file(database_file: Path) -> Path:
+    return database_file.with_name(database_file.name + ".key")
+
+
+def key_source(settings: Settings) -> str:
+    """Where the encryption keys come from, for messages: the setting, or the embedded database's
+    key file."""
+    database_file = sqlite_path(settings.database_url)
+    if settings.encryption_keys is not None or database_file is None:
+        return "LINKVAULT_ENCRYPTION_KEYS"
+    return f"the key file {_key_file(database_file)}"
+
+
 def load_cipher(settings: Settings) -> Cipher:
     """The configured keys; on an SQLite database, a key kept beside the database file (made with the
     database; a database that exists without it is refused). Raises ConfigurationError."""
@@ -81,7 +95,7 @@ def load_cipher(settings: Settings) -> Cipher:
             "LINKVAULT_ENCRYPTION_KEYS is required unless the database is an SQLite file "
             "(generate a key with `linkvault keys generate`)"
         )
-    key_file = database_file.with_name(database_file.name + ".key")
+    key_file = _key_file(database_file)
     if not key_file.exists() and database_file.exists() and database_file.stat().st_size > 0:
         # A database restored without its key, or made with LINKVAULT_ENCRYPTION_KEYS: a new key
         # would encrypt new secrets with another key than the stored ones, and nothing could read both.

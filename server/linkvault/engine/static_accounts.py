@@ -20,7 +20,7 @@ from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, linked_accounts
 from linkvault.store.linked_accounts import AccountCredentials
 from linkvault.store.models import LinkedAccount
-from linkvault.text import invalid_text_path
+from linkvault.text import NOT_TEXT_REASON, invalid_text_path
 
 __all__ = ["SECRET_FIELDS", "StaticScheme", "decode_secret", "link_static_account"]
 
@@ -65,7 +65,7 @@ async def link_static_account(
         )
     for name, value in secret.items():
         if (where := invalid_text_path(value)) is not None:
-            raise InvalidInput(f"{name} is not valid Unicode text", field=(name, *where))
+            raise InvalidInput(f"{name} {NOT_TEXT_REASON}", field=(name, *where))
     secret = {name: secret[name] for name in SECRET_FIELDS[scheme]}
     for attempt in range(2):
         try:

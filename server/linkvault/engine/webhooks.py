@@ -23,7 +23,7 @@ from linkvault.errors import Conflict, InvalidInput, NotFound
 from linkvault.limits import MAX_URL_LENGTH
 from linkvault.store import webhooks as store
 from linkvault.store.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from linkvault.text import invalid_text_path
+from linkvault.text import NOT_TEXT_REASON, invalid_text_path
 
 __all__ = [
     "SECRET_GRACE_SECONDS",
@@ -94,7 +94,7 @@ def _check_events(value: list[str]) -> list[str]:
 async def _changes(services: Services, fields: dict[str, Any]) -> dict[str, Any]:
     for name, value in fields.items():
         if (where := invalid_text_path(value)) is not None:
-            raise InvalidInput(f"{name} is not valid Unicode text", field=(name, *where))
+            raise InvalidInput(f"{name} {NOT_TEXT_REASON}", field=(name, *where))
     changes: dict[str, Any] = {}
     if "url" in fields:
         changes["url"] = await check_webhook_url(services, fields["url"])
