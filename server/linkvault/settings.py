@@ -138,10 +138,10 @@ class Settings(BaseSettings):
 
     webhooks_allow_private: bool = Field(
         default=False,
-        description="whether webhook endpoints may be on private addresses (and on names that resolve to "
-        "loopback); `http://` is allowed for loopback IP addresses either way. Link-local and "
-        "cloud-metadata addresses are refused always (checked at creation and after DNS resolution at "
-        "every delivery)",
+        description="whether webhook endpoints may be on private and loopback addresses (set it for a "
+        "receiver on the same host or network; `http://` is then allowed for loopback IP addresses). "
+        "Link-local and cloud-metadata addresses are refused always (checked at creation and after DNS "
+        "resolution at every delivery)",
     )
     webhooks_timeout_seconds: float = Field(
         default=10.0, gt=0, le=60, description="how long one webhook delivery attempt may take as a whole"

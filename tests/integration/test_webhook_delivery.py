@@ -10,6 +10,7 @@ import asyncio
 import ipaddress
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -115,17 +116,31 @@ class Hooks:
         self.app.clock.advance(seconds)
 
 
-@pytest.fixture
-def hooks(own_database: Settings) -> Iterator[Hooks]:
+@contextmanager
+def _hooks(settings: Settings) -> Iterator[Hooks]:
     backend = RecordingBackend()
     dns = Dns("127.0.0.1")
-    project = create_project(own_database)
-    with in_process(own_database, resolver=dns, network_backend=backend) as app:
+    project = create_project(settings)
+    with in_process(settings, resolver=dns, network_backend=backend) as app:
         found = Hooks(app=app, project=project, backend=backend, dns=dns)
         yield found
         # What this test left queued must not be attempted by the next one.
         for endpoint in app.http.get("/v1/webhook-endpoints", headers=project.headers).json():
             app.http.delete(f"/v1/webhook-endpoints/{endpoint['id']}", headers=project.headers)
+
+
+@pytest.fixture
+def hooks(own_database: Settings) -> Iterator[Hooks]:
+    """A deployment whose receivers run on its own host (the tests' receivers are on loopback)."""
+    with _hooks(own_database.model_copy(update={"webhooks_allow_private": True})) as found:
+        yield found
+
+
+@pytest.fixture
+def default_hooks(own_database: Settings) -> Iterator[Hooks]:
+    """The default policy: no private or loopback address, however the URL reaches it."""
+    with _hooks(own_database) as found:
+        yield found
 
 
 def _verify_all(hook: Receiver, secret: str) -> None:
@@ -272,7 +287,10 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failure(hooks: Hooks) -> Non
     assert target.deliveries == []
 
 
-def test_a_name_that_resolves_elsewhere_at_delivery_is_refused_before_connecting(hooks: Hooks) -> None:
+def test_a_name_that_resolves_elsewhere_at_delivery_is_refused_before_connecting(
+    default_hooks: Hooks,
+) -> None:
+    hooks = default_hooks
     hooks.dns.addresses = ["93.184.215.14"]  # public at creation
     endpoint = hooks.create("https://hooks.example.test/in")
     for rebound in ("169.254.169.254", "10.0.0.7", "127.0.0.1"):
@@ -294,12 +312,13 @@ def test_a_name_that_resolves_elsewhere_at_delivery_is_refused_before_connecting
         ("fd00:ec2::254", "metadata"),
         ("10.0.0.7", "private"),
         ("192.168.1.20", "private"),
-        ("127.0.0.1", "loopback"),  # a name resolving to loopback, unlike a loopback IP in the URL
+        ("127.0.0.1", "loopback"),
     ],
 )
 def test_a_name_resolving_to_a_forbidden_address_is_refused_at_creation(
-    hooks: Hooks, answer: str, reason: str
+    default_hooks: Hooks, answer: str, reason: str
 ) -> None:
+    hooks = default_hooks
     hooks.dns.addresses = [answer]
 
     response = hooks.app.http.post(

@@ -15,6 +15,7 @@ import pytest
 from linkvault.engine.events import EVENT_TYPES
 from support.faces import callback_path
 from support.flows import consent, query_of, start_link
+from support.inprocess import InProcess
 from support.projects import Project
 from support.webhooks import Receiver, receiver
 
@@ -251,7 +252,6 @@ def test_endpoints_are_managed_per_project_and_never_show_their_secret(
         ({"url": "https://user:pw@127.0.0.1/hooks"}, "user name"),
         ({"url": "http://169.254.169.254/latest/meta-data"}, "https"),
         ({"url": "https://169.254.169.254/latest/meta-data"}, "link-local"),
-        ({"url": "https://10.1.2.3/hooks"}, "private"),
         ({"url": "https://[fd00:ec2::254]/hooks"}, "metadata"),
         ({"url": "https://127.0.0.1/hooks", "events": ["linked_account.exploded"]}, "events"),
         ({"url": "https://127.0.0.1/hooks", "surprise": 1}, "surprise"),
@@ -266,6 +266,30 @@ def test_endpoint_urls_that_are_not_allowed_are_refused(
     assert response.headers["content-type"].startswith("application/problem+json")
     assert field in response.text
     assert api.get("/v1/webhook-endpoints", headers=project.headers).json() == []
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://10.1.2.3/hooks", "a private address"),
+        ("https://127.0.0.1:8000/v1/linked-accounts", "a loopback address"),
+        ("http://127.0.0.1:8000/hooks", "a loopback address"),
+        ("https://[::1]/hooks", "a loopback address"),
+        ("https://[::ffff:7f00:1]/hooks", "a loopback address"),
+        ("https://localhost/hooks", "a loopback address"),
+    ],
+)
+def test_private_and_loopback_endpoints_are_refused_by_default(
+    linkvault: InProcess, project: Project, url: str, reason: str
+) -> None:
+    """Any tenant sets its endpoints' URLs: by default (LINKVAULT_WEBHOOKS_ALLOW_PRIVATE unset) none
+    may make the server post into its own network or to a port of its own host, whether the URL names
+    the address or a name that resolves to it (a trial found loopback addresses accepted)."""
+    response = linkvault.http.post("/v1/webhook-endpoints", json={"url": url}, headers=project.headers)
+
+    assert response.status_code == 400, response.text
+    assert reason in response.json()["detail"]
+    assert linkvault.http.get("/v1/webhook-endpoints", headers=project.headers).json() == []
 
 
 def test_a_ping_reaches_the_endpoint_whatever_its_filter(

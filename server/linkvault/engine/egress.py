@@ -58,26 +58,20 @@ class EgressPolicy:
     the other metadata addresses, unspecified, multicast and reserved addresses. Loopback (127.0.0.0/8,
     ::1) only when ``allow_loopback``; private ranges (RFC 1918, fc00::/7, 100.64.0.0/10) only when
     ``allow_private``: self-hosted identity providers on private networks are common, so provider
-    calls allow both by default, while an operator hosting many tenants turns them off.
-
-    ``allow_loopback_literal`` lets a URL that names a loopback address itself (``http://127.0.0.1``)
-    through where ``allow_loopback`` is off: a receiver on the same machine is chosen on purpose, while
-    a DNS name that resolves to loopback is a classic way to smuggle a request inside (webhooks)."""
+    calls allow both by default, while an operator hosting many tenants turns them off. Webhooks, whose
+    URLs any tenant sets, allow neither by default (``services.webhook_policy``)."""
 
     allow_private: bool = True
     allow_loopback: bool = True
-    allow_loopback_literal: bool = False
 
-    def refusal(self, address: IPAddress, *, literal: bool = False) -> str | None:
-        """Why ``address`` may not be reached (a phrase for the error message), or None when it may.
-        ``literal``: the URL names the address itself rather than a host name that resolved to it."""
+    def refusal(self, address: IPAddress) -> str | None:
+        """Why ``address`` may not be reached (a phrase for the error message), or None when it may."""
         address = _embedded_ipv4(address)
         if address in _METADATA or address.is_link_local:
             return "a link-local or cloud-metadata address"
         # Loopback before reserved: Python counts ::1 as reserved (it lies in ::/8).
         if address.is_loopback:
-            allowed = self.allow_loopback or (literal and self.allow_loopback_literal)
-            return None if allowed else "a loopback address"
+            return None if self.allow_loopback else "a loopback address"
         if address.is_unspecified or address.is_multicast or address.is_reserved:
             return "an unroutable address"
         if not address.is_global:

@@ -60,9 +60,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses, literal = await self._addresses(host, port)
-        for address in addresses:
-            reason = self._policy.refusal(address, literal=literal)
+        for address in (addresses := await self._addresses(host, port)):
+            reason = self._policy.refusal(address)
             if reason is not None:
                 raise _Refused(f"{host} resolves to {reason} ({address})")
         last_error: Exception | None = None
@@ -76,10 +75,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert last_error is not None
         raise last_error
 
-    async def _addresses(self, host: str, port: int) -> tuple[list[IPAddress], bool]:
-        """The addresses to connect to, and whether the host was an address itself (a literal)."""
+    async def _addresses(self, host: str, port: int) -> list[IPAddress]:
+        """The addresses to connect to: the host itself when it is one, else what it resolves to."""
         try:
-            return [ipaddress.ip_address(host.strip("[]"))], True
+            return [ipaddress.ip_address(host.strip("[]"))]
         except ValueError:
             pass
         try:
@@ -88,7 +87,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectError(f"{host} does not resolve") from exc
         if not addresses:
             raise httpcore.ConnectError(f"{host} does not resolve")
-        return addresses, False
+        return addresses
 
     async def connect_unix_socket(
         self,

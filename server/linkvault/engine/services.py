@@ -147,10 +147,10 @@ def open_services(
 
 
 def webhook_policy(settings: Settings) -> EgressPolicy:
-    """Where webhooks may go: public addresses, loopback addresses named in the URL itself, and
-    private addresses (names resolving to loopback included) only with LINKVAULT_WEBHOOKS_ALLOW_PRIVATE."""
+    """Where webhooks may go: public addresses; private and loopback ones (names resolving to them
+    included) only with LINKVAULT_WEBHOOKS_ALLOW_PRIVATE. Any tenant sets its endpoints' URLs, so a
+    loopback address is refused by default too: it would let a tenant make the server post to any
+    port of its own host (blind SSRF; OWASP SSRF Prevention Cheat Sheet)."""
     return EgressPolicy(
-        allow_private=settings.webhooks_allow_private,
-        allow_loopback=settings.webhooks_allow_private,
-        allow_loopback_literal=True,
+        allow_private=settings.webhooks_allow_private, allow_loopback=settings.webhooks_allow_private
     )

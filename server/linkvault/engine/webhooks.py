@@ -78,7 +78,7 @@ async def check_webhook_url(services: Services, url: str, *, field: tuple[str, .
         except OSError as exc:
             raise InvalidInput(f"url: {host} does not resolve", field=field) from exc
     for address in addresses:
-        reason = policy.refusal(address, literal=literal is not None)
+        reason = policy.refusal(address)
         if reason is not None:
             raise InvalidInput(f"url: {host} resolves to {reason}", field=field)
     return url

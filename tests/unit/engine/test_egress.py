@@ -103,7 +103,6 @@ def test_ipv6_loopback_is_loopback_like_ipv4s(address: str) -> None:
 
     assert EgressPolicy().refusal(ip) is None
     assert EgressPolicy(allow_loopback=False).refusal(ip) == "a loopback address"
-    assert EgressPolicy(allow_loopback=False, allow_loopback_literal=True).refusal(ip, literal=True) is None
 
 
 @pytest.mark.parametrize("address", ["::", "::2", "ff02::1", "0.0.0.0", "240.0.0.1"])  # noqa: S104 (judged, never bound)

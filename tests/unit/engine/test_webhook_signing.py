@@ -10,10 +10,11 @@ import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from linkvault.engine.durations import format_duration, parse_duration
-from linkvault.engine.egress import EgressPolicy
+from linkvault.engine.services import webhook_policy
 from linkvault.engine.webhook_delivery import RETRY_SCHEDULE_SECONDS, retry_delay
 from linkvault.engine.webhook_signing import new_secret, signed_headers
 from linkvault.errors import InvalidInput
+from linkvault.settings import Settings
 
 BODY = b'{"data":{},"id":"e1","timestamp":"2026-11-30T00:00:00+00:00","type":"ping"}'
 
@@ -78,11 +79,13 @@ def test_durations_are_shown_in_days_when_whole() -> None:
     assert (format_duration(86_400 * 3), format_duration(3_600)) == ("P3D", "PT3600S")
 
 
-def test_a_loopback_address_in_the_url_passes_where_a_name_resolving_to_loopback_does_not() -> None:
-    policy = EgressPolicy(allow_private=False, allow_loopback=False, allow_loopback_literal=True)
-    loopback = ipaddress.ip_address("127.0.0.1")
+@pytest.mark.parametrize("allowed", [False, True])
+def test_webhooks_reach_private_and_loopback_addresses_only_when_allowed(allowed: bool) -> None:
+    policy = webhook_policy(
+        Settings(database_url="sqlite+aiosqlite:///unused.db", webhooks_allow_private=allowed)
+    )
 
-    assert policy.refusal(loopback, literal=True) is None
-    assert policy.refusal(loopback) == "a loopback address"
-    assert policy.refusal(ipaddress.ip_address("10.0.0.1"), literal=True) == "a private address"
-    assert policy.refusal(ipaddress.ip_address("169.254.169.254"), literal=True) is not None
+    for address in ("127.0.0.1", "::1", "10.0.0.1", "192.168.1.2"):
+        assert (policy.refusal(ipaddress.ip_address(address)) is None) is allowed, address
+    assert policy.refusal(ipaddress.ip_address("169.254.169.254")) is not None
+    assert policy.refusal(ipaddress.ip_address("93.184.215.14")) is None
