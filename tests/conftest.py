@@ -114,12 +114,8 @@ def server_factory(
 
 @pytest.fixture(scope="session")
 def linkvault_server(session_servers: ServerFactory) -> RunningServer:
-    """The server most tests share; a provider slower than 3 s times out, and webhooks may reach the
-    tests' receivers on loopback."""
-    return session_servers.start(
-        "shared",
-        extra_env={"LINKVAULT_HTTP_TIMEOUT_SECONDS": "3", "LINKVAULT_WEBHOOKS_ALLOW_PRIVATE": "true"},
-    )
+    """The server most tests share; a provider slower than 3 s times out."""
+    return session_servers.start("shared", extra_env={"LINKVAULT_HTTP_TIMEOUT_SECONDS": "3"})
 
 
 @pytest.fixture(scope="session")

@@ -20,10 +20,9 @@ from support.projects import Project, create_project
 from support.server import RunningServer, ServerFactory
 from support.webhooks import Receiver, receiver
 
-# The tests' receivers are on loopback.
-QUICK = {"LINKVAULT_WEBHOOKS_POLL_INTERVAL_SECONDS": "0.05", "LINKVAULT_WEBHOOKS_ALLOW_PRIVATE": "true"}
+QUICK = {"LINKVAULT_WEBHOOKS_POLL_INTERVAL_SECONDS": "0.05"}
 # The first pass runs at start; the next one would come an hour later.
-ASLEEP = {"LINKVAULT_WEBHOOKS_POLL_INTERVAL_SECONDS": "3600", "LINKVAULT_WEBHOOKS_ALLOW_PRIVATE": "true"}
+ASLEEP = {"LINKVAULT_WEBHOOKS_POLL_INTERVAL_SECONDS": "3600"}
 
 
 @pytest.fixture

@@ -150,7 +150,10 @@ class ServerFactory:
             database_url=database_url or self.database_url,
             encryption_keys=encryption_keys or self.encryption_keys,
             log_path=log_path,
-            extra_env=extra_env,
+            # The tests' webhook receivers are on loopback, and any server on a database may send any
+            # of its deliveries: every server the tests start allows them, or one that did not would
+            # refuse another test's delivery (the default policy is tested in-process).
+            extra_env={"LINKVAULT_WEBHOOKS_ALLOW_PRIVATE": "true", **(extra_env or {})},
             log_level=log_level,
             serve_args=serve_args,
         )
