@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from dotenv import dotenv_values
+from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -251,7 +251,10 @@ def unknown_variables(
     each with the nearest setting's name when there is a likely one: a typo must not pass silently."""
     names = set(os.environ if environ is None else environ)
     if env_file is not None and env_file.is_file():
-        names |= {name for name in dotenv_values(env_file) if name}
+        # dotenv's parser itself: dotenv_values would warn about an unparsable line a second time,
+        # after pydantic-settings' own read of the file.
+        with env_file.open(encoding="utf-8") as stream:
+            names |= {binding.key for binding in parse_stream(stream) if binding.key}
     known = {_variable(name) for name in Settings.model_fields}
     warnings = []
     for name in sorted(names):

@@ -41,6 +41,7 @@ def test_settings_are_read_from_a_dot_env_file(linkvault_server: RunningServer, 
         f"LINKVAULT_DATABASE_URL={server_env['LINKVAULT_DATABASE_URL']}\n"
         f"LINKVAULT_ENCRYPTION_KEYS={server_env['LINKVAULT_ENCRYPTION_KEYS']}\n"
         "LINKVAULT_STATE_TTL_SECONDS=42\n"
+        "this line is not a variable\n"
         "LINKVAULT_TYPO=1\n"
     )
 
@@ -53,6 +54,8 @@ def test_settings_are_read_from_a_dot_env_file(linkvault_server: RunningServer, 
     assert server_env["LINKVAULT_ENCRYPTION_KEYS"] not in checked.stdout
     assert shown["database"] == {"reachable": True, "schema_current": True}
     assert "LINKVAULT_TYPO is not a linkvault setting" in checked.stderr
+    # Said once, though the file is read twice (the settings, then the check for unknown names).
+    assert checked.stderr.count("could not parse statement starting at line 4") == 1, checked.stderr
     assert not (tmp_path / "linkvault.db").exists()
 
 
