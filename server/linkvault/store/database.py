@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sqlite3
 import threading
@@ -57,6 +58,8 @@ __all__ = [
     "sqlite_path",
     "translate_unavailable",
 ]
+
+logger = logging.getLogger(__name__)
 
 # What a database that cannot be reached looks like, whichever layer notices: the DBAPI's
 # OperationalError (SQLite cannot open its file, PostgreSQL closed the connection), SQLAlchemy's pool
@@ -140,21 +143,64 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
+class _DatabaseFile:
+    """The SQLite file an engine serves, followed at its path.
+
+    A pooled connection keeps the file it opened, wherever that file goes: after the database is
+    moved or deleted under a running server, it would go on reading and writing the old file. Each
+    connection notes the file it opened, and a checkout (one ``stat``) that finds another file at the
+    path, or none, retires the connection (SQLAlchemy's disconnect on checkout); its replacement opens
+    the file now at the path, or fails as a database that cannot be opened (503) while there is none.
+
+    A file moved back is the same file and is served again. Another file put in the database's place
+    (a restore) is refused until the server restarts: the write-ahead log beside it
+    (``<name>-wal``, which the running server keeps open) belongs to the old database, and SQLite would
+    apply it to the new file, undoing the restore or corrupting it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.original = _file_identity(path)  # None until a database created by this engine exists
+        self._warned = False
+
+    def refuse_a_replacement(self) -> None:
+        """Raise sqlite3.OperationalError when another file than the database's own is at the path."""
+        found = _file_identity(self.path)
+        if found is None or self.original is None or found == self.original:
+            return
+        if not self._warned:
+            self._warned = True
+            logger.warning(
+                "the database file %s was replaced under the running server; it is not opened (its "
+                "write-ahead log belongs to the old file): restart linkvault (docs/operations.md)",
+                self.path,
+            )
+        raise sqlite3.OperationalError(f"the database file {self.path} was replaced under the running server")
+
+    def opened(self, identity: tuple[int, int] | None) -> None:
+        if self.original is None:
+            self.original = identity
+
+
+# The followed file of each SQLite engine (``_follow_the_file``); its inline reader consults it too.
+_DATABASE_FILES: weakref.WeakKeyDictionary[AsyncEngine, _DatabaseFile] = weakref.WeakKeyDictionary()
+
+
 def _follow_the_file(engine: AsyncEngine, path: Path) -> None:
-    """A pooled SQLite connection keeps the file it opened, wherever that file goes: after the
-    database is moved, deleted or replaced under a running server, it would go on reading and writing
-    the old file. Each connection notes the file it opened, and a checkout (one ``stat``) that finds
-    another file at the path, or none, retires the connection (SQLAlchemy's disconnect on checkout);
-    the new one it opens in its place answers from the file now at the path, or fails as a database
-    that cannot be opened (503) while there is none."""
+    """See ``_DatabaseFile``."""
+    database_file = _DATABASE_FILES[engine] = _DatabaseFile(path)
+
+    def connecting(*_args: Any) -> None:
+        database_file.refuse_a_replacement()
 
     def opened(_dbapi_connection: Any, record: Any) -> None:
-        record.info["file"] = _file_identity(path)
+        record.info["file"] = identity = _file_identity(path)
+        database_file.opened(identity)
 
     def checked_out(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         if _file_identity(path) != record.info.get("file"):
             raise DisconnectionError("the database file was moved, deleted or replaced")
 
+    event.listen(engine.sync_engine, "do_connect", connecting)
     event.listen(engine.sync_engine, "connect", opened)
     event.listen(engine.sync_engine, "checkout", checked_out)
 
@@ -391,14 +437,18 @@ class _InlineReader:
     def _connection(self) -> Connection | None:
         """This thread's connection, opened when needed; None when the database file is not the one
         it has open (moved, deleted or replaced: the other connections see the file at the path, so
-        this one must not answer from another)."""
+        this one must not answer from another), or is another file than the database's own (a
+        replacement, which the pool refuses: ``_DatabaseFile``)."""
         connection: Connection | None = getattr(self._local, "connection", None)
         file = _file_identity(self._path)
         if connection is not None and not connection.closed:
             if file == self._local.file:
                 return connection
             self._discard()
-        if file is None:
+        database_file = _DATABASE_FILES.get(self._engine)
+        if file is None or (
+            database_file is not None and database_file.original is not None and file != database_file.original
+        ):
             return None
         connection = self._sync_engine.connect()
         self._local.connection, self._local.file = connection, file
