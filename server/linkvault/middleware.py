@@ -208,7 +208,12 @@ class MethodNotAllowed:
 
     Connexion gives every operation its own route, so Starlette's own 405 lists the methods of one
     operation only, and a method a concrete path lacks is routed to a templated path that has it
-    (``DELETE /v1/linked-accounts/oauth2`` reached ``delete_linked_account``)."""
+    (``DELETE /v1/linked-accounts/oauth2`` reached ``delete_linked_account``).
+
+    A path with an encoded slash (``%2F``) names no resource: 404. Routing sees the decoded path, so
+    ``/v1/webhook-endpoints/<id>%2Fdeliveries`` was another operation's path, and a parameter of
+    ``%2F`` alone a trailing slash that Starlette redirected; no path parameter of the spec can hold
+    a slash."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -216,6 +221,10 @@ class MethodNotAllowed:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            # Up to a "?": some clients' ASGI transports (httpx's) put the query in raw_path too.
+            raw_path: bytes = (scope.get("raw_path") or b"").partition(b"?")[0]
+            if b"%2f" in raw_path.lower():
+                raise HTTPException(404)
             for resource in self.resources:
                 if resource.pattern.fullmatch(scope["path"]):
                     if scope["method"] not in resource.methods:

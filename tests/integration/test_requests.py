@@ -288,6 +288,35 @@ def test_nul_characters_are_a_client_error_on_every_database(
     assert api.get("/v1/app-configurations", headers=project.headers).json() == []
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/webhook-endpoints/00000000-0000-0000-0000-000000000000%2Fdeliveries"),
+        ("GET", "/v1/webhook-endpoints/x%2ftest"),
+        ("DELETE", "/v1/app-configurations/%2F"),
+        ("GET", "/v1/linked-accounts/a%2Fb/credentials"),
+        ("POST", "/v2/auth/callback/..%2F..%2Fetc"),
+        ("GET", "/v2/auth/wait/..%2F..%2Fetc"),
+    ],
+)
+def test_an_encoded_slash_in_a_path_parameter_is_404(
+    api: httpx.Client, project: Project, method: str, path: str
+) -> None:
+    """Routing sees the decoded path: it reached another operation (200, 405) or a trailing slash that
+    Starlette redirected (307). No path parameter can hold a slash: 404, as the spec says."""
+    response = api.request(method, path, headers=project.headers, json={} if method == "POST" else None)
+
+    assert_problem(response, 404, "not_found")
+
+
+def test_an_encoded_slash_in_the_query_is_only_data(api: httpx.Client, project: Project) -> None:
+    response = api.get(
+        "/v1/linked-accounts", params={"linked_account_owner_id": "a/b"}, headers=project.headers
+    )
+
+    assert response.status_code == 200, response.text
+
+
 def test_a_nul_in_a_secret_is_named_for_what_it_is(api: httpx.Client, project: Project):
     """A NUL is valid Unicode: the detail says what cannot be stored, not that the text is invalid."""
     response = api.post(

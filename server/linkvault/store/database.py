@@ -447,7 +447,9 @@ class _InlineReader:
             self._discard()
         database_file = _DATABASE_FILES.get(self._engine)
         if file is None or (
-            database_file is not None and database_file.original is not None and file != database_file.original
+            database_file is not None
+            and database_file.original is not None
+            and file != database_file.original
         ):
             return None
         connection = self._sync_engine.connect()

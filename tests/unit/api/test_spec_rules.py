@@ -118,8 +118,8 @@ def test_allowed_redirect_urls_are_held_to_the_url_limit_in_the_spec() -> None:
 
 
 def test_every_operation_with_a_path_parameter_documents_the_404_of_an_encoded_slash() -> None:
-    """``%2F`` in a path parameter is decoded before routing, so the path matches no operation and the
-    answer is 404 (a trial met it on two LangSmith operations that did not list it)."""
+    """A path parameter holding ``%2F`` is answered 404 (``middleware.MethodNotAllowed``); a trial met it
+    on two LangSmith operations that did not list it."""
     undocumented = [
         f"{method.upper()} {path}"
         for path, item in _document()["paths"].items()
