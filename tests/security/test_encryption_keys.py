@@ -163,7 +163,7 @@ def test_a_wrong_key_fails_closed_and_changes_nothing(
     serve = _cli("serve", "--port", "1", database_url=own_database, keys=KEY_C)
 
     assert rotate.returncode == 1
-    assert "cannot be decrypted with the configured encryption keys" in rotate.stderr
+    assert "LINKVAULT_ENCRYPTION_KEYS cannot decrypt the stored secrets: was a key removed" in rotate.stderr
     assert serve.returncode == 1
     assert "LINKVAULT_ENCRYPTION_KEYS cannot decrypt the stored secrets" in serve.stderr
     assert _stored_secrets(own_database) == before
@@ -218,8 +218,16 @@ def test_a_stale_key_file_is_named_as_the_key_that_fails(tmp_path: Path):
     env = linkvault_env(database_url=f"sqlite+aiosqlite:///{database}", encryption_keys="")
     del env["LINKVAULT_ENCRYPTION_KEYS"]
 
-    result = run_linkvault("serve", "--port", "1", env=env, cwd=tmp_path, timeout=60)
+    for args in (("serve", "--port", "1"), ("keys", "rotate")):
+        result = run_linkvault(*args, env=env, cwd=tmp_path, timeout=60)
 
-    assert result.returncode == 1
-    assert f"linkvault: the key file {database}.key cannot decrypt the stored secrets" in result.stderr
-    assert "LINKVAULT_ENCRYPTION_KEYS" not in result.stderr
+        assert result.returncode == 1
+        assert f"linkvault: the key file {database}.key cannot decrypt the stored secrets" in result.stderr
+        assert (
+            "after a rotation, set LINKVAULT_ENCRYPTION_KEYS or write the new key into that file"
+            in result.stderr
+        )
+    (tmp_path / "linkvault.db.key").write_text("not a key\n")
+    garbage = run_linkvault("config", "check", env=env, cwd=tmp_path, timeout=60)
+    assert garbage.returncode == 1
+    assert f"the key file {database}.key: an encryption key is not a valid Fernet key" in garbage.stderr

@@ -34,10 +34,19 @@ async def verify_keys(services: Services) -> None:
             try:
                 services.cipher.decrypt(sample)
             except DecryptionError as exc:
-                raise ConfigurationError(
-                    f"{key_source(services.settings)} cannot decrypt the stored secrets: "
-                    "was a key removed or mistyped? (keys are tried in order; the first encrypts)"
-                ) from exc
+                raise ConfigurationError(_cannot_decrypt(services)) from exc
+
+
+def _cannot_decrypt(services: Services) -> str:
+    source = key_source(services.settings)
+    advice = (
+        "was a key removed or mistyped? (keys are tried in order; the first encrypts)"
+        if source == "LINKVAULT_ENCRYPTION_KEYS"
+        # The embedded default's file still holds the key a rotation moved away from.
+        else "after a rotation, set LINKVAULT_ENCRYPTION_KEYS or write the new key into that file "
+        "(docs/deployment.md)"
+    )
+    return f"{source} cannot decrypt the stored secrets: {advice}"
 
 
 async def rotate_keys(services: Services, *, batch_size: int = 200) -> RotationReport:
@@ -55,7 +64,10 @@ async def rotate_keys(services: Services, *, batch_size: int = 200) -> RotationR
                     for name in columns:
                         value = getattr(row, name)
                         if value:
-                            setattr(row, name, services.cipher.rotate(value))
+                            try:
+                                setattr(row, name, services.cipher.rotate(value))
+                            except DecryptionError as exc:
+                                raise DecryptionError(_cannot_decrypt(services)) from exc
             if not batch:
                 break
             count += len(batch)

@@ -103,7 +103,10 @@ def load_cipher(settings: Settings) -> Cipher:
             f"the database {database_file} exists without its key file {key_file.name}: restore that "
             "file, or set LINKVAULT_ENCRYPTION_KEYS to the key its secrets were encrypted with"
         )
-    return Cipher([load_key_file(key_file)])
+    try:
+        return Cipher([load_key_file(key_file)])
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"the key file {key_file}: {exc.message}") from exc
 
 
 def open_services(
