@@ -29,6 +29,7 @@ from typing import Any, NoReturn, Protocol
 
 from linkvault import logs
 from linkvault.engine import api_keys, encryption_keys, events, housekeeping, linked_accounts, projects
+from linkvault.engine.egress import is_loopback
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import ConfigurationError, LinkvaultError
 from linkvault.settings import ENV_PREFIX, Settings, effective_settings, load_settings, unknown_variables
@@ -146,7 +147,7 @@ def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return is_loopback(ipaddress.ip_address(host))
     except ValueError:
         return False  # a host name other than localhost may resolve to anything
 

@@ -206,8 +206,14 @@ class Settings(BaseSettings):
     @classmethod
     def _long_enough_token(cls, value: SecretStr | None) -> SecretStr | None:
         # Checked here rather than with min_length, whose message counts "items".
-        if value is not None and len(value.get_secret_value()) < _MIN_METRICS_TOKEN_LENGTH:
+        if value is None:
+            return value
+        token = value.get_secret_value()
+        if len(token) < _MIN_METRICS_TOKEN_LENGTH:
             raise ValueError(f"must be {_MIN_METRICS_TOKEN_LENGTH} characters or more")
+        if token != token.strip():
+            # HTTP drops whitespace around a field value (RFC 9110 §5.5): no request could match.
+            raise ValueError("must not begin or end with whitespace")
         return value
 
     @field_validator("public_url")

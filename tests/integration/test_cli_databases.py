@@ -105,7 +105,7 @@ def test_a_database_a_newer_linkvault_migrated_is_one_line_and_left_alone(tmp_pa
         assert result.returncode == 1, (args, result.stdout)
         [line] = result.stderr.splitlines()
         assert line.startswith(
-            "linkvault: the database schema is at revision 0099, newer than this linkvault knows (its newest is "
+            "linkvault: the database schema is at revision 0099, which this linkvault does not know (its newest is "
         ), args
         assert "run that version, or restore the backup taken before the upgrade" in line
     with sqlite3.connect(tmp_path / "linkvault.db") as database:

@@ -81,5 +81,5 @@ def test_readyz_says_a_newer_linkvault_migrated_the_database(tmp_path: Path, enc
     with in_process(settings) as app:
         response = app.http.get("/readyz")
     assert_unavailable(response, "schema_not_current")
-    assert "at revision 0099, newer than this linkvault knows" in response.json()["detail"]
+    assert "at revision 0099, which this linkvault does not know" in response.json()["detail"]
     assert "db upgrade" not in response.json()["detail"]

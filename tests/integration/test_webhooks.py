@@ -276,6 +276,7 @@ def test_endpoint_urls_that_are_not_allowed_are_refused(
         ("http://127.0.0.1:8000/hooks", "a loopback address"),
         ("https://[::1]/hooks", "a loopback address"),
         ("https://[::ffff:7f00:1]/hooks", "a loopback address"),
+        ("https://[2002:7f00:1::]/hooks", "a loopback address"),
         ("https://localhost/hooks", "a loopback address"),
     ],
 )

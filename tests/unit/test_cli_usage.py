@@ -150,9 +150,10 @@ def test_plain_http_on_a_non_loopback_host_is_refused(
         (EVERY_INTERFACE, [], "https://links.example"),
         ("127.0.0.1", [], None),
         ("::1", [], "http://[::1]:8000"),
+        ("::ffff:127.0.0.1", [], None),
         ("localhost", [], None),
     ],
-    ids=["insecure", "https-public-url", "loopback", "ipv6-loopback", "localhost"],
+    ids=["insecure", "https-public-url", "loopback", "ipv6-loopback", "ipv4-mapped-loopback", "localhost"],
 )
 def test_serve_starts_on_loopback_with_https_or_when_told_insecure(
     capsys: pytest.CaptureFixture[str],

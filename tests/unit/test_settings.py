@@ -45,6 +45,17 @@ def test_an_invalid_value_names_the_variable_and_the_rule(monkeypatch: pytest.Mo
     )
 
 
+def test_a_metrics_token_no_request_could_send_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """HTTP drops whitespace around a header's value, so such a token would answer 401 to everyone."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_METRICS_BEARER_TOKEN", " padded-token-of-20c ")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert "LINKVAULT_METRICS_BEARER_TOKEN: must not begin or end with whitespace" in raised.value.message
+
+
 @pytest.mark.parametrize(
     "url", ["sqlite+aiosqlite:///:memory:", "sqlite+aiosqlite://", "sqlite+aiosqlite:///"]
 )

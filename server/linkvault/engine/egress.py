@@ -17,7 +17,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-__all__ = ["EgressPolicy", "IPAddress", "Resolver", "system_resolver"]
+__all__ = ["EgressPolicy", "IPAddress", "Resolver", "is_loopback", "system_resolver"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -41,13 +41,24 @@ async def system_resolver(host: str, port: int) -> list[IPAddress]:
 
 
 def _embedded_ipv4(address: IPAddress) -> IPAddress:
-    """The IPv4 address an IPv6 address stands for (IPv4-mapped, NAT64), else the address itself."""
+    """The IPv4 address an IPv6 address stands for (IPv4-mapped, NAT64, 6to4 (RFC 3056), Teredo's
+    client (RFC 4380)), else the address itself: a relay on the way delivers to that address."""
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return address.ipv4_mapped
         if address in _NAT64:
             return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if address.sixtofour is not None:
+            return address.sixtofour
+        if address.teredo is not None:
+            return address.teredo[1]
     return address
+
+
+def is_loopback(address: IPAddress) -> bool:
+    """Whether ``address`` is loopback, an IPv4 loopback address embedded in IPv6 included (Python
+    3.11 counts ``::ffff:127.0.0.1`` as not loopback)."""
+    return _embedded_ipv4(address).is_loopback
 
 
 @dataclass(frozen=True)

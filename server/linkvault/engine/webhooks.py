@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from linkvault.engine import events
+from linkvault.engine.egress import is_loopback
 from linkvault.engine.services import Services, webhook_policy
 from linkvault.engine.webhook_signing import new_secret
 from linkvault.errors import Conflict, InvalidInput, NotFound
@@ -67,7 +68,7 @@ async def check_webhook_url(services: Services, url: str, *, field: tuple[str, .
         literal: ipaddress.IPv4Address | ipaddress.IPv6Address | None = ipaddress.ip_address(host)
     except ValueError:
         literal = None
-    if parts.scheme == "http" and (literal is None or not literal.is_loopback):
+    if parts.scheme == "http" and (literal is None or not is_loopback(literal)):
         raise InvalidInput("url must be https:// (http:// only for a loopback IP address)", field=field)
     policy = webhook_policy(services.settings)
     if literal is not None:

@@ -78,7 +78,7 @@ async def schema_status(db_engine: AsyncEngine) -> tuple[SchemaStatus, frozenset
 def newer_schema_message(stored: frozenset[str]) -> str:
     """One line for a database a newer linkvault migrated."""
     return (
-        f"the database schema is at revision {', '.join(sorted(stored))}, newer than this linkvault knows "
+        f"the database schema is at revision {', '.join(sorted(stored))}, which this linkvault does not know "
         f"(its newest is {', '.join(sorted(_shipped_heads()))}): a newer linkvault migrated it; run that "
         "version, or restore the backup taken before the upgrade (docs/upgrading.md)"
     )

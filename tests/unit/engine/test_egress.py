@@ -12,7 +12,7 @@ import time
 import pytest
 
 from linkvault.engine import http
-from linkvault.engine.egress import EgressPolicy, IPAddress, Resolver
+from linkvault.engine.egress import EgressPolicy, IPAddress, Resolver, is_loopback
 from linkvault.errors import AddressNotAllowed, ProviderTimeout, ProviderUnavailable
 from support.egress import RecordingBackend, raw_server, resolving_to
 
@@ -36,6 +36,8 @@ async def get(url: str, *, resolver: Resolver, backend: RecordingBackend, **poli
         "fe80::1",
         "::ffff:169.254.169.254",  # IPv4-mapped
         "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "2002:a9fe:a9fe::",  # 6to4 of 169.254.169.254
+        "2001:0:4136:e378:8000:63bf:5601:5601",  # Teredo, client 169.254.169.254 (obfuscated)
         "0.0.0.0",  # noqa: S104 (a resolver answer, not a binding)
         "224.0.0.1",
         "240.0.0.1",
@@ -103,6 +105,16 @@ def test_ipv6_loopback_is_loopback_like_ipv4s(address: str) -> None:
 
     assert EgressPolicy().refusal(ip) is None
     assert EgressPolicy(allow_loopback=False).refusal(ip) == "a loopback address"
+
+
+@pytest.mark.parametrize("address", ["::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::"])
+def test_loopback_embedded_in_ipv6_is_loopback(address: str) -> None:
+    """A relay (IPv4-mapped sockets, NAT64, 6to4) delivers to the embedded IPv4 address; a trial got
+    a webhook to 2002:7f00:1:: accepted with loopback refused."""
+    ip = ipaddress.ip_address(address)
+
+    assert is_loopback(ip)
+    assert EgressPolicy(allow_loopback=False, allow_private=False).refusal(ip) == "a loopback address"
 
 
 @pytest.mark.parametrize("address", ["::", "::2", "ff02::1", "0.0.0.0", "240.0.0.1"])  # noqa: S104 (judged, never bound)
