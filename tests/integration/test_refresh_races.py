@@ -257,23 +257,30 @@ async def test_a_waiter_refreshes_itself_when_the_holder_gives_the_lease_back_wi
 
 
 @pytest.mark.parametrize("change", ["disable", "delete"])
-async def test_a_change_to_an_account_deleted_meanwhile_is_not_found(services: Services, change: str):
-    """SQLite has no row lock: a PATCH or DELETE racing a DELETE read the row before it went, and the
-    write that then matched nothing was a 500 (StaleDataError) instead of a 404."""
+async def test_a_change_to_an_account_deleted_meanwhile_is_not_found(
+    services: Services, migrated: Settings, change: str
+):
+    """SQLite has no row lock: a PATCH or DELETE racing a DELETE (in another process, since one
+    process's SQLite transactions take turns) read the row before it went, and the write that then
+    matched nothing was a 500 (StaleDataError) instead of a 404."""
     account = await _account(services)
-    async with services.sessions.begin() as session:
-        stale = await account_store.get_linked_account(
-            session, project_id=account.project_id, linked_account_id=account.id
-        )
-        assert stale is not None
-        async with services.sessions.begin() as other:
-            gone = await account_store.get_linked_account(
-                other, project_id=account.project_id, linked_account_id=account.id
+    other_process = open_services(migrated)
+    try:
+        async with services.sessions.begin() as session:
+            stale = await account_store.get_linked_account(
+                session, project_id=account.project_id, linked_account_id=account.id
             )
-            assert gone is not None
-            await account_store.delete_linked_account(other, account=gone)
-        with pytest.raises(NotFound):
-            if change == "disable":
-                await account_store.set_enabled(session, account=stale, enabled=False)
-            else:
-                await account_store.delete_linked_account(session, account=stale)
+            assert stale is not None
+            async with other_process.sessions.begin() as other:
+                gone = await account_store.get_linked_account(
+                    other, project_id=account.project_id, linked_account_id=account.id
+                )
+                assert gone is not None
+                await account_store.delete_linked_account(other, account=gone)
+            with pytest.raises(NotFound):
+                if change == "disable":
+                    await account_store.set_enabled(session, account=stale, enabled=False)
+                else:
+                    await account_store.delete_linked_account(session, account=stale)
+    finally:
+        await other_process.aclose()

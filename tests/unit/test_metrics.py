@@ -21,20 +21,23 @@ def _in_use() -> float:
 
 def test_the_pool_gauge_counts_connections_in_use(tmp_path: Path) -> None:
     async def run() -> list[float]:
-        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}")
+        # Two engines (SQLite's pool holds one connection), counted in the one gauge.
+        engine, other = (create_engine(f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}") for _ in range(2))
         instrument_pool(engine)
+        instrument_pool(other)
         seen = [_in_use()]
         try:
             async with engine.connect() as first:
                 await first.exec_driver_sql("SELECT 1")
                 seen.append(_in_use())
-                async with engine.connect() as second:
+                async with other.connect() as second:
                     await second.exec_driver_sql("SELECT 1")
                     seen.append(_in_use())
                 seen.append(_in_use())
             seen.append(_in_use())
         finally:
             await engine.dispose()
+            await other.dispose()
         return seen
 
     start, *rest = asyncio.run(run())

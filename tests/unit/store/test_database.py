@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, event, select, text
 from sqlalchemy.exc import (
     DBAPIError,
     EmulatedDBAPIException,
@@ -370,3 +370,32 @@ def test_sqlite_statements_report_what_sqlalchemy_asks_of_them(tmp_path: Path) -
             await dispose(engine)
 
     asyncio.run(run())
+
+
+def test_one_process_s_sqlite_transactions_take_turns_in_arrival_order(tmp_path: Path) -> None:
+    """With several connections, a process's concurrent writers met SQLite's one write lock and slept
+    in its busy handler (1, 2, 5 ... 100 ms a try) while later ones slipped in: start link's p99 was
+    0.7-1.8 s at 8 connections. Each transaction now has the file to itself, in the order asked: no
+    connection is taken before the one in use is back."""
+
+    async def run() -> list[str]:
+        engine, _ = await _table_with_one_row(tmp_path)
+        sessions = create_sessionmaker(engine)
+        seen: list[str] = []
+        event.listen(engine.sync_engine, "checkout", lambda *_: seen.append("taken"))
+        event.listen(engine.sync_engine, "checkin", lambda *_: seen.append("back"))
+
+        async def write(name: str) -> None:
+            async with sessions.begin() as session:
+                await session.execute(_TOKENS.update().values(token=name))
+                seen.append(name)
+                await asyncio.sleep(0.01)  # another request's turn on the event loop
+                await session.execute(_TOKENS.update().values(token=name))
+
+        try:
+            await asyncio.gather(*(write(name) for name in ("a", "b", "c")))
+        finally:
+            await dispose(engine)
+        return seen
+
+    assert asyncio.run(run()) == ["taken", "a", "back", "taken", "b", "back", "taken", "c", "back"]
