@@ -160,7 +160,8 @@ class _DatabaseFile:
     A file moved back is the same file and is served again. Another file put in the database's place
     (a restore) is refused until the server restarts: the write-ahead log beside it
     (``<name>-wal``, which the running server keeps open) belongs to the old database, and SQLite would
-    apply it to the new file, undoing the restore or corrupting it."""
+    apply it to the new file, undoing the restore or corrupting it. SQLite cannot fold that log into a
+    moved file, so it stays even after the server stops: the restart must delete it first."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -175,8 +176,11 @@ class _DatabaseFile:
         if not self._warned:
             self._warned = True
             logger.warning(
-                "the database file %s was replaced under the running server; it is not opened (its "
-                "write-ahead log belongs to the old file): restart linkvault (docs/operations.md)",
+                "the database file %s was replaced under the running server; it is not opened, since the "
+                "write-ahead log beside it belongs to the old file: stop linkvault, delete %s-wal and "
+                "%s-shm, then start it (docs/deployment.md, Backups)",
+                self.path,
+                self.path,
                 self.path,
             )
         raise sqlite3.OperationalError(f"the database file {self.path} was replaced under the running server")

@@ -244,7 +244,7 @@ def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(
 
 @_TOKEN_READS
 def test_a_sqlite_database_replaced_under_a_running_server_is_refused_until_a_restart(
-    tmp_path: Path, token_read: Any
+    tmp_path: Path, token_read: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A restore put in place while the server runs finds the old database's write-ahead log beside
     it, which the server keeps open; opened, SQLite would apply that log to the restored file (a trial
@@ -277,6 +277,11 @@ def test_a_sqlite_database_replaced_under_a_running_server_is_refused_until_a_re
                 async with connect(engine) as reader:
                     await reader.first(token_read, {"id": 1})
             assert await asyncio.to_thread(Path(path).read_bytes) == restored
+            # Said once, in words an operator can act on, however many requests were refused.
+            [warning] = [
+                record.getMessage() for record in caplog.records if "was replaced" in record.getMessage()
+            ]
+            assert f"delete {path}-wal and {path}-shm, then start it" in warning
         finally:
             await dispose(engine)
         for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):
