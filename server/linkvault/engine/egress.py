@@ -56,9 +56,13 @@ def _embedded_ipv4(address: IPAddress) -> IPAddress:
 
 
 def is_loopback(address: IPAddress) -> bool:
-    """Whether ``address`` is loopback, an IPv4 loopback address embedded in IPv6 included (Python
-    3.11 counts ``::ffff:127.0.0.1`` as not loopback)."""
-    return _embedded_ipv4(address).is_loopback
+    """Whether ``address`` is this host's loopback, IPv4-mapped ones included (Python 3.11 counts
+    ``::ffff:127.0.0.1`` as not loopback). Not the relayed forms (NAT64, 6to4, Teredo): traffic to
+    them leaves the host through a relay, so they are refused as loopback (``EgressPolicy``) but
+    never trusted as local."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,8 @@ class _DatabaseFile:
             logger.warning(
                 "the database file %s was replaced under the running server; it is not opened, since the "
                 "write-ahead log beside it belongs to the old file: stop linkvault, delete %s-wal and "
-                "%s-shm, then start it (docs/deployment.md, Backups)",
+                "%s-shm, then start it, and run no linkvault command before (any would open the file and "
+                "apply the old log to it) (docs/deployment.md, Backups)",
                 self.path,
                 self.path,
                 self.path,

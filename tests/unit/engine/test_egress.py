@@ -107,13 +107,18 @@ def test_ipv6_loopback_is_loopback_like_ipv4s(address: str) -> None:
     assert EgressPolicy(allow_loopback=False).refusal(ip) == "a loopback address"
 
 
-@pytest.mark.parametrize("address", ["::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::"])
-def test_loopback_embedded_in_ipv6_is_loopback(address: str) -> None:
-    """A relay (IPv4-mapped sockets, NAT64, 6to4) delivers to the embedded IPv4 address; a trial got
-    a webhook to 2002:7f00:1:: accepted with loopback refused."""
+@pytest.mark.parametrize(
+    ("address", "local"), [("::ffff:127.0.0.1", True), ("64:ff9b::7f00:1", False), ("2002:7f00:1::", False)]
+)
+def test_loopback_embedded_in_ipv6_is_refused_as_loopback_but_only_mapped_is_local(
+    address: str, local: bool
+) -> None:
+    """A relay (NAT64, 6to4) delivers to the embedded IPv4 address, so it is judged by it (a trial got a
+    webhook to 2002:7f00:1:: accepted with loopback refused); but only an IPv4-mapped address stays on
+    this host, so only it may use the loopback exceptions (http://, serve's plain-http check)."""
     ip = ipaddress.ip_address(address)
 
-    assert is_loopback(ip)
+    assert is_loopback(ip) is local
     assert EgressPolicy(allow_loopback=False, allow_private=False).refusal(ip) == "a loopback address"
 
 
