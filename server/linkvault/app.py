@@ -132,7 +132,7 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     app.add_middleware(BodyLimit, MiddlewarePosition.BEFORE_EXCEPTION, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(CallbackHeaders, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)
-    app.add_middleware(MethodNotAllowed, MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(MethodNotAllowed, MiddlewarePosition.BEFORE_SWAGGER)
     # Just after routing (which reads only the path), before security, validation and the handler
     # parse the query, the headers or the body.
     app.add_middleware(

@@ -213,7 +213,7 @@ class MethodNotAllowed:
     A path with an encoded slash (``%2F``) names no resource: 404. Routing sees the decoded path, so
     ``/v1/webhook-endpoints/<id>%2Fdeliveries`` was another operation's path, and a parameter of
     ``%2F`` alone a trailing slash that Starlette redirected; no path parameter of the spec can hold
-    a slash."""
+    a slash. It runs before the explorer's routes too (``/ui%2F`` served the explorer)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

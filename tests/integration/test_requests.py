@@ -297,6 +297,8 @@ def test_nul_characters_are_a_client_error_on_every_database(
         ("GET", "/v1/linked-accounts/a%2Fb/credentials"),
         ("POST", "/v2/auth/callback/..%2F..%2Fetc"),
         ("GET", "/v2/auth/wait/..%2F..%2Fetc"),
+        ("GET", "/ui%2F"),
+        ("GET", "/openapi.json%2F"),
     ],
 )
 def test_an_encoded_slash_in_a_path_parameter_is_404(
