@@ -18,7 +18,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from linkvault.errors import Conflict, DatabaseUnavailable, InvalidInput, ProviderUnavailable
 from linkvault.store.database import (
@@ -203,6 +203,21 @@ def _restore(path: str) -> None:
     restored.close()
 
 
+async def _every_access_is_unavailable(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], token_read: Any
+) -> None:
+    """A session's read, a session's write and an inline read all end in DatabaseUnavailable."""
+    with pytest.raises(DatabaseUnavailable):
+        async with sessions() as session:
+            await session.execute(_TOKEN, {"id": 1})
+    with pytest.raises(DatabaseUnavailable):
+        async with sessions.begin() as session:
+            await session.execute(_TOKENS.update().values(token="written where it must not be"))
+    with pytest.raises(DatabaseUnavailable):
+        async with connect(engine) as reader:
+            await reader.first(token_read, {"id": 1})
+
+
 @_TOKEN_READS
 def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(
     tmp_path: Path, token_read: Any
@@ -221,15 +236,7 @@ def test_a_sqlite_database_moved_away_is_unavailable_until_it_is_back(
             async with sessions.begin() as session:  # the pool now holds a connection to the file
                 await session.execute(_TOKEN, {"id": 1})
             await asyncio.to_thread(Path(path).rename, tmp_path / "aside.sqlite")
-            with pytest.raises(DatabaseUnavailable):
-                async with sessions() as session:
-                    await session.execute(_TOKEN, {"id": 1})
-            with pytest.raises(DatabaseUnavailable):
-                async with sessions.begin() as session:
-                    await session.execute(_TOKENS.update().values(token="written while away"))
-            with pytest.raises(DatabaseUnavailable):
-                async with connect(engine) as reader:
-                    await reader.first(token_read, {"id": 1})
+            await _every_access_is_unavailable(engine, sessions, token_read)
             assert not await asyncio.to_thread(Path(path).exists)
             await asyncio.to_thread((tmp_path / "aside.sqlite").rename, path)
             async with sessions() as session:
@@ -267,15 +274,7 @@ def test_a_sqlite_database_replaced_under_a_running_server_is_refused_until_a_re
             assert (await asyncio.to_thread(Path(f"{path}-wal").stat)).st_size > 0
             restored = await asyncio.to_thread(backup.read_bytes)
             await asyncio.to_thread(backup.replace, path)
-            with pytest.raises(DatabaseUnavailable):
-                async with sessions() as session:
-                    await session.execute(_TOKEN, {"id": 1})
-            with pytest.raises(DatabaseUnavailable):
-                async with sessions.begin() as session:
-                    await session.execute(_TOKENS.update().values(token="written into the restore"))
-            with pytest.raises(DatabaseUnavailable):
-                async with connect(engine) as reader:
-                    await reader.first(token_read, {"id": 1})
+            await _every_access_is_unavailable(engine, sessions, token_read)
             assert await asyncio.to_thread(Path(path).read_bytes) == restored
             # Said once, in words an operator can act on, however many requests were refused.
             [warning] = [
