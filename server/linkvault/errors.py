@@ -222,9 +222,14 @@ class AddressNotAllowed(ProviderError):
 
 
 class ServiceUnavailable(LinkvaultError):
-    """linkvault cannot serve the request now, through no fault of the caller; retrying later may work."""
+    """linkvault cannot serve the request now, through no fault of the caller; retrying later may work.
+    ``reason`` says why for the operator's log (never sent to the caller)."""
 
     code = "service_unavailable"
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class DatabaseUnavailable(ServiceUnavailable):

@@ -20,7 +20,8 @@ from sqlalchemy.engine import make_url
 
 from linkvault.errors import DatabaseUnavailable
 from linkvault.settings import Settings
-from linkvault.store.database import connect, create_engine, dispose
+from linkvault.store.database import connect, create_engine, create_sessionmaker, dispose
+from linkvault.store.migrate import schema_status
 from support.databases import is_postgresql
 from support.projects import Project
 from support.server import RunningServer, ServerFactory
@@ -147,28 +148,49 @@ def test_hot_reads_on_connections_the_server_closed_are_one_503_then_work(
     asyncio.run(run())
 
 
-def test_a_hot_read_when_the_server_takes_no_more_connections_is_503(migrated: Settings) -> None:
-    """PostgreSQL refusing a new connection (its max_connections, or the role's limit, reached) is an
-    outage like any other for the credentials read and the key lookup: 503, not 500. Their pooled
-    connection is opened by SQLAlchemy's pool directly, which raises the driver's refusal unwrapped."""
+@pytest.mark.parametrize(
+    ("role_options", "reason"),
+    [
+        pytest.param("LOGIN CONNECTION LIMIT 0", "TooManyConnectionsError: too many connections", id="full"),
+        pytest.param("NOLOGIN", "InvalidAuthorizationSpecificationError: role", id="login-refused"),
+    ],
+)
+def test_a_server_that_refuses_new_connections_is_503_on_every_path(
+    migrated: Settings, role_options: str, reason: str
+) -> None:
+    """PostgreSQL refusing a new connection (its max_connections or the role's limit reached, or our
+    role no longer allowed to log in) is an outage like any other, 503 and not 500, on every path: the
+    hot reads (SQLAlchemy's pool opens their connection directly and raises the driver's refusal
+    wrapped once), sessions and ``/readyz``'s schema check (wrapped twice, through
+    ``AsyncEngine.connect``). The operator's log line names the driver's reason."""
     if not is_postgresql(migrated.database_url):
-        pytest.skip("PostgreSQL only: the reads by key go through asyncpg there")
-    role = f"linkvault_full_{secrets.token_hex(4)}"
+        pytest.skip("PostgreSQL only: SQLite has no server to refuse a connection")
+    role = f"linkvault_refused_{secrets.token_hex(4)}"
     one = select(literal_column("1"))
 
     async def run() -> None:
         admin = create_engine(migrated.database_url)
-        full = create_engine(
+        refused = create_engine(
             make_url(migrated.database_url).set(username=role, password=None).render_as_string(False)
         )
         try:
             async with admin.begin() as connection:
-                await connection.execute(text(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0'))
-            with pytest.raises(DatabaseUnavailable):
-                async with connect(full) as reader:
+                await connection.execute(text(f'CREATE ROLE "{role}" {role_options}'))
+
+            async def hot_read() -> None:
+                async with connect(refused) as reader:
                     await reader.first(one, {})
+
+            async def session() -> None:
+                async with create_sessionmaker(refused).begin() as opened:
+                    await opened.execute(one)
+
+            for attempt in (hot_read, session, lambda: schema_status(refused)):
+                with pytest.raises(DatabaseUnavailable) as raised:
+                    await attempt()
+                assert raised.value.reason is not None and raised.value.reason.startswith(reason)
         finally:
-            await dispose(full)
+            await dispose(refused)
             async with admin.begin() as connection:
                 await connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
             await dispose(admin)

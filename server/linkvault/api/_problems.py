@@ -181,10 +181,10 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     elif isinstance(exc, errors.ServiceUnavailable):
         # An outage, not a bug: one line per request, naming the cause (the driver's message holds
         # no secret; the database URL's password is not in it).
-        cause = exc.__cause__
+        cause = exc.reason or (type(exc.__cause__).__name__ if exc.__cause__ is not None else None)
         logger.warning(
             "%s %s: %s%s", request.method, request.url.path, detail,
-            f" ({type(cause).__name__})" if cause is not None else "", extra={"code": code},
+            f" ({cause})" if cause else "", extra={"code": code},
         )  # fmt: skip
     elif status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)

@@ -16,8 +16,7 @@ def log_failed_round(logger: logging.Logger, exc: Exception, *, what: str) -> No
     like a request that fails the same way; anything else is a bug, logged as an ERROR with its
     traceback."""
     if isinstance(exc, ServiceUnavailable):
-        logger.warning(
-            "%s failed (%s); trying again in the next round", what, exc.code, extra={"code": exc.code}
-        )
+        why = exc.code if exc.reason is None else f"{exc.code}: {exc.reason}"
+        logger.warning("%s failed (%s); trying again in the next round", what, why, extra={"code": exc.code})
     else:
         logger.error("%s failed; trying again in the next round", what, exc_info=exc)

@@ -72,6 +72,10 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.exceptions.InsufficientResourcesError,
     asyncpg.exceptions.OperatorInterventionError,
+    # The server refuses our login (a role without LOGIN, a changed password, pg_hba.conf) or no
+    # longer has our database: nothing a request can fix, and a retry works once the operator has.
+    asyncpg.exceptions.InvalidAuthorizationSpecificationError,
+    asyncpg.exceptions.InvalidCatalogNameError,
 )
 _UNAVAILABLE_MESSAGE = "the database is unavailable; try again later"
 
@@ -247,8 +251,23 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _driver_error(exc: BaseException) -> BaseException:
+    """The driver's own exception under SQLAlchemy's wrappers: a DBAPIError's ``orig``, and the
+    asyncpg dialect's emulated DBAPI error's ``orig`` under that (a connection that cannot be opened
+    is wrapped twice on the way through ``AsyncEngine.connect``, once through ``raw_connection``)."""
+    seen = 0
+    while isinstance(exc, (DBAPIError, EmulatedDBAPIException)) and seen < 4:
+        inner = exc.orig
+        if inner is None or inner is exc:
+            break
+        exc, seen = inner, seen + 1
+    return exc
+
+
 def is_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database cannot be reached (rather than refusing a statement).
+    """Whether ``exc`` says the database cannot be reached or refuses us (rather than refusing a
+    statement): the connection failed or was lost, the pool is exhausted, the server is full, starting
+    up, shutting down, refusing our login or missing our database.
 
     A domain error never is: it was raised on purpose, even if a socket error lies somewhere below it
     (a provider that cannot be reached is not the database)."""
@@ -256,13 +275,17 @@ def is_unavailable(exc: BaseException) -> bool:
         return False
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    if isinstance(exc, _UNAVAILABLE):
-        return True
-    # SQLAlchemy wraps the driver's exception as a DBAPIError, except where its pool is used directly
-    # (``AsyncEngine.raw_connection``, the PostgreSQL reads): there a connection that cannot be opened
-    # raises the asyncpg dialect's emulated DBAPI error, the driver's exception as its ``orig``.
-    original = exc.orig if isinstance(exc, (DBAPIError, EmulatedDBAPIException)) else None
-    return isinstance(original, _UNAVAILABLE)
+    return isinstance(exc, _UNAVAILABLE) or isinstance(_driver_error(exc), _UNAVAILABLE)
+
+
+def _unavailable(exc: BaseException) -> DatabaseUnavailable:
+    """The DatabaseUnavailable for ``exc``, with the driver's reason for the operator's log line (the
+    driver's first line names the fault, e.g. ``too many connections for role "linkvault"``; it holds
+    no password)."""
+    driver = _driver_error(exc)
+    first_line = (str(driver).strip().splitlines() or [""])[0]
+    reason = f"{type(driver).__name__}: {first_line}" if first_line else type(driver).__name__
+    return DatabaseUnavailable(_UNAVAILABLE_MESSAGE, reason=reason[:300])
 
 
 @contextmanager
@@ -273,7 +296,7 @@ def translate_unavailable() -> Iterator[None]:
         yield
     except Exception as exc:
         if is_unavailable(exc):
-            raise DatabaseUnavailable(_UNAVAILABLE_MESSAGE) from exc
+            raise _unavailable(exc) from exc
         raise
 
 
@@ -283,7 +306,7 @@ async def _exit_translated(exit_: Awaitable[None], value: BaseException | None) 
     with translate_unavailable():
         await exit_
     if value is not None and is_unavailable(value):
-        raise DatabaseUnavailable(_UNAVAILABLE_MESSAGE) from value
+        raise _unavailable(value) from value
 
 
 class _Transaction(AsyncSessionTransaction):
@@ -399,7 +422,7 @@ class _PostgresReader:
                 # so each is replaced at its next checkout instead of failing one request of its own.
                 pool = self._engine.sync_engine.pool
                 await greenlet_spawn(pool._invalidate, self._connection, exc)
-                raise DatabaseUnavailable(_UNAVAILABLE_MESSAGE) from exc
+                raise _unavailable(exc) from exc
             raise
         return None if record is None else read.row(record)
 
@@ -484,7 +507,7 @@ class _InlineReader:
             if getattr(error, "sqlite_errorcode", 0) & 0xFF not in _BUSY:
                 self._discard()
                 if isinstance(exc, sqlite3.OperationalError):
-                    raise DatabaseUnavailable(_UNAVAILABLE_MESSAGE) from exc
+                    raise _unavailable(exc) from exc
                 raise
         return await self._first_async(statement, parameters)
 
