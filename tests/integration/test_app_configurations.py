@@ -44,6 +44,45 @@ def test_an_issuer_fills_the_endpoints_from_discovery(
     assert "s3cret-value" not in fetched.text
 
 
+def test_new_endpoints_never_drop_the_issuer_silently(
+    api: httpx.Client, project: Project, oidc_provider: OidcProvider
+):
+    """An app whose endpoints came from its issuer keeps the issuer's checks (RFC 9207 ``iss``, the ID
+    token) unless the caller drops it in so many words: new endpoints alone are refused and change
+    nothing, the same endpoints again change nothing, and ``"issuer": null`` drops it."""
+    created = _create(api, project, issuer=oidc_provider.issuer).json()
+    token_url = created["token_url"]
+
+    def patch(**fields: Any) -> httpx.Response:
+        return api.patch("/v1/app-configurations/github", json=fields, headers=project.headers)
+
+    moved = patch(token_url="https://elsewhere.example/token")
+    unchanged = patch(token_url=token_url, authorize_url=created["authorize_url"])
+    after = api.get("/v1/app-configurations/github", headers=project.headers).json()
+    dropped = patch(token_url="https://elsewhere.example/token", issuer=None)
+    issuer_only = patch(issuer=oidc_provider.issuer)
+    dropped_alone = patch(issuer=None)
+
+    assert moved.status_code == 400, moved.text
+    assert moved.headers["content-type"] == "application/problem+json"
+    assert moved.json()["code"] == "invalid_input"
+    assert '"issuer": null' in moved.json()["detail"]
+    assert unchanged.status_code == 200, unchanged.text
+    def settings(app: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in app.items() if name != "updated_at"}
+
+    assert settings(unchanged.json()) == settings(after) == settings(created)
+    assert dropped.status_code == 200, dropped.text
+    assert dropped.json()["issuer"] is None
+    assert dropped.json()["token_url"] == "https://elsewhere.example/token"
+    assert dropped.json()["authorization_response_iss_parameter_supported"] is False
+    assert issuer_only.json()["issuer"] == oidc_provider.issuer
+    assert issuer_only.json()["token_url"] == token_url
+    assert dropped_alone.status_code == 200, dropped_alone.text
+    assert dropped_alone.json()["issuer"] is None
+    assert dropped_alone.json()["token_url"] == token_url
+
+
 def test_explicit_endpoints_are_accepted(api: httpx.Client, project: Project):
     response = _create(
         api,

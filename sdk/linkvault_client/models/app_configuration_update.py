@@ -23,7 +23,10 @@ class AppConfigurationUpdate:
         {'scopes': ['repo', 'read:user', 'read:org'], 'authorize_params': {'allow_signup': 'false'}}
 
     Attributes:
-        issuer (str | Unset):
+        issuer (None | str | Unset): A new issuer (its endpoints are discovered again), or null to drop the issuer and
+            its checks (the RFC 9207 `iss` check, ID tokens) while keeping the endpoints. New `authorize_url` or `token_url`
+            on an app that has an issuer need `issuer` too (null, to drop it): they are refused with 400 otherwise, so that
+            a change of URL never switches the checks off unnoticed.
         authorize_url (str | Unset):
         token_url (str | Unset):
         revocation_url (None | str | Unset):
@@ -46,7 +49,7 @@ class AppConfigurationUpdate:
             for another.
     """
 
-    issuer: str | Unset = UNSET
+    issuer: None | str | Unset = UNSET
     authorize_url: str | Unset = UNSET
     token_url: str | Unset = UNSET
     revocation_url: None | str | Unset = UNSET
@@ -62,7 +65,11 @@ class AppConfigurationUpdate:
     provider_params: AppConfigurationUpdateProviderParams | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        issuer = self.issuer
+        issuer: None | str | Unset
+        if isinstance(self.issuer, Unset):
+            issuer = UNSET
+        else:
+            issuer = self.issuer
 
         authorize_url = self.authorize_url
 
@@ -160,7 +167,15 @@ class AppConfigurationUpdate:
         from ..models.app_configuration_update_provider_params import AppConfigurationUpdateProviderParams  # noqa: PLC0415
 
         d = dict(src_dict)
-        issuer = d.pop("issuer", UNSET)
+
+        def _parse_issuer(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        issuer = _parse_issuer(d.pop("issuer", UNSET))
 
         authorize_url = d.pop("authorize_url", UNSET)
 

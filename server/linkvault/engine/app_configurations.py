@@ -285,9 +285,25 @@ async def _changes(services: Services, app: AppConfiguration, request: _Request)
             ),
         )
     elif fields.get("authorize_url") is not None or fields.get("token_url") is not None:
-        changes["authorize_url"] = fields.get("authorize_url") or app.authorize_url
-        changes["token_url"] = fields.get("token_url") or app.token_url
-        # Explicit endpoints replace discovered ones; the issuer they came from no longer applies.
+        authorize_url = fields.get("authorize_url") or app.authorize_url
+        token_url = fields.get("token_url") or app.token_url
+        moved = (authorize_url, token_url) != (app.authorize_url, app.token_url)
+        if moved or "issuer" in fields:
+            if app.issuer is not None and "issuer" not in fields and "provider" not in fields:
+                # Dropping the issuer silently would switch off the RFC 9207 mix-up defence and the
+                # ID token's checks for every link after a change of URL; the caller must say so
+                # (naming a catalog provider, whose entry gives the endpoints, says so too).
+                raise InvalidInput(
+                    f"this app configuration's endpoints come from its issuer {app.issuer}; new endpoints "
+                    'no longer do: send "issuer": null with them to drop the issuer and its checks '
+                    "(RFC 9207 iss, ID tokens), or send a new issuer instead of endpoints",
+                    field=("issuer",),
+                )
+            changes.update(authorize_url=authorize_url, token_url=token_url)
+            # Explicit endpoints replace discovered ones; the issuer they came from no longer applies.
+            changes.update(issuer=None, jwks_uri=None, authorization_response_iss_parameter_supported=False)
+    elif "issuer" in fields and app.issuer is not None:
+        # "issuer": null alone: the endpoints stay, the issuer's checks go.
         changes.update(issuer=None, jwks_uri=None, authorization_response_iss_parameter_supported=False)
     if not changes.get("authorize_url", app.authorize_url) or not changes.get("token_url", app.token_url):
         raise InvalidInput("give either issuer or both authorize_url and token_url", field=())
