@@ -27,7 +27,7 @@ class LinkedAccountEventData:
         linked_account_owner_id (str):
         status (LinkedAccountStatus): `active`: credentials are handed out. `needs_reauth`: the refresh token is dead
             (`invalid_grant`) or an expired token has none; link the same owner again to recover. `disabled`: switched off
-            with PATCH; no credentials until enabled.
+            with PATCH; no credentials until enabled, or linked again (a completed link enables the account).
         sequence (int): Counts the account's credential writes; a larger one is newer.
         last_refreshed_at (datetime.datetime | None):
         created_at (datetime.datetime):

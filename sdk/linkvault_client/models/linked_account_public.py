@@ -26,7 +26,7 @@ class LinkedAccountPublic:
         enabled (bool):
         status (LinkedAccountStatus): `active`: credentials are handed out. `needs_reauth`: the refresh token is dead
             (`invalid_grant`) or an expired token has none; link the same owner again to recover. `disabled`: switched off
-            with PATCH; no credentials until enabled.
+            with PATCH; no credentials until enabled, or linked again (a completed link enables the account).
         last_refreshed_at (datetime.datetime | None): When linkvault last refreshed the access token; null before the
             first refresh.
         provider_subject (None | str): The user's subject at the provider (the ID token's `sub`), when the provider sent

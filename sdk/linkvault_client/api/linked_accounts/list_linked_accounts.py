@@ -120,7 +120,7 @@ def sync_detailed(
         status (LinkedAccountStatus | Unset): `active`: credentials are handed out.
             `needs_reauth`: the refresh token is dead (`invalid_grant`) or an expired token has none;
             link the same owner again to recover. `disabled`: switched off with PATCH; no credentials
-            until enabled.
+            until enabled, or linked again (a completed link enables the account).
         cursor (str | Unset):
 
     Raises:
@@ -164,7 +164,7 @@ def sync(
         status (LinkedAccountStatus | Unset): `active`: credentials are handed out.
             `needs_reauth`: the refresh token is dead (`invalid_grant`) or an expired token has none;
             link the same owner again to recover. `disabled`: switched off with PATCH; no credentials
-            until enabled.
+            until enabled, or linked again (a completed link enables the account).
         cursor (str | Unset):
 
     Raises:
@@ -203,7 +203,7 @@ async def asyncio_detailed(
         status (LinkedAccountStatus | Unset): `active`: credentials are handed out.
             `needs_reauth`: the refresh token is dead (`invalid_grant`) or an expired token has none;
             link the same owner again to recover. `disabled`: switched off with PATCH; no credentials
-            until enabled.
+            until enabled, or linked again (a completed link enables the account).
         cursor (str | Unset):
 
     Raises:
@@ -245,7 +245,7 @@ async def asyncio(
         status (LinkedAccountStatus | Unset): `active`: credentials are handed out.
             `needs_reauth`: the refresh token is dead (`invalid_grant`) or an expired token has none;
             link the same owner again to recover. `disabled`: switched off with PATCH; no credentials
-            until enabled.
+            until enabled, or linked again (a completed link enables the account).
         cursor (str | Unset):
 
     Raises:
