@@ -68,6 +68,7 @@ def test_new_endpoints_never_drop_the_issuer_silently(
     assert moved.json()["code"] == "invalid_input"
     assert '"issuer": null' in moved.json()["detail"]
     assert unchanged.status_code == 200, unchanged.text
+
     def settings(app: dict[str, Any]) -> dict[str, Any]:
         return {name: value for name, value in app.items() if name != "updated_at"}
 

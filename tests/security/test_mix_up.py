@@ -93,11 +93,16 @@ def test_a_missing_iss_is_refused_where_the_provider_advertises_it(
 
 
 def test_a_missing_iss_is_accepted_where_no_issuer_is_known(api: httpx.Client, project: Project, make_app):
-    """The control for the test above: with explicit endpoints there is no issuer to expect."""
+    """The control for the test above: with the issuer dropped (explicit endpoints, ``"issuer": null``)
+    there is no issuer to expect."""
     app = make_app(project)
     explicit = api.patch(
         f"/v1/app-configurations/{app.app_name}",
-        json={"authorize_url": app.provider.authorization_endpoint, "token_url": app.provider.token_endpoint},
+        json={
+            "authorize_url": app.provider.authorization_endpoint,
+            "token_url": app.provider.token_endpoint,
+            "issuer": None,
+        },
         headers=project.headers,
     )
     assert explicit.json()["authorization_response_iss_parameter_supported"] is False

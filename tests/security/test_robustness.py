@@ -145,7 +145,7 @@ WRONG_TYPES: dict[str, list[tuple[str, Any]]] = {
     ],
     "update": [
         ("app_name", "renamed"), ("client_id", None), ("scopes", None), ("scopes", "openid"),
-        ("authorize_params", None), ("authorize_params", {"a": ["b"]}), ("issuer", None), ("issuer", 5),
+        ("authorize_params", None), ("authorize_params", {"a": ["b"]}), ("issuer", 5),
         ("client_secret", 5), ("token_endpoint_auth_method", None), ("allowed_redirect_urls", None),
         ("redirect_uri", 1),
     ],
@@ -219,8 +219,9 @@ NUL_AND_UNICODE = [
     _case("update: NUL in a scope", "PATCH", f"/v1/app-configurations/{APP}", 400, {"scopes": ["a\x00"]}),
     _case("update: NUL in redirect_uri", "PATCH", f"/v1/app-configurations/{APP}", 400,
           {"redirect_uri": "http://127.0.0.1:9/a\x00b"}),
-    _case("langsmith: NUL in code", "POST", f"/v2/auth/callback/{APP}", 400, {"code": "a\x00b", "state": A_STATE}),
-    _case("langsmith: NUL in state", "POST", f"/v2/auth/callback/{APP}", 400, {"code": "c", "state": "\x00" * 43}),
+    # LangSmith's face answers a refused field in its own shape (422 HTTPValidationError).
+    _case("langsmith: NUL in code", "POST", f"/v2/auth/callback/{APP}", 422, {"code": "a\x00b", "state": A_STATE}),
+    _case("langsmith: NUL in state", "POST", f"/v2/auth/callback/{APP}", 422, {"code": "c", "state": "\x00" * 43}),
     _case("peaka: NUL in code", "POST", "/connections/{project}/oauth2", 400,
           {"queryParameters": f"code=a%00b&state={A_STATE}"}),
     _case("peaka: raw NUL", "POST", "/connections/{project}/oauth2", 400,
@@ -255,7 +256,7 @@ NUL_AND_UNICODE = [
           _lone("\\ud800", '{"allowed_redirect_urls": ["https://app.example/SURROGATE"]}')),
     _case("update: lone surrogate in client_secret", "PATCH", f"/v1/app-configurations/{APP}", 400,
           _lone("\\ud800", '{"client_secret": "SURROGATE"}')),
-    _case("langsmith: lone surrogate in code", "POST", f"/v2/auth/callback/{APP}", 400,
+    _case("langsmith: lone surrogate in code", "POST", f"/v2/auth/callback/{APP}", 422,
           _lone("\\ud800", json.dumps({"code": "SURROGATE", "state": A_STATE}))),
     _case("peaka: lone surrogate", "POST", "/connections/{project}/oauth2", 400,
           _lone("\\ud800", json.dumps({"queryParameters": f"code=SURROGATE&state={A_STATE}"}))),
@@ -377,31 +378,44 @@ def test_malformed_requests_get_a_client_error_and_change_nothing(
     _assert_untouched(baseline, linkvault_server)
 
 
+@pytest.mark.parametrize("bad", ["\\udfff", "\\u0000"], ids=["lone surrogate", "NUL"])
 @pytest.mark.parametrize("face", ["langsmith", "peaka"])
-def test_a_code_with_a_lone_surrogate_is_refused_without_a_token_request(
-    api: httpx.Client, project: Project, make_app, migrated: Settings, face: str
+def test_a_code_that_is_not_text_is_refused_before_the_state_is_used(
+    api: httpx.Client, project: Project, make_app, migrated: Settings, face: str, bad: str
 ):
-    """JSON can spell a code UTF-8 cannot encode; no provider issued it. The state is used up before
-    the code is looked at, as always, but the code never reaches the provider."""
+    """JSON can spell a code that is no text (a lone surrogate, a NUL); no provider issued it. The
+    bridged faces refuse it as the GET faces do, as a bad request (not as the provider's
+    ``invalid_grant``), before the state is used up and with no token request: the genuine response
+    then still links."""
     app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
     query = query_of(consent(app, start_link(api, app)))
     if face == "langsmith":
         path = f"/v2/auth/callback/{app.app_name}"
         body = json.dumps({"code": "SURROGATE", "state": query["state"], "iss": query["iss"]})
+        genuine = {"code": query["code"], "state": query["state"], "iss": query["iss"]}
     else:
         path = f"/connections/{project.id}/oauth2"
         body = json.dumps({"queryParameters": f"code=SURROGATE&state={query['state']}&iss={query['iss']}"})
+        genuine = {"queryParameters": urlencode(query)}
 
     response = api.post(
-        path, content=_lone("\\udfff", body), headers={**project.headers, "Content-Type": "application/json"}
+        path, content=_lone(bad, body), headers={**project.headers, "Content-Type": "application/json"}
     )
 
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] == "invalid_grant"
+    if face == "langsmith":  # its own shape for a refused field: HTTPValidationError
+        assert response.status_code == 422, response.text
+        (problem,) = response.json()["detail"]
+        assert problem["loc"] == ["body", "code"]
+        assert problem["msg"].startswith("code holds a NUL character or an unpaired surrogate")
+    else:
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["code"] == "invalid_input"
+        assert response.json()["detail"].startswith("code holds a NUL character or an unpaired surrogate")
     assert app.provider.token_requests(app.client.client_id) == 0
     rows = project_rows(migrated, project.id)
-    assert (rows["linked_accounts"], rows["unused link_states"]) == (0, 0)
+    assert (rows["linked_accounts"], rows["unused link_states"]) == (0, 1)
+    assert api.post(path, json=genuine, headers=project.headers).status_code == 200
 
 
 @pytest.mark.parametrize(

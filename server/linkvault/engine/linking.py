@@ -5,6 +5,7 @@ Every callback face of the API finishes through ``finish_link``, so they share o
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 import uuid
@@ -37,6 +38,7 @@ from linkvault.errors import (
 from linkvault.limits import MAX_OWNER_ID_LENGTH, MAX_SCOPE_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+from linkvault.text import NOT_TEXT_REASON, is_valid_text
 
 logger = logging.getLogger(__name__)
 
@@ -273,8 +275,13 @@ async def _consume_state(
     """The stored link of ``callback.state``, now used up, its app configuration (read in the same
     transaction; None if it was deleted since the link started), and why its authorization response
     is refused on its face (None when it is not); such a refusal is announced as ``link.failed`` in
-    the transaction that uses the state up. Raises StateExpired or StateUsed for a state of ours
-    (within the caller's project and app, when given) that cannot be used, else InvalidState."""
+    the transaction that uses the state up. Raises InvalidInput, leaving the state as it is, for a
+    parameter that is not text (a bridged face passes on what it was handed; the GET faces refuse it
+    in the query); StateExpired or StateUsed for a state of ours (within the caller's project and
+    app, when given) that cannot be used, else InvalidState."""
+    for name, value in dataclasses.asdict(callback).items():
+        if value is not None and not is_valid_text(value):
+            raise InvalidInput(f"{name} {NOT_TEXT_REASON}", field=(name,))
     state_hash = states.hash_state(callback.state)
     async with services.sessions.begin() as session:
         now = services.clock()
