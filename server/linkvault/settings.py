@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -58,7 +59,8 @@ class Settings(BaseSettings):
     )
     public_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="the externally visible base URL; the default redirect URI is its GET callback. "
+        description="the externally visible base URL (scheme, host, optional port and path; no query, "
+        "fragment or `user:password@`); the default redirect URI is its GET callback. "
         "When unset, `serve` uses `http://<host>:<port>`",
     )
     state_ttl_seconds: int = Field(
@@ -222,6 +224,13 @@ class Settings(BaseSettings):
         scheme, _, rest = value.partition("://")
         if scheme not in ("http", "https") or not rest.strip("/"):
             raise ValueError("must be an absolute http:// or https:// URL")
+        # Paths are appended to it (the default redirect URI, the links it hands out): after a query
+        # or a fragment they would land inside it (https://host?x=1/v1/...), and credentials in it
+        # would be sent to every browser and provider.
+        if "?" in value or "#" in value:
+            raise ValueError("must not have a query string (?) or a fragment (#)")
+        if "@" in urllib.parse.urlsplit(value).netloc:
+            raise ValueError("must not have a user name or password (user:password@)")
         return value
 
     @property

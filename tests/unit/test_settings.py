@@ -71,6 +71,40 @@ def test_an_in_memory_sqlite_database_is_refused_in_one_line(
     assert "LINKVAULT_DATABASE_URL: an SQLite database must be a file" in raised.value.message
 
 
+@pytest.mark.parametrize(
+    ("url", "rule"),
+    [
+        ("https://lv.example.com?x=1", "must not have a query string (?) or a fragment (#)"),
+        ("https://lv.example.com/#frag", "must not have a query string (?) or a fragment (#)"),
+        ("https://lv.example.com/base?", "must not have a query string (?) or a fragment (#)"),
+        ("https://user:pw@lv.example.com", "must not have a user name or password (user:password@)"),
+        ("https://user@lv.example.com/base", "must not have a user name or password (user:password@)"),
+    ],
+)
+def test_a_public_url_paths_cannot_be_appended_to_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str, rule: str
+):
+    """The redirect URI is the public URL with a path appended: after a query or a fragment the path
+    would land inside it (https://lv.example.com?x=1/v1/linked-accounts/oauth2/callback)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_PUBLIC_URL", url)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert raised.value.message == f"invalid configuration: LINKVAULT_PUBLIC_URL: {rule}"
+    assert "pw" not in raised.value.message
+
+
+@pytest.mark.parametrize(
+    "url", ["https://lv.example.com", "https://lv.example.com/base/", "http://[::1]:8000"]
+)
+def test_a_public_url_with_a_path_is_kept(url: str):
+    settings = Settings(public_url=url)
+
+    assert settings.default_redirect_uri == url.rstrip("/") + "/v1/linked-accounts/oauth2/callback"
+
+
 def test_a_secret_value_is_never_in_the_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LINKVAULT_PUBLIC_URL", "secret-looking-value")
