@@ -52,6 +52,21 @@ class Settings(BaseSettings):
         description="SQLite (`sqlite+aiosqlite:///path.db`) or PostgreSQL "
         "(`postgresql+asyncpg://user:password@host/db`)",
     )
+    # Bounded so that a typo (an extra zero) is refused rather than opening thousands of connections;
+    # PostgreSQL's own default max_connections is 100 for every client together.
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="PostgreSQL connections each worker process keeps open (not SQLite, which uses one)",
+    )
+    database_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        le=1000,
+        description="PostgreSQL connections each worker process opens beyond the pool size under load, "
+        "closed when they come back (not SQLite)",
+    )
     encryption_keys: SecretStr | None = Field(
         default=None,
         description="comma-separated Fernet keys; the first encrypts, all decrypt (rotation). Required "

@@ -105,6 +105,41 @@ def test_a_public_url_with_a_path_is_kept(url: str):
     assert settings.default_redirect_uri == url.rstrip("/") + "/v1/linked-accounts/oauth2/callback"
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "rule"),
+    [
+        ("LINKVAULT_DATABASE_POOL_SIZE", "0", "Input should be greater than or equal to 1"),
+        ("LINKVAULT_DATABASE_POOL_SIZE", "20000", "Input should be less than or equal to 1000"),
+        ("LINKVAULT_DATABASE_MAX_OVERFLOW", "-1", "Input should be greater than or equal to 0"),
+        ("LINKVAULT_DATABASE_MAX_OVERFLOW", "10000", "Input should be less than or equal to 1000"),
+    ],
+)
+def test_a_pool_size_out_of_bounds_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str, rule: str
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert raised.value.message == f"invalid configuration: {variable}: {rule}"
+
+
+def test_the_pool_is_sized_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_DATABASE_POOL_SIZE", "5")
+    monkeypatch.setenv("LINKVAULT_DATABASE_MAX_OVERFLOW", "0")
+
+    settings = load_settings()
+
+    assert (settings.database_pool_size, settings.database_max_overflow) == (5, 0)
+    assert (
+        Settings.model_fields["database_pool_size"].default,
+        Settings.model_fields["database_max_overflow"].default,
+    ) == (20, 10)
+
+
 def test_a_secret_value_is_never_in_the_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LINKVAULT_PUBLIC_URL", "secret-looking-value")

@@ -123,7 +123,11 @@ def open_services(
     without letting a packet leave. Raises ConfigurationError when no usable encryption key is
     configured."""
     cipher = load_cipher(settings)
-    db_engine = create_engine(settings.database_url)
+    db_engine = create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     return Services(
         settings=settings,
         db_engine=db_engine,

@@ -97,8 +97,8 @@ def sqlite_path(database_url: str) -> Path | None:
 # SQLAlchemy's default pool keeps 5 connections and closes any overflow connection when it comes
 # back, so a sustained load above 5 concurrent requests opens a connection per request (on
 # PostgreSQL a TCP and TLS handshake and authentication, on SQLite a new aiosqlite thread).
-# PostgreSQL: 20 kept cover one worker's usual concurrency and 10 more absorb bursts (3 replicas
-# stay under PostgreSQL's default of 100 connections). SQLite: one connection. SQLite has one writer,
+# PostgreSQL: the settings' defaults, 20 kept, cover one worker's usual concurrency and 10 more absorb
+# bursts (3 replicas stay under PostgreSQL's default of 100 connections). SQLite: one connection. SQLite has one writer,
 # and with several connections a process's concurrent write transactions met its lock and waited in
 # SQLite's busy handler, which sleeps 1, 2, 5 ... 100 ms between tries while later writers slip in:
 # start link's p99 at 8 connections was 0.7-1.8 s (p50 10 ms), 25 ms with one connection, whose
@@ -106,10 +106,14 @@ def sqlite_path(database_url: str) -> Path | None:
 # (``_InlineReader``), and no transaction waits on anything but the database (the provider and webhook
 # calls are made between transactions). Other processes on the file still meet the lock, and wait for
 # it as before.
-_POOLS = {"postgresql": {"pool_size": 20, "max_overflow": 10}, "sqlite": {"pool_size": 1, "max_overflow": 0}}
+_SQLITE_POOL = {"pool_size": 1, "max_overflow": 0}
 
 
-def create_engine(database_url: str) -> AsyncEngine:
+def create_engine(database_url: str, *, pool_size: int = 20, max_overflow: int = 10) -> AsyncEngine:
+    """The engine for ``database_url`` (an SQLite or PostgreSQL URL the settings accepted). On
+    PostgreSQL its pool keeps ``pool_size`` connections and opens up to ``max_overflow`` more under
+    load (``LINKVAULT_DATABASE_POOL_SIZE`` and ``LINKVAULT_DATABASE_MAX_OVERFLOW``); SQLite always
+    has one connection, whatever they say."""
     url = make_url(database_url)
     path = sqlite_path(database_url)
     if path is not None and path.exists() and not url.query:
@@ -124,7 +128,7 @@ def create_engine(database_url: str) -> AsyncEngine:
     # Checkouts beyond the pool's size are served in arrival order (store/_pool.py).
     if url.get_backend_name() != "sqlite":
         engine = create_async_engine(
-            url, poolclass=FairAsyncQueuePool, **_POOLS.get(url.get_backend_name(), {})
+            url, poolclass=FairAsyncQueuePool, pool_size=pool_size, max_overflow=max_overflow
         )
     else:
         # The pool's rollback on return is done by _rollback_open_transaction, only when needed.
@@ -133,7 +137,7 @@ def create_engine(database_url: str) -> AsyncEngine:
             module=_aiosqlite.dbapi(),
             poolclass=FairAsyncQueuePool,
             pool_reset_on_return=None,
-            **_POOLS["sqlite"],
+            **_SQLITE_POOL,
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "reset", _rollback_open_transaction)
