@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from linkvault.errors import ConfigurationError
+from linkvault.store.postgresql_url import asyncpg_connect_args
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -50,7 +51,8 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default=DEFAULT_DATABASE_URL,
         description="SQLite (`sqlite+aiosqlite:///path.db`) or PostgreSQL "
-        "(`postgresql+asyncpg://user:password@host/db`)",
+        "(`postgresql+asyncpg://user:password@host/db`; `?sslmode=require` requires TLS, see "
+        "docs/configuration.md for the query parameters it may have)",
     )
     # Bounded so that a typo (an extra zero) is refused rather than opening thousands of connections;
     # PostgreSQL's own default max_connections is 100 for every client together.
@@ -217,6 +219,10 @@ class Settings(BaseSettings):
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             # Each pooled connection would open a database of its own, empty and gone when it closes.
             raise ValueError("an SQLite database must be a file (sqlite+aiosqlite:///path.db), not in memory")
+        if url.get_backend_name() == "postgresql":
+            # Checked here so that a parameter asyncpg does not take stops every command in one line,
+            # instead of failing each connection (store.postgresql_url says which it takes).
+            asyncpg_connect_args(url)
         return value
 
     @field_validator("metrics_bearer_token")

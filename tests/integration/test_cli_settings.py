@@ -21,6 +21,22 @@ def test_an_invalid_setting_stops_every_command_naming_the_variable(tmp_path: Pa
     assert not (tmp_path / "linkvault.db").exists()
 
 
+def test_a_database_url_query_asyncpg_would_not_take_stops_every_command_in_one_line(tmp_path: Path):
+    """It was a TypeError traceback from asyncpg.connect, at the first connection of every command."""
+    for query in ("bogus=1", "sslmode=verify"):
+        url = f"postgresql+asyncpg://linkvault:hunter2@127.0.0.1:1/linkvault?{query}"
+        env = {**outer_env(), "LINKVAULT_DATABASE_URL": url, "LINKVAULT_ENCRYPTION_KEYS": "unused"}
+        for args in [("serve",), ("config", "check"), ("projects", "list"), ("db", "upgrade")]:
+            result = run_linkvault(*args, env=env, cwd=tmp_path)
+
+            assert result.returncode == 1, args
+            [line] = result.stderr.splitlines()
+            name = query.partition("=")[0]
+            assert line.startswith(
+                f"linkvault: invalid configuration: LINKVAULT_DATABASE_URL: the query parameter {name} "
+            ), (args, line)
+
+
 def test_an_unknown_variable_is_warned_about(linkvault_server: RunningServer, tmp_path: Path):
     env = {**linkvault_server.env, "LINKVAULT_FOO": "1", "LINKVAULT_STATE_TTL_SECOND": "60"}
 

@@ -140,6 +140,38 @@ def test_the_pool_is_sized_from_the_environment(monkeypatch: pytest.MonkeyPatch,
     ) == (20, 10)
 
 
+@pytest.mark.parametrize("query", ["sslmode=require", "ssl=verify-full", "connect_timeout=5"])
+def test_a_postgresql_url_may_require_tls_as_libpq_says_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, query: str
+):
+    monkeypatch.chdir(tmp_path)
+    url = f"postgresql+asyncpg://linkvault:hunter2@db.internal/linkvault?{query}"
+    monkeypatch.setenv("LINKVAULT_DATABASE_URL", url)
+
+    assert load_settings().database_url == url
+
+
+@pytest.mark.parametrize(
+    ("query", "rule"),
+    [
+        ("bogus=1", "the query parameter bogus is not supported (supported: "),
+        ("sslrootcert=/ca.pem", "the query parameter sslrootcert is not supported (supported: "),
+        ("sslmode=verify_full", "the query parameter sslmode must be one of disable, allow, prefer, "),
+    ],
+)
+def test_a_postgresql_url_query_asyncpg_would_not_take_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, query: str, rule: str
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_DATABASE_URL", f"postgresql+asyncpg://u:hunter2@db.internal/lv?{query}")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert raised.value.message.startswith(f"invalid configuration: LINKVAULT_DATABASE_URL: {rule}")
+    assert "\n" not in raised.value.message and "hunter2" not in raised.value.message
+
+
 def test_a_secret_value_is_never_in_the_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LINKVAULT_PUBLIC_URL", "secret-looking-value")

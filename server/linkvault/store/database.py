@@ -43,6 +43,7 @@ from sqlalchemy.util import greenlet_spawn
 from linkvault.errors import ConfigurationError, Conflict, DatabaseUnavailable, InvalidInput, LinkvaultError
 from linkvault.store import _aiosqlite
 from linkvault.store._pool import FairAsyncQueuePool
+from linkvault.store.postgresql_url import asyncpg_connect_args
 from linkvault.text import is_valid_text
 
 __all__ = [
@@ -127,8 +128,14 @@ def create_engine(database_url: str, *, pool_size: int = 20, max_overflow: int =
     # checkout) and that one request answers 503 with Retry-After, like any request during an outage.
     # Checkouts beyond the pool's size are served in arrival order (store/_pool.py).
     if url.get_backend_name() != "sqlite":
+        # libpq's names (sslmode, connect_timeout) become asyncpg's, and numbers numbers.
+        url, connect_args = asyncpg_connect_args(url)
         engine = create_async_engine(
-            url, poolclass=FairAsyncQueuePool, pool_size=pool_size, max_overflow=max_overflow
+            url,
+            poolclass=FairAsyncQueuePool,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            connect_args=connect_args,
         )
     else:
         # The pool's rollback on return is done by _rollback_open_transaction, only when needed.
