@@ -17,7 +17,7 @@ from linkvault import explorer, request_ids
 from linkvault.api._context import services_var
 from linkvault.api._problems import BodyTooLarge, CredentialsRefused, RequestLimitExceeded
 from linkvault.api._representations import CALLBACK_HEADERS
-from linkvault.api._spec import resources, rules_of
+from linkvault.api._spec import is_callback_path, resources, rules_of
 from linkvault.engine.services import Services
 
 __all__ = [
@@ -151,7 +151,8 @@ class BodyLimit:
 class CallbackHeaders:
     """Every answer of an operation the spec marks ``x-linkvault-callback``, errors included, carries
     the callback headers: the page the user lands on must not leak its URL (code, state) through the
-    Referer header, nor be cached (RFC 9700 §4.2.4)."""
+    Referer header, nor be cached (RFC 9700 §4.2.4). So does every other answer on a callback's path
+    (a 405 to another method, the redirect of a trailing slash, which repeats the query)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -163,7 +164,9 @@ class CallbackHeaders:
 
         async def send_with_headers(message: Message) -> None:
             # Routing has recorded the operation by the time the answer starts.
-            if message["type"] == "http.response.start" and rules_of(scope).callback:
+            if message["type"] == "http.response.start" and (
+                rules_of(scope).callback or is_callback_path(scope["path"])
+            ):
                 _add_headers(message, CALLBACK_HEADERS)
             await send(message)
 

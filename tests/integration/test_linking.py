@@ -392,3 +392,35 @@ def test_the_server_log_shows_no_code_or_state(
     assert "/v1/linked-accounts/oauth2/callback?code=[redacted]&state=[redacted]" in log
     assert query["code"] not in log
     assert query["state"] not in log
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("HEAD", "/v1/linked-accounts/oauth2/callback?code=c&state=s", 405),
+        ("POST", "/v1/linked-accounts/oauth2/callback?code=c&state=s", 405),
+        ("GET", "/v1/linked-accounts/oauth2/callback/?code=c&state=s", 307),
+        ("GET", "/v2/auth/callback/any?code=c&state=s", 405),
+        ("DELETE", "/hub/integrations/oauth-callback?code=c&state=s", 405),
+        ("GET", "/hub/integrations/oauth-callback/?code=c&state=s", 307),
+    ],
+    ids=[
+        "aci HEAD",
+        "aci POST",
+        "aci trailing slash",
+        "langsmith GET",
+        "quiva DELETE",
+        "quiva trailing slash",
+    ],
+)
+def test_answers_on_a_callback_path_that_no_operation_gives_carry_the_callback_headers(
+    api: httpx.Client, project: Project, method: str, path: str, status: int
+):
+    """A 405 to another method, and the trailing slash's redirect (which repeats the query, code and
+    state), on a callback's path are no callback operation's answers, but the URL holds what the
+    callback's does: they are not cached and send no Referer either."""
+    response = api.request(method, path, headers=project.headers)
+
+    assert response.status_code == status, response.text
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"

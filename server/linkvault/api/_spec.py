@@ -23,6 +23,7 @@ __all__ = [
     "ErrorShape",
     "OperationRules",
     "Resource",
+    "is_callback_path",
     "operation_rules",
     "resources",
     "rules_of",
@@ -63,6 +64,7 @@ class Resource:
 
     pattern: re.Pattern[str]
     methods: frozenset[str]
+    callback: bool = False
 
 
 @functools.cache
@@ -134,5 +136,24 @@ def resources() -> tuple[Resource, ...]:
         if "GET" in methods and paths[path]["get"].get("x-linkvault-callback") is not True:
             methods.add("HEAD")
         pattern = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)))
-        found.append(Resource(pattern=pattern, methods=frozenset(methods)))
+        callback = any(
+            operation.get("x-linkvault-callback") is True
+            for method, operation in paths[path].items()
+            if method in _HTTP_METHODS
+        )
+        found.append(Resource(pattern=pattern, methods=frozenset(methods), callback=callback))
     return tuple(found)
+
+
+@functools.cache
+def _callback_paths() -> re.Pattern[str]:
+    # With a trailing slash too: Starlette answers it with a redirect that repeats the query.
+    alternatives = "|".join(resource.pattern.pattern for resource in resources() if resource.callback)
+    return re.compile(f"(?:{alternatives})/?")
+
+
+def is_callback_path(path: str) -> bool:
+    """Whether ``path`` is a callback face's (``x-linkvault-callback``), with or without a trailing
+    slash, whatever the method: an answer there that is no operation's (405, the trailing slash's
+    redirect) may carry the provider's code and state in the URL all the same."""
+    return _callback_paths().fullmatch(path) is not None
