@@ -59,7 +59,7 @@ def test_unreachable_database_is_503_everywhere_but_healthz(unreachable: InProce
         "/hub/integrations/oauth-callback?code=c&state=s", headers={"X-API-KEY": "k"}
     )
     assert quiva.status_code == 503
-    assert quiva.json() == {"error": "database_unavailable"}
+    assert quiva.json()["error"] == "database_unavailable"
     assert int(quiva.headers["retry-after"]) > 0
 
 

@@ -257,12 +257,15 @@ def test_quiva_callback_errors_use_its_own_shape(
     own = api.get("/hub/integrations/oauth-callback", params=params, headers=project.headers)
 
     assert unauthenticated.status_code == 401
-    assert set(unauthenticated.json()) == {"error"}
-    assert unauthenticated.json() == {"error": "unauthorized"}
+    assert set(unauthenticated.json()) == {"error", "error_description"}
+    assert unauthenticated.json()["error"] == "unauthorized"
     assert foreign.status_code == 400
-    assert foreign.json() == {"error": "invalid_state"}
+    assert foreign.json()["error"] == "invalid_state"
     assert missing_code.status_code == 400
-    assert missing_code.json() == {"error": "the callback carries no code"}
+    assert missing_code.json() == {
+        "error": "invalid_input",
+        "error_description": "the callback carries no code",
+    }
     # Neither the unauthenticated nor the foreign call used the state up.
     assert own.status_code == 200
 

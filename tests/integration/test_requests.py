@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -502,17 +503,21 @@ def test_quiva_errors_are_error_objects(api: httpx.Client, project: Project):
         "a missing code": api.get(callback, params={"state": a_state}, headers=project.headers),
     }
 
+    codes = {reason: response.json()["error"] for reason, response in answers.items()}
     for reason, response in answers.items():
         assert response.headers["content-type"] == "application/json"
-        assert list(response.json()) == ["error"], (reason, response.text)
+        assert list(response.json()) == ["error", "error_description"], (reason, response.text)
+        assert re.fullmatch("[a-z_]+", response.json()["error"]), (reason, response.text)
+        assert response.json()["error_description"], (reason, response.text)
     assert answers["unauthorized"].status_code == 401
-    assert answers["unauthorized"].json() == {"error": "unauthorized"}
-    assert (answers["invalid_state"].status_code, answers["invalid_state"].json()) == (
+    assert codes["unauthorized"] == "unauthorized"
+    assert (answers["invalid_state"].status_code, codes["invalid_state"]) == (400, "invalid_state")
+    assert (answers["a repeated parameter"].status_code, codes["a repeated parameter"]) == (
         400,
-        {"error": "invalid_state"},
+        "invalid_input",
     )
-    assert answers["a repeated parameter"].status_code == 400
-    assert answers["a missing code"].status_code == 400
+    assert "repeats the code parameter" in answers["a repeated parameter"].json()["error_description"]
+    assert (answers["a missing code"].status_code, codes["a missing code"]) == (400, "invalid_state")
 
 
 def _spec_paths() -> dict[str, set[str]]:

@@ -128,7 +128,7 @@ def test_another_project_can_neither_finish_nor_use_up_a_state(
     assert peaka_a.status_code == 404
     assert peaka_a.json()["code"] == "not_found"
     _same_answer(peaka_a, peaka_unknown)
-    assert (quiva.status_code, quiva.json()) == (400, {"error": "invalid_state"})
+    assert (quiva.status_code, quiva.json()["error"]) == (400, "invalid_state")
     assert app.provider.token_requests(app.client.client_id) == 0
     assert app.provider.token_requests(twin.client.client_id) == 0
     assert api.get("/v1/linked-accounts", headers=b).json() == []

@@ -15,20 +15,28 @@ T = TypeVar("T", bound="Error")
 class Error:
     """
     Attributes:
-        error (str | Unset):
+        error (str | Unset): What went wrong, as a code (`invalid_state`, `invalid_request`, `access_denied`, ... the
+            codes of docs/operations.md).
+        error_description (str | Unset): The same in words, for a person (never a secret, never the provider's own
+            text).
     """
 
     error: str | Unset = UNSET
+    error_description: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
+
+        error_description = self.error_description
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
         if error is not UNSET:
             field_dict["error"] = error
+        if error_description is not UNSET:
+            field_dict["error_description"] = error_description
 
         return field_dict
 
@@ -37,8 +45,11 @@ class Error:
         d = dict(src_dict)
         error = d.pop("error", UNSET)
 
+        error_description = d.pop("error_description", UNSET)
+
         error = cls(
             error=error,
+            error_description=error_description,
         )
 
         error.additional_properties = d

@@ -209,7 +209,10 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     validation = isinstance(exc, BadRequestProblem | errors.InvalidInput)
     body: dict[str, Any]
     if rules.errors == "error-object":
-        mimetype, body = "application/json", {"error": detail if validation else code or detail}
+        # The code, as the docs promise (RFC 6749 §5.2's error and error_description, which quiva.ai's
+        # clients read like an OAuth error): what a program branches on, then the words for a person.
+        error = code or ("server_error" if status >= 500 else "invalid_request")
+        mimetype, body = "application/json", {"error": error, "error_description": detail}
     elif validation and rules.errors == "http-validation-error":
         status, mimetype = 422, "application/json"
         body = {"detail": [{"loc": _location(exc, rules), "msg": detail, "type": "value_error"}]}

@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 
 
 def explicit_endpoints(provider: OidcProvider) -> AppConfigurationUpdate:
-    """Endpoints given instead of the issuer, as for a provider without RFC 9207 metadata: linkvault
-    then neither expects nor requires ``iss``, which LangSmith's body cannot carry."""
+    """Endpoints given instead of the issuer, dropped (``issuer=None``), as for a provider without
+    RFC 9207 metadata: linkvault then neither expects nor requires ``iss``, which LangSmith's body
+    cannot carry."""
     return AppConfigurationUpdate(
-        authorize_url=provider.authorization_endpoint, token_url=provider.token_endpoint
+        authorize_url=provider.authorization_endpoint, token_url=provider.token_endpoint, issuer=None
     )
 
 
