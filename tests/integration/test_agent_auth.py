@@ -268,3 +268,21 @@ def test_authenticate_refreshes_a_due_token_first(
     assert again["token"] == oidc_provider.last_token_response(provider["client_id"])["access_token"]
     assert waited == again
     assert oidc_provider.token_requests(provider["client_id"], "refresh_token") == 1
+
+
+def test_an_invalid_user_id_is_named_as_the_caller_sent_it(
+    api: httpx.Client, linkvault_server: RunningServer, oidc_provider: OidcProvider, project: Project
+) -> None:
+    """LangSmith's client sends ``user_id``; the engine calls it the owner id. The 422 names the
+    field of the request, not one the client never sent."""
+    with langsmith(linkvault_server, project) as client:
+        provider = create_provider(client, oidc_provider, project, api)
+        refused = client.post(
+            "/authenticate",
+            json={"user_id": "u" * 1000, "provider": provider["provider_id"], "scopes": ["openid"]},
+        )
+
+    assert refused.status_code == 422, refused.text
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body", "user_id"]
+    assert problem["msg"].startswith("user_id must have 1 to ")

@@ -160,14 +160,22 @@ async def authenticate(
             assert isinstance(found, refresh.Credentials)  # a provider is an OAuth2 app
             return AuthOutcome(status="completed", token=found.access_token)
     wanted = list(dict.fromkeys([*app.scopes, *granted, *scopes]))
-    started = await linking.start_link(
-        services,
-        project_id=project_id,
-        app_name=app.app_name,
-        owner_id=user_id,
-        after_redirect_url=None,
-        scopes=wanted,
-    )
+    try:
+        started = await linking.start_link(
+            services,
+            project_id=project_id,
+            app_name=app.app_name,
+            owner_id=user_id,
+            after_redirect_url=None,
+            scopes=wanted,
+        )
+    except InvalidInput as exc:
+        if exc.field[:1] != ("linked_account_owner_id",):
+            raise
+        # The caller sent user_id: the error names the field it knows.
+        raise InvalidInput(
+            exc.message.replace("linked_account_owner_id", "user_id"), field=("user_id", *exc.field[1:])
+        ) from exc
     return AuthOutcome(status="pending", url=started.url, auth_id=started.link_id)
 
 
