@@ -5,16 +5,21 @@ connection checkout and one round trip). What it answers must be what the two re
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import update
+from sqlmodel import col
 
 from linkvault.engine import api_keys, projects, refresh
 from linkvault.engine.services import Services, open_services
 from linkvault.settings import Settings
 from linkvault.store import linked_accounts as account_store
+from linkvault.store.crypto import Cipher
 from linkvault.store.database import connect
 from linkvault.store.models import AppConfiguration, LinkedAccount
 from support.inprocess import InProcess
@@ -151,3 +156,35 @@ def test_a_credentials_read_answers_as_before_at_its_edges(linkvault: InProcess,
     ).status_code == 200
     disabled = linkvault.http.get(path, headers=project.headers)
     assert disabled.status_code == 409, disabled.text
+
+
+def test_a_secret_the_keys_cannot_open_is_one_error_line_with_its_code(
+    linkvault: InProcess, migrated: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A key missing from LINKVAULT_ENCRYPTION_KEYS is the operator's to fix, not a bug: the answer is
+    500 ``decryption_failed``, and the log has one ERROR line saying what to do, with no traceback
+    (docs/operations.md keeps tracebacks for bugs)."""
+    project = create_project(migrated, name="foreign-key")
+    account_id = _link_api_key_account(linkvault.http, project, "sk-foreign")
+    foreign = Cipher([Fernet.generate_key().decode()]).encrypt('{"api_key": "sk-foreign"}')
+
+    async def encrypt_under_another_key() -> None:
+        async with linkvault.services.sessions.begin() as session:
+            await session.execute(
+                update(LinkedAccount)
+                .where(col(LinkedAccount.id) == uuid.UUID(account_id))
+                .values(access_token_encrypted=foreign)
+            )
+
+    linkvault.portal.call(encrypt_under_another_key)
+    with caplog.at_level(logging.ERROR):
+        answered = linkvault.http.get(
+            f"/v1/linked-accounts/{account_id}/credentials", headers=project.headers
+        )
+
+    assert answered.status_code == 500, answered.text
+    assert answered.json()["code"] == "decryption_failed"
+    (record,) = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert record.exc_info is None
+    assert getattr(record, "code", None) == "decryption_failed"
+    assert "LINKVAULT_ENCRYPTION_KEYS" in record.getMessage()

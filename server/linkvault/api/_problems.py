@@ -186,6 +186,12 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
             "%s %s: %s%s", request.method, request.url.path, detail,
             f" ({cause})" if cause else "", extra={"code": code},
         )  # fmt: skip
+    elif isinstance(exc, errors.DecryptionError):
+        # A key missing from the configuration, not a bug: one line with its code, no traceback.
+        logger.error(
+            "%s %s: %s; restore the missing key to LINKVAULT_ENCRYPTION_KEYS (docs/deployment.md)",
+            request.method, request.url.path, detail, extra={"code": code},
+        )  # fmt: skip
     elif status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     rules = rules_of(request.scope)
