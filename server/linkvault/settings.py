@@ -213,6 +213,12 @@ class Settings(BaseSettings):
             url = make_url(value)
         except ArgumentError as exc:
             raise ValueError("not a database URL (dialect+driver://...)") from exc
+        except ValueError as exc:
+            # SQLAlchemy's own words here are int()'s, about a port that is not a number (a bracket
+            # missing around an IPv6 address reads as one).
+            raise ValueError(
+                "the port is not a number (an IPv6 host is written in brackets: postgresql+asyncpg://user@[::1]:5432/db)"
+            ) from exc
         driver = _DRIVERS.get(url.get_backend_name())
         if driver is None or url.get_driver_name() != driver:
             raise ValueError("must be sqlite+aiosqlite:// or postgresql+asyncpg://")

@@ -72,6 +72,23 @@ def test_an_in_memory_sqlite_database_is_refused_in_one_line(
 
 
 @pytest.mark.parametrize(
+    "url", ["postgresql+asyncpg://linkvault@[::1:5432/linkvault", "postgresql+asyncpg://linkvault@db:port/lv"]
+)
+def test_a_database_url_whose_port_is_no_number_is_refused_in_words(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str
+):
+    """Not int()'s words ("invalid literal for int() with base 10"): the rule and how to write it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKVAULT_DATABASE_URL", url)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+
+    assert "LINKVAULT_DATABASE_URL: the port is not a number" in raised.value.message
+    assert "int()" not in raised.value.message
+
+
+@pytest.mark.parametrize(
     ("url", "rule"),
     [
         ("https://lv.example.com?x=1", "must not have a query string (?) or a fragment (#)"),
