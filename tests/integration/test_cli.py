@@ -8,6 +8,7 @@ import sys
 import uuid
 
 import httpx
+import pytest
 
 from support.cli import run_linkvault
 from support.faces import callback_path
@@ -64,6 +65,20 @@ def test_projects_and_keys_are_listed_without_secrets(linkvault_server: RunningS
     assert listed[0]["revoked_at"] is None and listed[1]["revoked_at"] is not None
     assert set(listed[0]) == {"id", "project_id", "created_at", "revoked_at"}
     assert project["api_key"] not in keys.stdout and second["api_key"] not in keys.stdout
+
+
+@pytest.mark.parametrize("name", ["bad\x01name", "two\nlines", "tab\there", "esc\x1b[2J"])
+def test_a_project_name_with_a_control_character_is_refused(linkvault_server: RunningServer, name: str):
+    """A project name is printed to terminals and logs, where a control character would move the
+    cursor, clear the screen or forge a line."""
+    env = linkvault_server.env
+    before = run_linkvault("projects", "list", "--json", env=env).stdout
+
+    result = run_linkvault("projects", "create", name, "--json", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["linkvault: a project name must not hold control characters"]
+    assert run_linkvault("projects", "list", "--json", env=env).stdout == before
 
 
 def test_unknown_ids_are_one_line_without_a_traceback(linkvault_server: RunningServer):
