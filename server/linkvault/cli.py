@@ -100,10 +100,15 @@ def _missing_database(settings: Settings) -> Path | None:
 
 
 def _with_services(
-    settings: Settings, work: Callable[[Services], Awaitable[Any]], *, migrate: bool = False
+    settings: Settings,
+    work: Callable[[Services], Awaitable[Any]],
+    *,
+    migrate: bool = False,
+    on_migrated: Callable[[frozenset[str], frozenset[str]], None] | None = None,
 ) -> Any:
-    """Run ``work`` on open services. Only ``serve`` and ``db upgrade`` migrate (``migrate=True``);
-    every other command refuses a database whose schema is behind instead of changing it."""
+    """Run ``work`` on open services. Only ``serve`` and ``db upgrade`` migrate (``migrate=True``;
+    ``on_migrated`` hears the revisions before and after); every other command refuses a database
+    whose schema is behind instead of changing it."""
 
     missing = _missing_database(settings)
     if not migrate and missing is not None:
@@ -116,7 +121,9 @@ def _with_services(
         try:
             await check_connection(services.db_engine)
             if migrate:
-                await upgrade(services.db_engine)
+                before, after = await upgrade(services.db_engine)
+                if on_migrated is not None:
+                    on_migrated(before, after)
             else:
                 status, stored = await schema_status(services.db_engine)
                 if status == "newer":
@@ -268,8 +275,16 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> None:
-    _with_services(settings, lambda _services: asyncio.sleep(0), migrate=True)
-    print("database is up to date")
+    def report(before: frozenset[str], after: frozenset[str]) -> None:
+        now = ", ".join(sorted(after))
+        if before == after:
+            print(f"database is up to date (revision {now})")
+        else:
+            print(
+                f"database upgraded from {', '.join(sorted(before)) or 'an empty database'} to revision {now}"
+            )
+
+    _with_services(settings, lambda _services: asyncio.sleep(0), migrate=True, on_migrated=report)
 
 
 def _db_prune(settings: Settings, args: argparse.Namespace) -> None:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 from concurrent.futures import ThreadPoolExecutor
@@ -82,6 +83,12 @@ def test_commands_other_than_serve_and_upgrade_leave_a_stale_schema_alone(tmp_pa
     assert left_behind == []
     upgraded = run_linkvault("db", "upgrade", env=env, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
+    again = run_linkvault("db", "upgrade", env=env, cwd=tmp_path)
+    # What was done, and that nothing was left to do the second time.
+    (newest,) = re.fullmatch(
+        r"database upgraded from an empty database to revision (\w+)\n", upgraded.stdout
+    ).groups()
+    assert again.stdout == f"database is up to date (revision {newest})\n"
     assert run_linkvault("projects", "create", "acme", env=env, cwd=tmp_path).returncode == 0
 
 

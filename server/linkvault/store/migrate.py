@@ -38,8 +38,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 _MIGRATION_LOCK_KEY = 0x6C766D6967726174
 
 
-async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply every migration up to ``revision`` in one transaction.
+async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> tuple[frozenset[str], frozenset[str]]:
+    """Apply every migration up to ``revision`` in one transaction; returns the database's revisions
+    before and after (equal when there was nothing to do; empty before on a new database).
 
     Replicas starting together migrate one after the other (the later ones find nothing left to do):
     on PostgreSQL the transaction first takes an advisory lock; on SQLite it begins with the write
@@ -49,18 +50,19 @@ async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
     Raises ConfigurationError, changing nothing, when the database is at a revision this package does
     not ship (a newer linkvault migrated it: docs/upgrading.md)."""
 
-    def _upgrade(connection: Connection) -> None:
+    def _upgrade(connection: Connection) -> tuple[frozenset[str], frozenset[str]]:
         stored = _stored_revisions(connection)
         if _status(stored) == "newer":
             raise ConfigurationError(newer_schema_message(stored))
         command.upgrade(alembic_config(connection), revision)
+        return stored, _stored_revisions(connection)
 
     async with db_engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         elif connection.dialect.name == "sqlite":
             await connection.exec_driver_sql("BEGIN IMMEDIATE")
-        await connection.run_sync(_upgrade)
+        return await connection.run_sync(_upgrade)
 
 
 async def schema_status(db_engine: AsyncEngine) -> tuple[SchemaStatus, frozenset[str]]:
