@@ -126,6 +126,11 @@ def test_explicit_endpoints_are_accepted(api: httpx.Client, project: Project):
         {
             "authorize_url": "https://provider.example/authorize",
             "token_url": "https://provider.example/token",
+            "authorize_params": {"": "x"},
+        },
+        {
+            "authorize_url": "https://provider.example/authorize",
+            "token_url": "https://provider.example/token",
             "allowed_redirect_urls": ["javascript:alert(1)"],
         },
     ],

@@ -238,6 +238,9 @@ async def _changes(services: Services, app: AppConfiguration, request: _Request)
         check_endpoint_url(
             url, what="allowed_redirect_urls entry", field=("allowed_redirect_urls", str(index))
         )
+    if "" in (fields.get("authorize_params") or {}):
+        # It would be sent as "&=value", a parameter without a name.
+        raise InvalidInput("authorize_params must not have an empty name", field=("authorize_params",))
     reserved = _RESERVED_PARAMS.intersection(fields.get("authorize_params") or {})
     if reserved:
         raise InvalidInput(
