@@ -187,6 +187,26 @@ def test_peaka_callback_takes_the_query_string_or_the_whole_url(
     assert account.status_code == 200
 
 
+def test_peaka_callback_refuses_a_fragment_and_leaves_the_state_usable(
+    api: httpx.Client, project: Project, make_app
+):
+    """A frontend that passes ``location.hash`` sends the wrong half of the URL: refused as such, before
+    the state is used, instead of read as a query with no code (which used the state up)."""
+    app = make_app(project, redirect_uri=FRONTEND_CALLBACK)
+    query = urlsplit(consent(app, start_link(api, app))).query
+    bearer = {"Authorization": f"Bearer {project.api_key}"}
+
+    fragment = api.post(
+        f"/connections/{project.id}/oauth2", json={"queryParameters": "#" + query}, headers=bearer
+    )
+    genuine = api.post(f"/connections/{project.id}/oauth2", json={"queryParameters": query}, headers=bearer)
+
+    assert fragment.status_code == 400, fragment.text
+    assert fragment.headers["content-type"] == "application/problem+json"
+    assert "fragment" in fragment.json()["detail"]
+    assert genuine.status_code == 200, genuine.text
+
+
 def test_peaka_callback_of_another_project_is_not_found(
     api: httpx.Client, project: Project, other_project: Project, make_app
 ):

@@ -25,6 +25,13 @@ _URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
     """Accept the raw query string or a whole redirect URL."""
     is_url = _URL_START.match(query_parameters) is not None
+    if not is_url and query_parameters.startswith("#"):
+        # A fragment: linkvault asks for the response in the query (RFC 6749 §4.1.2), so this is the
+        # wrong half of the URL; read as a query it would lose the code and use the state up.
+        raise RequestProblem(
+            "queryParameters is a fragment (#...): pass the query string (after ?) or the whole URL",
+            location=("body", "queryParameters"),
+        )
     query = urlsplit(query_parameters).query if is_url else query_parameters.lstrip("?")
     try:
         parsed = parse_qs(query, keep_blank_values=True, errors="strict")
