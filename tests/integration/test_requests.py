@@ -668,7 +668,7 @@ def test_the_request_bounds_answer_in_each_operations_error_shape(api: httpx.Cli
     assert_problem(langsmith, 400, "nested_too_deeply")
     for query, status, code in ((long_query, 414, "uri_too_long"), (many, 400, "too_many_query_parameters")):
         quiva = http.get("/hub/integrations/oauth-callback" + query, headers=project.headers)
-        assert (quiva.status_code, quiva.json()) == (status, {"error": code})
+        assert (quiva.status_code, quiva.json()["error"]) == (status, code)
         assert quiva.headers["cache-control"] == "no-store"
     quiva = http.get("/hub/integrations/oauth-callback", headers=headers)
-    assert (quiva.status_code, quiva.json()) == (431, {"error": "header_fields_too_large"})
+    assert (quiva.status_code, quiva.json()["error"]) == (431, "header_fields_too_large")
