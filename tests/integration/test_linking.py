@@ -196,14 +196,18 @@ def test_peaka_callback_refuses_a_fragment_and_leaves_the_state_usable(
     query = urlsplit(consent(app, start_link(api, app))).query
     bearer = {"Authorization": f"Bearer {project.api_key}"}
 
-    fragment = api.post(
-        f"/connections/{project.id}/oauth2", json={"queryParameters": "#" + query}, headers=bearer
-    )
+    fragments = [
+        api.post(
+            f"/connections/{project.id}/oauth2", json={"queryParameters": prefix + query}, headers=bearer
+        )
+        for prefix in ("#", "?#", " #", "\ufeff#")
+    ]
     genuine = api.post(f"/connections/{project.id}/oauth2", json={"queryParameters": query}, headers=bearer)
 
-    assert fragment.status_code == 400, fragment.text
-    assert fragment.headers["content-type"] == "application/problem+json"
-    assert "fragment" in fragment.json()["detail"]
+    for fragment in fragments:
+        assert fragment.status_code == 400, fragment.text
+        assert fragment.headers["content-type"] == "application/problem+json"
+        assert "fragment" in fragment.json()["detail"]
     assert genuine.status_code == 200, genuine.text
 
 
@@ -426,6 +430,8 @@ def test_the_server_log_shows_no_code_or_state(
         ("GET", "/v2/auth/callback/any?code=c&state=s", 405),
         ("DELETE", "/hub/integrations/oauth-callback?code=c&state=s", 405),
         ("GET", "/hub/integrations/oauth-callback/?code=c&state=s", 307),
+        ("GET", "/v1/linked-accounts/oauth2/callback//?code=c&state=s", 307),
+        ("POST", "/v2/auth/callback/any///?code=c&state=s", 307),
     ],
     ids=[
         "aci HEAD",
@@ -434,6 +440,8 @@ def test_the_server_log_shows_no_code_or_state(
         "langsmith GET",
         "quiva DELETE",
         "quiva trailing slash",
+        "aci two slashes",
+        "langsmith three slashes",
     ],
 )
 def test_answers_on_a_callback_path_that_no_operation_gives_carry_the_callback_headers(

@@ -147,13 +147,13 @@ def resources() -> tuple[Resource, ...]:
 
 @functools.cache
 def _callback_paths() -> re.Pattern[str]:
-    # With a trailing slash too: Starlette answers it with a redirect that repeats the query.
+    # With trailing slashes too: Starlette answers them with a redirect that repeats the query.
     alternatives = "|".join(resource.pattern.pattern for resource in resources() if resource.callback)
-    return re.compile(f"(?:{alternatives})/?")
+    return re.compile(f"(?:{alternatives})/*")
 
 
 def is_callback_path(path: str) -> bool:
-    """Whether ``path`` is a callback face's (``x-linkvault-callback``), with or without a trailing
-    slash, whatever the method: an answer there that is no operation's (405, the trailing slash's
+    """Whether ``path`` is a callback face's (``x-linkvault-callback``), with or without trailing
+    slashes, whatever the method: an answer there that is no operation's (405, the trailing slash's
     redirect) may carry the provider's code and state in the URL all the same."""
     return _callback_paths().fullmatch(path) is not None

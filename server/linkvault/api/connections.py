@@ -25,7 +25,7 @@ _URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
     """Accept the raw query string or a whole redirect URL."""
     is_url = _URL_START.match(query_parameters) is not None
-    if not is_url and query_parameters.startswith("#"):
+    if not is_url and query_parameters.strip().lstrip("\ufeff?").lstrip().startswith("#"):
         # A fragment: linkvault asks for the response in the query (RFC 6749 §4.1.2), so this is the
         # wrong half of the URL; read as a query it would lose the code and use the state up.
         raise RequestProblem(

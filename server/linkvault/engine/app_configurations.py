@@ -292,10 +292,12 @@ async def _changes(services: Services, app: AppConfiguration, request: _Request)
         token_url = fields.get("token_url") or app.token_url
         moved = (authorize_url, token_url) != (app.authorize_url, app.token_url)
         if moved or "issuer" in fields:
-            if app.issuer is not None and "issuer" not in fields and "provider" not in fields:
+            switched = fields.get("provider") is not None and fields.get("provider") != app.provider
+            if app.issuer is not None and "issuer" not in fields and not switched:
                 # Dropping the issuer silently would switch off the RFC 9207 mix-up defence and the
                 # ID token's checks for every link after a change of URL; the caller must say so
-                # (naming a catalog provider, whose entry gives the endpoints, says so too).
+                # (naming another catalog provider, whose entry gives the endpoints, says so too;
+                # detaching from the catalog or new params for the same provider do not).
                 raise InvalidInput(
                     f"this app configuration's endpoints come from its issuer {app.issuer}; new endpoints "
                     'no longer do: send "issuer": null with them to drop the issuer and its checks '
