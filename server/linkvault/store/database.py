@@ -77,6 +77,10 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     # longer has our database: nothing a request can fix, and a retry works once the operator has.
     asyncpg.exceptions.InvalidAuthorizationSpecificationError,
     asyncpg.exceptions.InvalidCatalogNameError,
+    # Our tables are gone: the database was dropped and made again, or is being restored. /readyz
+    # says schema_not_current; requests wait like any outage until `linkvault db upgrade` or the
+    # restore is done (SQLite's "no such table" is an OperationalError, above).
+    asyncpg.exceptions.UndefinedTableError,
 )
 _UNAVAILABLE_MESSAGE = "the database is unavailable; try again later"
 

@@ -44,6 +44,10 @@ from linkvault.store.database import (
         TimeoutError(),
         asyncpg.CannotConnectNowError("the database system is starting up"),
         asyncpg.TooManyConnectionsError("too many clients"),
+        # The database dropped and made again under a running server: our tables are gone.
+        DBAPIError(
+            "SELECT", {}, asyncpg.exceptions.UndefinedTableError('relation "projects" does not exist')
+        ),
         # What SQLAlchemy's pool raises unwrapped when it cannot open a PostgreSQL connection for the
         # hot path's reads (AsyncEngine.raw_connection): a full server was a 500 before.
         EmulatedDBAPIException(
