@@ -81,9 +81,11 @@ class ConfigurationError(LinkvaultError):
 
 
 class DecryptionError(LinkvaultError):
-    """A stored secret cannot be decrypted with the configured keys."""
+    """A stored secret cannot be decrypted with the configured keys. Not a bug but the operator's to
+    fix, wherever it is met: logged as an ERROR with ``REMEDY``, without a traceback."""
 
     code = "decryption_failed"
+    REMEDY = "restore the missing key to LINKVAULT_ENCRYPTION_KEYS (docs/deployment.md)"
 
 
 class NotFound(LinkvaultError):

@@ -189,9 +189,8 @@ def render_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     elif isinstance(exc, errors.DecryptionError):
         # A key missing from the configuration, not a bug: one line with its code, no traceback.
         logger.error(
-            "%s %s: %s; restore the missing key to LINKVAULT_ENCRYPTION_KEYS (docs/deployment.md)",
-            request.method, request.url.path, detail, extra={"code": code},
-        )  # fmt: skip
+            "%s %s: %s; %s", request.method, request.url.path, detail, exc.REMEDY, extra={"code": code}
+        )
     elif status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     rules = rules_of(request.scope)

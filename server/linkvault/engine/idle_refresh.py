@@ -13,7 +13,7 @@ import logging
 from linkvault.engine import refresh
 from linkvault.engine.rounds import log_failed_round
 from linkvault.engine.services import Services
-from linkvault.errors import LinkvaultError
+from linkvault.errors import DecryptionError, LinkvaultError
 from linkvault.store import linked_accounts
 
 __all__ = ["refresh_idle_accounts", "run_periodically"]
@@ -34,6 +34,12 @@ async def refresh_idle_accounts(services: Services, *, batch_size: int = _BATCH_
             await refresh.get_credentials(
                 services, project_id=account.project_id, linked_account_id=account.id, force=True
             )
+        except DecryptionError as exc:
+            # Not the provider's doing and not transient: the operator must act.
+            logger.error(
+                "idle refresh of linked account %s failed: %s; %s",
+                account.id, exc.code, exc.REMEDY, extra={"code": exc.code},
+            )  # fmt: skip
         except LinkvaultError as exc:
             logger.info("idle refresh of linked account %s failed: %s", account.id, exc.code)
     return len(accounts)

@@ -108,8 +108,17 @@ def error_redirect(url: str, exc: BaseException) -> str:
 
 def log_failure(exc: BaseException, *, sent_back_with: str) -> None:
     """One log line for a failed link whose user is sent back to the application: a WARNING with the
-    code for an expected failure, an ERROR with the traceback for a bug. No secret is in either."""
-    if isinstance(exc, errors.LinkvaultError):
+    code for an expected failure, an ERROR with the code for a key missing from the configuration, an
+    ERROR with the traceback for a bug. No secret is in any."""
+    if isinstance(exc, errors.DecryptionError):
+        logger.error(
+            "link failed (%s); the user is sent back with error=%s; %s",
+            exc.code,
+            sent_back_with,
+            exc.REMEDY,
+            extra={"code": exc.code},
+        )
+    elif isinstance(exc, errors.LinkvaultError):
         logger.warning(
             "link failed (%s); the user is sent back with error=%s",
             exc.code,

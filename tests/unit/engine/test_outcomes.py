@@ -3,10 +3,18 @@ the redirect, fixed words on the page, and never the provider's text."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from linkvault import errors
-from linkvault.engine.outcomes import AUTHORIZATION_ERRORS, authorization_error, error_redirect, outcome_of
+from linkvault.engine.outcomes import (
+    AUTHORIZATION_ERRORS,
+    authorization_error,
+    error_redirect,
+    log_failure,
+    outcome_of,
+)
 
 # One instance of every failure a callback can raise after its state was validated, with the
 # RFC 6749 §4.1.2.1 code the application gets and the outcome the user's page shows.
@@ -81,3 +89,20 @@ def test_a_redirect_carries_only_fixed_words():
     )
     bug = error_redirect("https://app.example/", RuntimeError("secret detail"))
     assert bug == "https://app.example/?error=server_error&error_description=server_error"
+
+
+def test_a_key_missing_from_the_configuration_is_an_error_line_with_its_remedy(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A browser's link that met a secret the keys cannot open: the operator must act, so an ERROR,
+    with the code and what to do, and no traceback; a provider's refusal stays a WARNING."""
+    with caplog.at_level(logging.INFO, logger="linkvault.engine.outcomes"):
+        log_failure(errors.DecryptionError("cannot decrypt"), sent_back_with="server_error")
+        log_failure(errors.ProviderDenied("denied", code="access_denied"), sent_back_with="access_denied")
+
+    undecryptable, denied = caplog.records
+    assert (undecryptable.levelno, undecryptable.exc_info, getattr(undecryptable, "code", None)) == (
+        logging.ERROR, None, "decryption_failed",
+    )  # fmt: skip
+    assert errors.DecryptionError.REMEDY in undecryptable.getMessage()
+    assert denied.levelno == logging.WARNING
