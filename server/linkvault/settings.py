@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import unicodedata
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
@@ -222,6 +223,11 @@ class Settings(BaseSettings):
         driver = _DRIVERS.get(url.get_backend_name())
         if driver is None or url.get_driver_name() != driver:
             raise ValueError("must be sqlite+aiosqlite:// or postgresql+asyncpg://")
+        if url.port is not None and not 0 < url.port < 65_536:
+            raise ValueError("the port must be 1 to 65535")
+        if any(unicodedata.category(character) == "Cc" for character in urllib.parse.unquote(value)):
+            # A NUL reached the driver as a traceback; no part of a database URL holds one.
+            raise ValueError("must not hold control characters (also percent-encoded, %00)")
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             # Each pooled connection would open a database of its own, empty and gone when it closes.
             raise ValueError("an SQLite database must be a file (sqlite+aiosqlite:///path.db), not in memory")

@@ -65,6 +65,12 @@ def test_a_metrics_token_no_request_could_send_is_refused(monkeypatch: pytest.Mo
         # Not int()'s words ("invalid literal for int() with base 10"): the rule and how to write it.
         ("postgresql+asyncpg://linkvault@[::1:5432/linkvault", "the port is not a number"),
         ("postgresql+asyncpg://linkvault@db:port/lv", "the port is not a number"),
+        ("postgresql+asyncpg://linkvault@db:99999/lv", "the port must be 1 to 65535"),
+        ("postgresql+asyncpg://linkvault@db/lv?host=%00", "must not hold control characters"),
+        (
+            "postgresql+asyncpg://linkvault@db/lv?statement_cache_size=%C2%B2",
+            "the query parameter statement_cache_size must be a whole number",
+        ),
     ],
 )
 def test_a_database_url_that_cannot_work_is_refused_in_one_line(

@@ -45,7 +45,7 @@ def _seconds(name: str, value: str) -> float:
 
 
 def _count(name: str, value: str) -> int:
-    if not value.isdigit():  # digits only: no sign, no blank
+    if not (value.isascii() and value.isdigit()):  # ASCII digits only: no sign, no blank, no "²"
         raise ValueError(f"the query parameter {name} must be a whole number, 0 or more")
     return int(value)
 
