@@ -255,8 +255,20 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_http_url(cls, value: str) -> str:
         scheme, _, rest = value.partition("://")
+        if scheme.lower() in ("http", "https") and scheme not in ("http", "https"):
+            # Providers compare redirect URIs exactly; the one registered is written in lower case.
+            raise ValueError(f"write the scheme in lower case ({scheme.lower()}://)")
         if scheme not in ("http", "https") or not rest.strip("/"):
             raise ValueError("must be an absolute http:// or https:// URL")
+        if any(character.isspace() or unicodedata.category(character) == "Cc" for character in value):
+            raise ValueError("must not hold spaces or control characters")
+        parts = urllib.parse.urlsplit(value)
+        if not parts.hostname:
+            raise ValueError("must name a host (https://linkvault.example.com)")
+        try:
+            parts.port  # noqa: B018 (urlsplit checks the port only when asked)
+        except ValueError as exc:
+            raise ValueError("the port must be a number from 1 to 65535") from exc
         # Paths are appended to it (the default redirect URI, the links it hands out): after a query
         # or a fragment they would land inside it (https://host?x=1/v1/...), and credentials in it
         # would be sent to every browser and provider.

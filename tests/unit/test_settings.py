@@ -94,6 +94,11 @@ def test_a_database_url_that_cannot_work_is_refused_in_one_line(
         ("https://lv.example.com/base?", "must not have a query string (?) or a fragment (#)"),
         ("https://user:pw@lv.example.com", "must not have a user name or password (user:password@)"),
         ("https://user@lv.example.com/base", "must not have a user name or password (user:password@)"),
+        ("https:///path", "must name a host (https://linkvault.example.com)"),
+        ("https://lv.example.com:99999", "the port must be a number from 1 to 65535"),
+        ("https://lv.example.com:abc", "the port must be a number from 1 to 65535"),
+        ("https://lv.example.com/a b", "must not hold spaces or control characters"),
+        ("HTTPS://lv.example.com", "write the scheme in lower case (https://)"),
     ],
 )
 def test_a_public_url_paths_cannot_be_appended_to_is_refused(
