@@ -286,3 +286,29 @@ def test_an_invalid_user_id_is_named_as_the_caller_sent_it(
     (problem,) = refused.json()["detail"]
     assert problem["loc"] == ["body", "user_id"]
     assert problem["msg"].startswith("user_id must have 1 to ")
+
+
+def test_new_endpoints_of_a_provider_with_an_issuer_are_refused_in_langsmiths_words(
+    api: httpx.Client, linkvault_server: RunningServer, oidc_provider: OidcProvider, project: Project
+) -> None:
+    """A provider given an issuer through linkvault's own API keeps its issuer's checks: LangSmith's
+    update cannot drop them (its body has no issuer), so the refusal names the field it sent and the
+    operation that can."""
+    with langsmith(linkvault_server, project) as client:
+        provider = create_provider(client, oidc_provider, project, api)
+        with_issuer = api.patch(
+            f"/v1/app-configurations/{provider['provider_id']}",
+            json={"issuer": oidc_provider.issuer},
+            headers=project.headers,
+        )
+        assert with_issuer.status_code == 200, with_issuer.text
+        refused = client.patch(
+            f"/providers/{provider['provider_id']}", json={"auth_url": "https://elsewhere.example/authorize"}
+        )
+
+    assert refused.status_code == 422, refused.text
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body", "auth_url"]
+    assert '"issuer": null' in problem["msg"]
+    after = api.get(f"/v1/app-configurations/{provider['provider_id']}", headers=project.headers).json()
+    assert after["issuer"] == oidc_provider.issuer

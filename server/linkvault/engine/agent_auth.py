@@ -102,11 +102,23 @@ async def create_provider(
 async def update_provider(
     services: Services, *, project_id: uuid.UUID, provider_id: str, body: dict[str, Any]
 ) -> AppConfiguration:
-    """Change the given fields of the provider. Raises NotFound, InvalidInput."""
+    """Change the given fields of the provider. Raises NotFound, InvalidInput (also for new
+    endpoints of a provider configured from an issuer, which this face cannot drop)."""
     await get_provider(services, project_id=project_id, provider_id=provider_id)
-    return await apps.update_app_configuration(
-        services, project_id=project_id, app_name=provider_id, fields=_provider_fields(body)
-    )
+    try:
+        return await apps.update_app_configuration(
+            services, project_id=project_id, app_name=provider_id, fields=_provider_fields(body)
+        )
+    except InvalidInput as exc:
+        if exc.field[:1] != ("issuer",):
+            raise
+        # LangSmith's body has no issuer to send null in: name the field it sent, and where to go.
+        sent = "auth_url" if "auth_url" in body else "token_url"
+        raise InvalidInput(
+            f"this provider's endpoints come from its issuer; {sent} cannot change them here: use "
+            f'PATCH /v1/app-configurations/{provider_id} with "issuer": null and the new endpoints',
+            field=(sent,),
+        ) from exc
 
 
 async def get_provider(services: Services, *, project_id: uuid.UUID, provider_id: str) -> AppConfiguration:
