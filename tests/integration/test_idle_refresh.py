@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -37,11 +37,10 @@ def _link(api: httpx.Client, app: Any, owner: str) -> dict[str, Any]:
     return account
 
 
-def _idle_round(settings: Settings, accounts: list[str], *, idle_days: float) -> int:
-    """Make ``accounts`` look idle for ``idle_days`` (their refresh token last used then), and run one
-    round of the idle refresh."""
+def _make_idle(settings: Settings, accounts: list[str], *, idle_days: float) -> None:
+    """Make ``accounts`` look idle for ``idle_days``: their refresh token last used then."""
 
-    async def run() -> int:
+    async def run() -> None:
         services = open_services(settings)
         try:
             async with services.sessions.begin() as session:
@@ -50,7 +49,28 @@ def _idle_round(settings: Settings, accounts: list[str], *, idle_days: float) ->
                     .where(col(LinkedAccount.id).in_([uuid.UUID(account) for account in accounts]))
                     .values(token_issued_at=utc_now() - timedelta(days=idle_days))
                 )
-            return await idle_refresh.refresh_idle_accounts(services)
+        finally:
+            await services.aclose()
+
+    asyncio.run(run())
+
+
+def _idle_round(
+    settings: Settings,
+    accounts: list[str],
+    *,
+    idle_days: float,
+    batch_size: int = 20,
+    failed: dict[uuid.UUID, datetime] | None = None,
+) -> int:
+    """Make ``accounts`` look idle for ``idle_days`` and run one round of the idle refresh (with
+    ``failed``, the loop's memory of failed accounts)."""
+    _make_idle(settings, accounts, idle_days=idle_days)
+
+    async def run() -> int:
+        services = open_services(settings)
+        try:
+            return await idle_refresh.refresh_idle_accounts(services, batch_size=batch_size, failed=failed)
         finally:
             await services.aclose()
 
@@ -93,6 +113,31 @@ def test_idle_accounts_are_refreshed_and_a_dead_grant_is_announced(
     assert needs_reauth["data"]["reason"] == "invalid_grant"
     shown = api.get(f"/v1/linked-accounts/{accounts[dead.app_name]['id']}", headers=project.headers).json()
     assert shown["status"] == "needs_reauth"
+
+
+def test_accounts_whose_refresh_fails_do_not_starve_the_others(
+    api: httpx.Client, project: Project, make_app, migrated: Settings
+) -> None:
+    """The longest idle come first. Accounts whose provider is down are left out for a while after
+    they fail, so the next round reaches the others (of another app, idle for less long); they are
+    tried again once that while has passed."""
+    down = make_app(project, refresh_idle_after="P1D")
+    healthy = make_app(project, refresh_idle_after="P1D")
+    failing = [_link(api, down, f"down-{index}")["id"] for index in range(2)]
+    waiting = _link(api, healthy, "healthy")["id"]
+    down.provider.set_knobs(down.client.client_id, fail_status=503, only_grant_type="refresh_token")
+    failed: dict[uuid.UUID, datetime] = {}
+
+    _make_idle(migrated, [waiting], idle_days=2)  # the healthy account, idle for less long
+    first = _idle_round(migrated, failing, idle_days=3, batch_size=2, failed=failed)
+    second = _idle_round(migrated, [], idle_days=3, batch_size=2, failed=failed)
+    for account_id in failing:  # the while has passed
+        failed[uuid.UUID(account_id)] -= idle_refresh.RETRY_AFTER
+    third = _idle_round(migrated, [], idle_days=3, batch_size=2, failed=failed)
+
+    assert (first, second, third) == (2, 1, 2)
+    assert down.provider.token_requests(down.client.client_id, "refresh_token") == 4
+    assert healthy.provider.token_requests(healthy.client.client_id, "refresh_token") == 1
 
 
 @pytest.mark.parametrize("value", ["PT5S", "P1Y", "soon", "P", "-60", "P1DT"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -202,15 +203,19 @@ async def list_linked_accounts(
     return list((await session.execute(query)).scalars())
 
 
-async def list_idle_accounts(session: AsyncSession, *, now: datetime, limit: int) -> list[LinkedAccount]:
+async def list_idle_accounts(
+    session: AsyncSession, *, now: datetime, limit: int, exclude: Collection[uuid.UUID] = ()
+) -> list[LinkedAccount]:
     """Up to ``limit`` enabled, active accounts with a refresh token, of apps with a
     ``refresh_idle_after_seconds``, whose refresh token was last used (``token_issued_at``: linked or
-    refreshed) longer ago than that, the longest idle first."""
+    refreshed) longer ago than that, the longest idle first across every app, leaving out the ids in
+    ``exclude``. One indexed query per such app, each of at most ``limit`` rows."""
     apps = await session.execute(
         select(col(AppConfiguration.id), col(AppConfiguration.refresh_idle_after_seconds)).where(
             col(AppConfiguration.refresh_idle_after_seconds).is_not(None)
         )
     )
+    idle_since = func.coalesce(col(LinkedAccount.token_issued_at), col(LinkedAccount.created_at))
     found: list[LinkedAccount] = []
     for app_id, idle_seconds in apps.all():
         assert idle_seconds is not None  # selected for it
@@ -222,15 +227,17 @@ async def list_idle_accounts(session: AsyncSession, *, now: datetime, limit: int
                 col(LinkedAccount.enabled).is_(True),
                 col(LinkedAccount.credential_status) == "active",
                 col(LinkedAccount.refresh_token_encrypted).is_not(None),
-                func.coalesce(col(LinkedAccount.token_issued_at), col(LinkedAccount.created_at)) <= cutoff,
+                idle_since <= cutoff,
             )
-            .order_by(func.coalesce(col(LinkedAccount.token_issued_at), col(LinkedAccount.created_at)))
-            .limit(limit - len(found))
+            .order_by(idle_since)
+            .limit(limit)
         )
+        if exclude:
+            query = query.where(col(LinkedAccount.id).not_in(list(exclude)))
         found.extend((await session.execute(query)).scalars())
-        if len(found) >= limit:
-            break
-    return found
+    # The first app's idle accounts no longer fill every batch before another app's are looked at.
+    found.sort(key=lambda account: account.token_issued_at or account.created_at)
+    return found[:limit]
 
 
 async def delete_linked_account(session: AsyncSession, *, account: LinkedAccount) -> None:
