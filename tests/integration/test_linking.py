@@ -200,7 +200,7 @@ def test_peaka_callback_refuses_a_fragment_and_leaves_the_state_usable(
         api.post(
             f"/connections/{project.id}/oauth2", json={"queryParameters": prefix + query}, headers=bearer
         )
-        for prefix in ("#", "?#", " #", "\ufeff#")
+        for prefix in ("#", "?#", " #", "\ufeff#", "/cb#", "&#", "//app.example/cb#")
     ]
     genuine = api.post(f"/connections/{project.id}/oauth2", json={"queryParameters": query}, headers=bearer)
 

@@ -25,11 +25,12 @@ _URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 def _callback_parameters(query_parameters: str) -> linking.CallbackParameters:
     """Accept the raw query string or a whole redirect URL."""
     is_url = _URL_START.match(query_parameters) is not None
-    if not is_url and query_parameters.strip().lstrip("\ufeff?").lstrip().startswith("#"):
-        # A fragment: linkvault asks for the response in the query (RFC 6749 §4.1.2), so this is the
-        # wrong half of the URL; read as a query it would lose the code and use the state up.
+    if not is_url and "#" in query_parameters:
+        # A query string holds no raw "#" (a value's is %23): this is a fragment, or a URL without
+        # its scheme that has one. linkvault asks for the response in the query (RFC 6749 §4.1.2),
+        # and read as a query this would lose the code and use the state up.
         raise RequestProblem(
-            "queryParameters is a fragment (#...): pass the query string (after ?) or the whole URL",
+            "queryParameters holds a fragment (#...): pass the query string (after ?) or the whole URL",
             location=("body", "queryParameters"),
         )
     query = urlsplit(query_parameters).query if is_url else query_parameters.lstrip("?")
