@@ -27,6 +27,10 @@ _BATCH_SIZE = 20
 # configuration) waits before it is tried again: the longest idle come first, so a batch of accounts
 # failing at the head of the queue would otherwise be all each round ever tried.
 RETRY_AFTER = timedelta(hours=1)
+# The most failed accounts a loop remembers (the oldest failure is forgotten first): each is a bound
+# parameter of the next round's query, which PostgreSQL caps at 32,767; with more failing accounts
+# than this, some are tried again before their hour is out, and the others still get their turns.
+MAX_REMEMBERED = 1_000
 
 
 async def refresh_idle_accounts(
@@ -34,8 +38,8 @@ async def refresh_idle_accounts(
 ) -> int:
     """Refresh up to ``batch_size`` idle accounts, one after another (the provider sees no burst).
     Returns how many were tried. A failed refresh is logged and, with ``failed`` (account id -> when
-    it failed, kept by the caller from round to round), left out for ``RETRY_AFTER``; a dead grant has
-    been marked ``needs_reauth`` by then, so it is not tried again at all."""
+    it failed, kept by the caller from round to round, at most ``MAX_REMEMBERED``), left out for
+    ``RETRY_AFTER``; a dead grant has been marked ``needs_reauth`` by then, so it is not tried again."""
     now = services.clock()
     if failed is not None:
         for account_id in [account_id for account_id, at in failed.items() if now - at >= RETRY_AFTER]:
@@ -60,6 +64,8 @@ async def refresh_idle_accounts(
             logger.info("idle refresh of linked account %s failed: %s", account.id, exc.code)
         if failed is not None:
             failed[account.id] = services.clock()
+            while len(failed) > MAX_REMEMBERED:
+                del failed[next(iter(failed))]  # dicts keep insertion order: the oldest failure
     return len(accounts)
 
 

@@ -61,3 +61,38 @@ async def test_an_account_the_keys_cannot_open_is_an_error_line_a_provider_failu
     )
     assert errors.DecryptionError.REMEDY in first.getMessage()
     assert second.levelno == logging.INFO
+
+
+@pytest.mark.anyio
+async def test_the_failures_a_loop_remembers_are_bounded_the_oldest_forgotten_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each remembered failure is a bound parameter of the next round's query (PostgreSQL takes at
+    most 32,767): the loop keeps ``MAX_REMEMBERED``, forgetting the oldest first."""
+    now = datetime.now(UTC)
+    remembered = {uuid.uuid4(): now for _ in range(idle_refresh.MAX_REMEMBERED)}
+    oldest = next(iter(remembered))
+    failing = [SimpleNamespace(id=uuid.uuid4(), project_id=uuid.uuid4()) for _ in range(3)]
+    excluded: list[int] = []
+
+    @asynccontextmanager
+    async def session() -> AsyncIterator[None]:
+        yield None
+
+    async def idle(_session: Any, *, exclude: Any, **_kwargs: Any) -> list[SimpleNamespace]:
+        excluded.append(len(exclude))
+        return failing
+
+    async def down(_services: Any, **_kwargs: Any) -> None:
+        raise errors.ProviderUnavailable("down")
+
+    monkeypatch.setattr(linked_accounts, "list_idle_accounts", idle)
+    monkeypatch.setattr(refresh, "get_credentials", down)
+    services = SimpleNamespace(sessions=session, clock=lambda: now)
+
+    await idle_refresh.refresh_idle_accounts(services, failed=remembered)  # type: ignore[arg-type]
+
+    assert excluded == [idle_refresh.MAX_REMEMBERED]
+    assert len(remembered) == idle_refresh.MAX_REMEMBERED
+    assert oldest not in remembered
+    assert all(account.id in remembered for account in failing)
