@@ -60,13 +60,17 @@ def test_new_endpoints_never_drop_the_issuer_silently(
     # Neither detaching from the catalog nor new params name a provider whose entry gives endpoints.
     detached = patch(provider=None, authorize_url="https://elsewhere.example/authorize")
     new_params = patch(provider_params={}, token_url="https://elsewhere.example/token")
+    # A provider's name beside endpoints of the caller's own: the entry gives none of them.
+    named = patch(provider="github", token_url="https://elsewhere.example/token")
     unchanged = patch(token_url=token_url, authorize_url=created["authorize_url"])
     after = api.get("/v1/app-configurations/github", headers=project.headers).json()
     dropped = patch(token_url="https://elsewhere.example/token", issuer=None)
     issuer_only = patch(issuer=oidc_provider.issuer)
     dropped_alone = patch(issuer=None)
 
-    assert detached.status_code == new_params.status_code == 400, (detached.text, new_params.text)
+    assert detached.status_code == new_params.status_code == named.status_code == 400, (
+        detached.text, new_params.text, named.text,
+    )  # fmt: skip
     assert moved.status_code == 400, moved.text
     assert moved.headers["content-type"] == "application/problem+json"
     assert moved.json()["code"] == "invalid_input"

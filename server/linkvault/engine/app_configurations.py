@@ -16,6 +16,7 @@ from it.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -64,11 +65,13 @@ class _Request:
     """The fields of a create or update, completed from the catalog entry they name.
 
     ``catalog_issuer``: the provider whose entry's issuer ``fields["issuer"]`` is (not the caller's);
-    ``revocation_fallback``: that entry's revocation URL, for when discovery names none."""
+    ``revocation_fallback``: that entry's revocation URL, for when discovery names none;
+    ``endpoints_given``: the caller gave ``authorize_url`` or ``token_url`` itself."""
 
     fields: dict[str, Any]
     catalog_issuer: str | None = None
     revocation_fallback: str | None = None
+    endpoints_given: bool = False
 
 
 async def create_app_configuration(
@@ -205,7 +208,11 @@ async def update_app_configuration(
         _refuse_oauth2_fields(current.security_scheme, fields)
     # Discovery is I/O at the provider: it runs before the transaction; then the row is locked and
     # only the changed fields are written, so a concurrent update of other fields is kept.
-    changes = await _changes(services, current, _with_new_catalog_entry(current, fields))
+    request = dataclasses.replace(
+        _with_new_catalog_entry(current, fields),
+        endpoints_given=not fields.keys().isdisjoint(("authorize_url", "token_url")),
+    )
+    changes = await _changes(services, current, request)
     async with services.sessions.begin() as session:
         app = await store.get_app_configuration(
             session, project_id=project_id, app_name=app_name, for_update=True
@@ -292,12 +299,17 @@ async def _changes(services: Services, app: AppConfiguration, request: _Request)
         token_url = fields.get("token_url") or app.token_url
         moved = (authorize_url, token_url) != (app.authorize_url, app.token_url)
         if moved or "issuer" in fields:
-            switched = fields.get("provider") is not None and fields.get("provider") != app.provider
+            # Another catalog provider whose entry gives the endpoints: the app talks to it now.
+            switched = (
+                fields.get("provider") is not None
+                and fields.get("provider") != app.provider
+                and not request.endpoints_given
+            )
             if app.issuer is not None and "issuer" not in fields and not switched:
                 # Dropping the issuer silently would switch off the RFC 9207 mix-up defence and the
                 # ID token's checks for every link after a change of URL; the caller must say so
-                # (naming another catalog provider, whose entry gives the endpoints, says so too;
-                # detaching from the catalog or new params for the same provider do not).
+                # (detaching from the catalog, new params for the same provider, or endpoints of
+                # the caller's own beside a provider's name do not).
                 raise InvalidInput(
                     f"this app configuration's endpoints come from its issuer {app.issuer}; new endpoints "
                     'no longer do: send "issuer": null with them to drop the issuer and its checks '
