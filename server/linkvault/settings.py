@@ -7,7 +7,9 @@ generated from those fields (``settings_table``), and a test keeps the two equal
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
+import re
 import unicodedata
 import urllib.parse
 from collections.abc import Mapping
@@ -231,6 +233,10 @@ class Settings(BaseSettings):
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             # Each pooled connection would open a database of its own, empty and gone when it closes.
             raise ValueError("an SQLite database must be a file (sqlite+aiosqlite:///path.db), not in memory")
+        if url.get_backend_name() == "sqlite" and url.query:
+            # linkvault sets SQLite's options itself (WAL, the busy timeout, foreign keys); a query
+            # parameter was ignored with a warning or failed at the first connection.
+            raise ValueError(f"an SQLite URL takes no query parameters ({', '.join(sorted(url.query))})")
         if url.get_backend_name() == "postgresql":
             # Checked here so that a parameter asyncpg does not take stops every command in one line,
             # instead of failing each connection (store.postgresql_url says which it takes).
@@ -254,33 +260,67 @@ class Settings(BaseSettings):
     @field_validator("public_url")
     @classmethod
     def _absolute_http_url(cls, value: str) -> str:
-        scheme, _, rest = value.partition("://")
-        if scheme.lower() in ("http", "https") and scheme not in ("http", "https"):
-            # Providers compare redirect URIs exactly; the one registered is written in lower case.
-            raise ValueError(f"write the scheme in lower case ({scheme.lower()}://)")
-        if scheme not in ("http", "https") or not rest.strip("/"):
-            raise ValueError("must be an absolute http:// or https:// URL")
-        if any(character.isspace() or unicodedata.category(character) == "Cc" for character in value):
-            raise ValueError("must not hold spaces or control characters")
-        parts = urllib.parse.urlsplit(value)
-        if not parts.hostname:
-            raise ValueError("must name a host (https://linkvault.example.com)")
-        try:
-            parts.port  # noqa: B018 (urlsplit checks the port only when asked)
-        except ValueError as exc:
-            raise ValueError("the port must be a number from 1 to 65535") from exc
-        # Paths are appended to it (the default redirect URI, the links it hands out): after a query
-        # or a fragment they would land inside it (https://host?x=1/v1/...), and credentials in it
-        # would be sent to every browser and provider.
-        if "?" in value or "#" in value:
-            raise ValueError("must not have a query string (?) or a fragment (#)")
-        if "@" in urllib.parse.urlsplit(value).netloc:
-            raise ValueError("must not have a user name or password (user:password@)")
+        problem = _public_url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @property
     def default_redirect_uri(self) -> str:
         return self.public_url.rstrip("/") + "/v1/linked-accounts/oauth2/callback"
+
+
+# A host name as DNS writes it (RFC 1123 §2.1 labels, an IPv4 address among them), in ASCII.
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _public_url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be linkvault's public URL, or None. Paths are appended to it (the default
+    redirect URI, which providers compare exactly, and the links linkvault hands out), so it must be a
+    plain base: scheme, host, an optional port and path; no query or fragment (the paths would land
+    inside them), no credentials (they would go to every browser and provider)."""
+    scheme, _, rest = value.partition("://")
+    if scheme.lower() in ("http", "https") and scheme not in ("http", "https"):
+        return f"write the scheme in lower case ({scheme.lower()}://)"
+    if scheme not in ("http", "https") or not rest.strip("/"):
+        return "must be an absolute http:// or https:// URL"
+    if any(character.isspace() or unicodedata.category(character) == "Cc" for character in value):
+        return "must not hold spaces or control characters"
+    if "\\" in value:
+        return "must not hold a backslash (browsers read it as /)"
+    if "?" in value or "#" in value:
+        return "must not have a query string (?) or a fragment (#)"
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:  # an IPv6 literal's bracket left open
+        return "must name a host (an IPv6 address in brackets: http://[::1]:8000)"
+    try:
+        hostname, port = parts.hostname, parts.port
+    except ValueError:
+        return "the port must be a number from 1 to 65535"
+    if "@" in parts.netloc:
+        return "must not have a user name or password (user:password@)"
+    if not hostname:
+        return "must name a host (https://linkvault.example.com)"
+    if port == 0:
+        return "the port must be a number from 1 to 65535"
+    if "%" in parts.netloc:
+        return "must not hold a % in its host (no encoded characters, no IPv6 zone)"
+    if parts.netloc.startswith("["):
+        try:
+            ipaddress.IPv6Address(hostname)
+        except ValueError:
+            return "must hold an IPv6 address in its brackets, without a zone (http://[::1]:8000)"
+        if not re.fullmatch(r"\[[^\]]*\](?::\d+)?", parts.netloc):
+            return "must have nothing but a port after an IPv6 address's brackets"
+    elif not hostname.isascii():
+        return "write an internationalized host name in its ASCII form (xn--...)"
+    elif not _HOST_NAME.fullmatch(hostname):
+        return "must name a host (letters, digits, hyphens and dots: https://linkvault.example.com)"
+    if _BAD_ESCAPE.search(parts.path):
+        return "must not hold a % that is not a percent-encoding (%XX)"
+    return None
 
 
 _MIN_METRICS_TOKEN_LENGTH = 16

@@ -66,6 +66,19 @@ def test_a_metrics_token_no_request_could_send_is_refused(monkeypatch: pytest.Mo
         ("postgresql+asyncpg://linkvault@[::1:5432/linkvault", "the port is not a number"),
         ("postgresql+asyncpg://linkvault@db:port/lv", "the port is not a number"),
         ("postgresql+asyncpg://linkvault@db:99999/lv", "the port must be 1 to 65535"),
+        ("sqlite+aiosqlite:////tmp/lv.db?timeout=abc", "an SQLite URL takes no query parameters (timeout)"),
+        (
+            "postgresql+asyncpg://linkvault@/lv?host=db1:5432&host=db2:99999",
+            "the query parameter host must be a host name with a port from 1 to 65535",
+        ),
+        (
+            "postgresql+asyncpg://linkvault@/lv?host=db1:0",
+            "the query parameter host must be a host name with a port from 1 to 65535",
+        ),
+        (
+            "postgresql+asyncpg://linkvault@/lv?host=db1&host=db2:5432",
+            "the query parameter host must give a port on every host or on none",
+        ),
         ("postgresql+asyncpg://linkvault@db/lv?host=%00", "must not hold control characters"),
         (
             "postgresql+asyncpg://linkvault@db/lv?statement_cache_size=%C2%B2",
@@ -99,6 +112,15 @@ def test_a_database_url_that_cannot_work_is_refused_in_one_line(
         ("https://lv.example.com:abc", "the port must be a number from 1 to 65535"),
         ("https://lv.example.com/a b", "must not hold spaces or control characters"),
         ("HTTPS://lv.example.com", "write the scheme in lower case (https://)"),
+        ("http://127.0.0.1:0", "the port must be a number from 1 to 65535"),
+        ("http://[::1]x/", "must have nothing but a port after an IPv6 address's brackets"),
+        ("http://host\\evil.com/", "must not hold a backslash (browsers read it as /)"),
+        ("http://%20/", "must not hold a % in its host (no encoded characters, no IPv6 zone)"),
+        ("http://[::1%eth0]/", "must not hold a % in its host (no encoded characters, no IPv6 zone)"),
+        ("http://-/", "must name a host (letters, digits, hyphens and dots: https://linkvault.example.com)"),
+        ("http://[v1.x]/", "must hold an IPv6 address in its brackets, without a zone (http://[::1]:8000)"),
+        ("http://exämple.com", "write an internationalized host name in its ASCII form (xn--...)"),
+        ("http://lv.example.com/%zz", "must not hold a % that is not a percent-encoding (%XX)"),
     ],
 )
 def test_a_public_url_paths_cannot_be_appended_to_is_refused(
@@ -117,7 +139,14 @@ def test_a_public_url_paths_cannot_be_appended_to_is_refused(
 
 
 @pytest.mark.parametrize(
-    "url", ["https://lv.example.com", "https://lv.example.com/base/", "http://[::1]:8000"]
+    "url",
+    [
+        "https://lv.example.com",
+        "https://lv.example.com/base/",
+        "http://[::1]:8000",
+        "http://127.0.0.1:8000",
+        "https://xn--exmple-cua.example:8443/a%20b",
+    ],
 )
 def test_a_public_url_with_a_path_is_kept(url: str):
     settings = Settings(public_url=url)

@@ -10,6 +10,7 @@ they load, and ``create_engine`` uses what it returns.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -93,6 +94,7 @@ def asyncpg_connect_args(url: URL) -> tuple[URL, dict[str, Any]]:
     given: dict[str, str] = {}
     for name, value in url.query.items():
         if name in _LEFT_IN_THE_URL:
+            _check_hosts(value if isinstance(value, tuple) else (value,))
             continue
         if name not in QUERY_PARAMETERS:
             raise ValueError(
@@ -107,3 +109,20 @@ def asyncpg_connect_args(url: URL) -> tuple[URL, dict[str, Any]]:
         given[argument] = name
         connect_args[argument] = parse(name, value)
     return url.difference_update_query(given.values()), connect_args
+
+
+def _check_hosts(hosts: tuple[str, ...]) -> None:
+    """The hosts of a multi-host URL (``?host=a:5432&host=b:5432``): each a name with a port from 1 to
+    65535, either on every one or on none (SQLAlchemy's rule). Raises ValueError in one line."""
+    ports = []
+    for host in hosts:
+        try:
+            parts = urllib.parse.urlsplit("//" + host)
+            hostname, port = parts.hostname, parts.port
+        except ValueError:  # a port that is no number or out of range, a broken IPv6 literal
+            hostname, port = None, 0
+        if not hostname or port == 0:
+            raise ValueError("the query parameter host must be a host name with a port from 1 to 65535")
+        ports.append(port)
+    if len(set(port is None for port in ports)) > 1:
+        raise ValueError("the query parameter host must give a port on every host or on none")
