@@ -113,11 +113,12 @@ async def update_provider(
         if exc.field[:1] != ("issuer",):
             raise
         # LangSmith's body has no issuer to send null in: name the field it sent, and where to go.
-        sent = "auth_url" if "auth_url" in body else "token_url"
+        sent = [name for name in ("auth_url", "token_url") if name in body]
         raise InvalidInput(
-            f"this provider's endpoints come from its issuer; {sent} cannot change them here: use "
-            f'PATCH /v1/app-configurations/{provider_id} with "issuer": null and the new endpoints',
-            field=(sent,),
+            f"this provider's endpoints come from its issuer; {' and '.join(sent)} cannot change them "
+            f'here: use PATCH /v1/app-configurations/{provider_id} with "issuer": null and the new '
+            "endpoints",
+            field=(sent[-1],),
         ) from exc
 
 
