@@ -170,6 +170,10 @@ def _served_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+# uvicorn.main.STARTUP_FAILURE: what uvicorn.run exits with when the server could not start.
+_UVICORN_STARTUP_FAILURE = 3
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -201,7 +205,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     if args.workers == 1:
         from linkvault.app import create_app_for_serving
 
-        uvicorn.run(create_app_for_serving(settings), **options)
+        try:
+            uvicorn.run(create_app_for_serving(settings), **options)
+        except SystemExit as exc:
+            # uvicorn's own exit when it could not start (its status 3, after an ERROR line saying why,
+            # e.g. the port in use): an expected failure, so linkvault's one line and status 1.
+            if exc.code != _UVICORN_STARTUP_FAILURE:
+                raise
+            raise ConfigurationError(
+                f"could not serve on {args.host}:{args.port} (the line above says why)"
+            ) from exc
         return
     # Each worker builds its own application from the environment (uvicorn needs an import string
     # for several), so what this process decided is handed over there.

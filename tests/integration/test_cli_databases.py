@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import sqlite3
 import stat
 from concurrent.futures import ThreadPoolExecutor
@@ -144,3 +145,21 @@ def test_an_unreachable_database_is_one_line_without_a_traceback(tmp_path: Path,
             f"linkvault: cannot connect to the database at postgresql+asyncpg://linkvault:***@127.0.0.1:{closed_port}"
             f"/linkvault: [Errno 111] Connect call failed ('127.0.0.1', {closed_port})"
         ]
+
+
+def test_serve_on_a_port_in_use_ends_in_one_line_and_status_1(tmp_path: Path):
+    """uvicorn logs why it cannot listen and exits with its own status 3; linkvault adds its one line
+    and exits 1, as for any expected failure (README: "one line on stderr and exit status 1")."""
+    env = outer_env()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_linkvault("serve", "--port", str(port), env=env, cwd=tmp_path, timeout=60)
+
+    assert result.returncode == 1, result.stderr
+    assert "address already in use" in result.stderr
+    assert (
+        result.stderr.splitlines()[-1]
+        == f"linkvault: could not serve on 127.0.0.1:{port} (the line above says why)"
+    )
