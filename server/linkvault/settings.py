@@ -270,8 +270,9 @@ class Settings(BaseSettings):
         return self.public_url.rstrip("/") + "/v1/linked-accounts/oauth2/callback"
 
 
-# A host name as DNS writes it (RFC 1123 §2.1 labels, an IPv4 address among them), in ASCII.
-_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?")
+# A host name as DNS writes it (RFC 1123 §2.1 labels, an IPv4 address among them), in ASCII; with
+# underscores too, which container and service names use and resolvers accept.
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 

@@ -146,6 +146,8 @@ def test_a_public_url_paths_cannot_be_appended_to_is_refused(
         "http://[::1]:8000",
         "http://127.0.0.1:8000",
         "https://xn--exmple-cua.example:8443/a%20b",
+        "http://linkvault_app:8000",  # a compose service's name
+        "https://LinkVault.Example.com",
     ],
 )
 def test_a_public_url_with_a_path_is_kept(url: str):
