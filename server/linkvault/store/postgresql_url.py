@@ -76,6 +76,8 @@ QUERY_PARAMETERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "krbsrvname": ("krbsrvname", _text),
     "gsslib": ("gsslib", _one_of(_GSSLIBS)),
 }
+# The name the server shows for our connections (pg_stat_activity), libpq's parameter.
+_APPLICATION_NAME = "application_name"
 # Read by SQLAlchemy's dialect itself, from the URL: the hosts of a multi-host URL
 # (``?host=a:5432&host=b:5432``).
 _LEFT_IN_THE_URL = frozenset({"host"})
@@ -96,14 +98,19 @@ def asyncpg_connect_args(url: URL) -> tuple[URL, dict[str, Any]]:
         if name in _LEFT_IN_THE_URL:
             _check_hosts(value if isinstance(value, tuple) else (value,))
             continue
-        if name not in QUERY_PARAMETERS:
+        if name not in QUERY_PARAMETERS and name != _APPLICATION_NAME:
             raise ValueError(
                 f"the query parameter {name} is not supported (supported: "
-                f"{', '.join(sorted(QUERY_PARAMETERS.keys() | _LEFT_IN_THE_URL))})"
+                f"{', '.join(sorted(QUERY_PARAMETERS.keys() | _LEFT_IN_THE_URL | {_APPLICATION_NAME}))})"
             )
-        argument, parse = QUERY_PARAMETERS[name]
         if not isinstance(value, str):
             raise ValueError(f"the query parameter {name} is given more than once")
+        if name == _APPLICATION_NAME:
+            # libpq's application_name is a server setting to asyncpg, not an argument of its own.
+            connect_args["server_settings"] = {"application_name": _text(name, value)}
+            given["server_settings"] = name
+            continue
+        argument, parse = QUERY_PARAMETERS[name]
         if argument in given:
             raise ValueError(f"the query parameters {given[argument]} and {name} say the same: give one")
         given[argument] = name

@@ -67,10 +67,20 @@ def test_a_multi_host_url_keeps_its_hosts_for_sqlalchemy() -> None:
     assert connect_args == {"ssl": "verify-full"}
 
 
+def test_application_name_is_a_server_setting_to_asyncpg() -> None:
+    rest, connect_args = asyncpg_connect_args(make_url(f"{_BASE}?application_name=linkvault-eu"))
+
+    assert rest.query == {}
+    assert connect_args == {"server_settings": {"application_name": "linkvault-eu"}}
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("bogus=1", "the query parameter bogus is not supported (supported: command_timeout, "),
+        (
+            "bogus=1",
+            "the query parameter bogus is not supported (supported: application_name, command_timeout, ",
+        ),
         ("options=-csearch_path%3Dx", "the query parameter options is not supported"),
         ("password=hunter3", "the query parameter password is not supported"),
         ("server_settings=x", "the query parameter server_settings is not supported"),
