@@ -102,15 +102,15 @@ def sqlite_path(database_url: str) -> Path | None:
 # SQLAlchemy's default pool keeps 5 connections and closes any overflow connection when it comes
 # back, so a sustained load above 5 concurrent requests opens a connection per request (on
 # PostgreSQL a TCP and TLS handshake and authentication, on SQLite a new aiosqlite thread).
-# PostgreSQL: the settings' defaults, 20 kept, cover one worker's usual concurrency and 10 more absorb
-# bursts (3 replicas stay under PostgreSQL's default of 100 connections). SQLite: one connection. SQLite has one writer,
-# and with several connections a process's concurrent write transactions met its lock and waited in
-# SQLite's busy handler, which sleeps 1, 2, 5 ... 100 ms between tries while later writers slip in:
-# start link's p99 at 8 connections was 0.7-1.8 s (p50 10 ms), 25 ms with one connection, whose
-# checkouts the pool serves in arrival order (benchmarks/README.md). The hot reads do not use the pool
-# (``_InlineReader``), and no transaction waits on anything but the database (the provider and webhook
-# calls are made between transactions). Other processes on the file still meet the lock, and wait for
-# it as before.
+# PostgreSQL: the settings' defaults, 20 kept, cover one worker's usual concurrency and 10 more
+# absorb bursts (3 replicas stay under PostgreSQL's default of 100 connections). SQLite: one
+# connection. SQLite has one writer, and with several connections a process's concurrent write
+# transactions met its lock and waited in SQLite's busy handler, which sleeps 1, 2, 5 ... 100 ms
+# between tries while later writers slip in: start link's p99 at 8 connections was 0.7-1.8 s (p50 10
+# ms), 25 ms with one connection, whose checkouts the pool serves in arrival order
+# (benchmarks/README.md). The hot reads do not use the pool (``_InlineReader``), and no transaction
+# waits on anything but the database (the provider and webhook calls are made between transactions).
+# Other processes on the file still meet the lock, and wait for it as before.
 _SQLITE_POOL = {"pool_size": 1, "max_overflow": 0}
 
 
