@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from linkvault.errors import InvalidInput
 
@@ -37,13 +37,14 @@ def encode_time_and_id(created_at: datetime, row_id: uuid.UUID) -> str:
 
 
 def decode_time_and_id(cursor: str) -> tuple[datetime, uuid.UUID]:
-    """The (aware ``created_at``, id) a cursor of ``encode_time_and_id`` holds. Raises InvalidInput
-    when it is not one."""
+    """The (aware ``created_at``, in UTC, id) a cursor of ``encode_time_and_id`` holds. Raises
+    InvalidInput when it is not one: every time this server writes is in UTC, so one without an offset
+    or with another (which the listings would have compared as if it were UTC) is not."""
     try:
         created_at, row_id = decode_text(cursor).split("|")
         position = datetime.fromisoformat(created_at), uuid.UUID(row_id)
     except ValueError as exc:
         raise _not_ours() from exc
-    if position[0].tzinfo is None:
+    if position[0].utcoffset() != timedelta(0):
         raise _not_ours()
     return position
