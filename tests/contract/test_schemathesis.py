@@ -56,7 +56,9 @@ OPERATIONS: list[dict[str, Any]] = [
         "integrationsOauthCallback",
     ),
     # `cursor` is opaque: only a cursor of a `Link` header this server gave out is one (400 otherwise).
-    _positive_data_also_gets(400, "list_linked_accounts", "list_apps", "list_events"),
+    _positive_data_also_gets(
+        400, "list_linked_accounts", "list_apps", "list_events", "list_webhook_deliveries"
+    ),
     # A webhook URL must be https (http only for a loopback IP address), without credentials or fragment,
     # and its host must resolve to an address webhooks may reach: 400 invalid_input otherwise.
     _positive_data_also_gets(400, "create_webhook_endpoint", "update_webhook_endpoint"),

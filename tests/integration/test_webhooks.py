@@ -406,3 +406,32 @@ def test_the_events_list_pages_by_cursor(api: httpx.Client, project: Project, ma
 
     forged = api.get("/v1/events", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=project.headers)
     assert forged.status_code == 400 and forged.json()["code"] == "invalid_input"
+
+
+def test_every_delivery_can_be_reached_page_by_page(
+    api: httpx.Client, project: Project, hook: Receiver
+) -> None:
+    """However many deliveries an endpoint has, its listing pages through all of them, newest first,
+    by the cursor in the ``Link`` header (RFC 8288); it showed the newest 100 at most."""
+    endpoint = _endpoint(api, project, hook, events=["link.failed"])
+    path = f"/v1/webhook-endpoints/{endpoint['id']}/deliveries"
+    queued = [
+        api.post(f"/v1/webhook-endpoints/{endpoint['id']}/test", headers=project.headers) for _ in range(5)
+    ]
+    assert {response.status_code for response in queued} == {202}
+
+    paged, params, pages = [], {"limit": "2"}, 0
+    while True:
+        page = api.get(path, params=params, headers=project.headers)
+        assert page.status_code == 200, page.text
+        paged += [delivery["id"] for delivery in page.json()]
+        pages += 1
+        link = page.headers.get("link")
+        if link is None:
+            break
+        params = {"limit": "2", "cursor": query_of(link.split(">")[0].lstrip("<"))["cursor"]}
+
+    assert pages == 3
+    assert paged == [response.json()["id"] for response in reversed(queued)]
+    forged = api.get(path, params={"cursor": "bm90LWEtY3Vyc29y"}, headers=project.headers)
+    assert forged.status_code == 400 and forged.json()["code"] == "invalid_input"

@@ -5,10 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from connexion import request
 from starlette.responses import Response
 
 from linkvault.api._context import current_services
-from linkvault.api._representations import NO_STORE, json_response, webhook_delivery, webhook_endpoint
+from linkvault.api._representations import (
+    NO_STORE,
+    json_response,
+    next_page_headers,
+    webhook_delivery,
+    webhook_endpoint,
+)
 from linkvault.api._security import project_id_of
 from linkvault.engine import webhooks
 from linkvault.errors import NotFound
@@ -99,16 +106,22 @@ async def rotate_webhook_endpoint_secret(webhook_endpoint_id: str, token_info: d
 
 
 async def list_webhook_deliveries(
-    webhook_endpoint_id: str, token_info: dict[str, Any], status: str | None = None, limit: int = 50
+    webhook_endpoint_id: str,
+    token_info: dict[str, Any],
+    status: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
 ) -> Response:
-    found = await webhooks.list_deliveries(
+    page = await webhooks.list_deliveries(
         current_services(),
         project_id=project_id_of(token_info),
         endpoint_id=_endpoint_id(webhook_endpoint_id),
         status=status,
         limit=limit,
+        cursor=cursor,
     )
-    return json_response([webhook_delivery(view) for view in found])
+    headers = next_page_headers(request, page.next_cursor)
+    return json_response([webhook_delivery(view) for view in page.items], headers=headers)
 
 
 async def retry_webhook_delivery(

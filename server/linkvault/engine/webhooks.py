@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from linkvault.engine import events
+from linkvault.engine import cursors, events
 from linkvault.engine.egress import is_loopback
 from linkvault.engine.services import Services, webhook_policy
 from linkvault.engine.webhook_signing import new_secret
@@ -28,6 +28,7 @@ from linkvault.text import NOT_TEXT_REASON, invalid_text_path
 
 __all__ = [
     "SECRET_GRACE_SECONDS",
+    "DeliveryPage",
     "DeliveryView",
     "NewSecret",
     "check_webhook_url",
@@ -228,16 +229,41 @@ class DeliveryView:
     attempts: list[WebhookAttempt]
 
 
+@dataclass(frozen=True)
+class DeliveryPage:
+    """One page of an endpoint's deliveries, newest first, and the cursor of the next (None: the last)."""
+
+    items: list[DeliveryView]
+    next_cursor: str | None
+
+
 async def list_deliveries(
-    services: Services, *, project_id: uuid.UUID, endpoint_id: uuid.UUID, status: str | None, limit: int
-) -> list[DeliveryView]:
-    """The endpoint's newest deliveries first. Raises NotFound."""
+    services: Services,
+    *,
+    project_id: uuid.UUID,
+    endpoint_id: uuid.UUID,
+    status: str | None,
+    limit: int,
+    cursor: str | None = None,
+) -> DeliveryPage:
+    """A page of the endpoint's deliveries, newest first (keyset pagination, so every attempt can be
+    reached, however many there are). Raises NotFound, InvalidInput for a cursor this server did not
+    give out."""
+    before = cursors.decode_time_and_id(cursor) if cursor else None
     async with services.sessions() as session:
         if await store.get_endpoint(session, project_id=project_id, endpoint_id=endpoint_id) is None:
             raise NotFound("no such webhook endpoint")
-        rows = await store.list_deliveries(session, endpoint_id=endpoint_id, status=status, limit=limit)
+        rows = await store.list_deliveries(
+            session, endpoint_id=endpoint_id, status=status, limit=limit + 1, before=before
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
         attempts = await store.attempts_of(session, delivery_ids=[delivery.id for delivery, _ in rows])
-    return [DeliveryView(delivery, event, attempts[delivery.id]) for delivery, event in rows]
+    last = rows[-1][0] if more else None
+    return DeliveryPage(
+        items=[DeliveryView(delivery, event, attempts[delivery.id]) for delivery, event in rows],
+        next_cursor=None if last is None else cursors.encode_time_and_id(last.created_at, last.id),
+    )
 
 
 async def retry_delivery(

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, literal, or_, update
+from sqlalchemy import case, literal, or_, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -185,9 +185,15 @@ async def note_endpoint_outcome(
 
 
 async def list_deliveries(
-    session: AsyncSession, *, endpoint_id: uuid.UUID, status: str | None, limit: int
+    session: AsyncSession,
+    *,
+    endpoint_id: uuid.UUID,
+    status: str | None,
+    limit: int,
+    before: tuple[datetime, uuid.UUID] | None = None,
 ) -> list[tuple[WebhookDelivery, Event]]:
-    """The endpoint's newest deliveries first, each with its event."""
+    """The endpoint's newest deliveries first, each with its event; with ``before``, those older than
+    that (created_at, id) position (keyset pagination)."""
     query = (
         select(WebhookDelivery, Event)
         .join(Event, col(Event.id) == col(WebhookDelivery.event_id))
@@ -195,6 +201,10 @@ async def list_deliveries(
     )
     if status is not None:
         query = query.where(col(WebhookDelivery.status) == status)
+    if before is not None:
+        query = query.where(
+            tuple_(col(WebhookDelivery.created_at), col(WebhookDelivery.id)) < tuple_(*before)
+        )
     query = query.order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.id).desc()).limit(
         limit
     )

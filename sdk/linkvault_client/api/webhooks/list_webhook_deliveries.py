@@ -18,6 +18,7 @@ def _get_kwargs(
     *,
     status: WebhookDeliveryStatus | Unset = UNSET,
     limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -29,6 +30,8 @@ def _get_kwargs(
     params["status"] = json_status
 
     params["limit"] = limit
+
+    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -109,6 +112,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     status: WebhookDeliveryStatus | Unset = UNSET,
     limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
 ) -> Response[Problem | list[WebhookDelivery]]:
     """List an endpoint's deliveries and their attempts
 
@@ -118,6 +122,7 @@ def sync_detailed(
             says when). `succeeded`: the endpoint answered 2xx. `failed`: every attempt of the
             schedule failed (5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h and 12 h apart, ±20 % jitter).
         limit (int | Unset):  Default: 50.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +136,7 @@ def sync_detailed(
         webhook_endpoint_id=webhook_endpoint_id,
         status=status,
         limit=limit,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -146,6 +152,7 @@ def sync(
     client: AuthenticatedClient,
     status: WebhookDeliveryStatus | Unset = UNSET,
     limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
 ) -> Problem | list[WebhookDelivery] | None:
     """List an endpoint's deliveries and their attempts
 
@@ -155,6 +162,7 @@ def sync(
             says when). `succeeded`: the endpoint answered 2xx. `failed`: every attempt of the
             schedule failed (5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h and 12 h apart, ±20 % jitter).
         limit (int | Unset):  Default: 50.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,6 +177,7 @@ def sync(
         client=client,
         status=status,
         limit=limit,
+        cursor=cursor,
     ).parsed
 
 
@@ -178,6 +187,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     status: WebhookDeliveryStatus | Unset = UNSET,
     limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
 ) -> Response[Problem | list[WebhookDelivery]]:
     """List an endpoint's deliveries and their attempts
 
@@ -187,6 +197,7 @@ async def asyncio_detailed(
             says when). `succeeded`: the endpoint answered 2xx. `failed`: every attempt of the
             schedule failed (5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h and 12 h apart, ±20 % jitter).
         limit (int | Unset):  Default: 50.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,6 +211,7 @@ async def asyncio_detailed(
         webhook_endpoint_id=webhook_endpoint_id,
         status=status,
         limit=limit,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -213,6 +225,7 @@ async def asyncio(
     client: AuthenticatedClient,
     status: WebhookDeliveryStatus | Unset = UNSET,
     limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
 ) -> Problem | list[WebhookDelivery] | None:
     """List an endpoint's deliveries and their attempts
 
@@ -222,6 +235,7 @@ async def asyncio(
             says when). `succeeded`: the endpoint answered 2xx. `failed`: every attempt of the
             schedule failed (5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h and 12 h apart, ±20 % jitter).
         limit (int | Unset):  Default: 50.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -237,5 +251,6 @@ async def asyncio(
             client=client,
             status=status,
             limit=limit,
+            cursor=cursor,
         )
     ).parsed
