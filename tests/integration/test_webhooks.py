@@ -435,3 +435,15 @@ def test_every_delivery_can_be_reached_page_by_page(
     assert paged == [response.json()["id"] for response in reversed(queued)]
     forged = api.get(path, params={"cursor": "bm90LWEtY3Vyc29y"}, headers=project.headers)
     assert forged.status_code == 400 and forged.json()["code"] == "invalid_input"
+
+
+def test_an_events_filter_that_breaks_the_spec_is_invalid_request(
+    api: httpx.Client, project: Project
+) -> None:
+    """The spec says ``linked_account_id`` is a UUID: a request that breaks the spec is
+    ``invalid_request`` (operations.md), like an ``event_type`` outside its list."""
+    not_a_uuid = api.get("/v1/events", params={"linked_account_id": "xyz"}, headers=project.headers)
+    not_a_type = api.get("/v1/events", params={"event_type": "no.such"}, headers=project.headers)
+
+    assert (not_a_uuid.status_code, not_a_uuid.json()["code"]) == (400, "invalid_request")
+    assert (not_a_type.status_code, not_a_type.json()["code"]) == (400, "invalid_request")

@@ -11,8 +11,8 @@ from starlette.responses import Response
 from linkvault.api._context import current_services
 from linkvault.api._representations import event, json_response, next_page_headers
 from linkvault.api._security import project_id_of
+from linkvault.api._validation import RequestProblem
 from linkvault.engine import events
-from linkvault.errors import InvalidInput
 
 __all__ = ["list_events"]
 
@@ -27,7 +27,10 @@ async def list_events(
     try:
         account_id = None if linked_account_id is None else uuid.UUID(linked_account_id)
     except ValueError as exc:
-        raise InvalidInput("linked_account_id is not a UUID", field=("linked_account_id",)) from exc
+        # The spec's format: uuid, which Connexion does not check; a request that breaks the spec.
+        raise RequestProblem(
+            "linked_account_id is not a UUID", location=("query", "linked_account_id")
+        ) from exc
     page = await events.list_events(
         current_services(),
         project_id=project_id_of(token_info),
