@@ -119,10 +119,15 @@ def asyncpg_connect_args(url: URL) -> tuple[URL, dict[str, Any]]:
 
 
 def _check_hosts(hosts: tuple[str, ...]) -> None:
-    """The hosts of a multi-host URL (``?host=a:5432&host=b:5432``): each a name with a port from 1 to
-    65535, either on every one or on none (SQLAlchemy's rule). Raises ValueError in one line."""
-    ports = []
+    """The hosts of a URL's ``host`` parameters (``?host=a:5432&host=b:5432``): each a name with a port
+    from 1 to 65535, either on every one or on none (SQLAlchemy's rule), or a Unix socket's directory
+    (``?host=/var/run/postgresql``). Raises ValueError in one line."""
+    ports: list[int | None] = []
     for host in hosts:
+        if host.startswith("/"):
+            # A directory holding the server's Unix socket (?host=/var/run/postgresql), as libpq takes.
+            ports.append(None)
+            continue
         try:
             parts = urllib.parse.urlsplit("//" + host)
             hostname, port = parts.hostname, parts.port

@@ -67,6 +67,14 @@ def test_a_multi_host_url_keeps_its_hosts_for_sqlalchemy() -> None:
     assert connect_args == {"ssl": "verify-full"}
 
 
+def test_a_unix_socket_directory_is_a_host() -> None:
+    """libpq's way to reach a local server through its socket, which asyncpg takes as the host."""
+    rest, connect_args = asyncpg_connect_args(make_url("postgresql+asyncpg://u@/db?host=/var/run/postgresql"))
+
+    assert rest.query == {"host": "/var/run/postgresql"}
+    assert connect_args == {}
+
+
 def test_application_name_is_a_server_setting_to_asyncpg() -> None:
     rest, connect_args = asyncpg_connect_args(make_url(f"{_BASE}?application_name=linkvault-eu"))
 
