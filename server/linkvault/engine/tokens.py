@@ -97,7 +97,8 @@ async def exchange_code(
 
     Raises TokenRequestRejected (RFC 6749 §5.2, e.g. ``invalid_grant``), ProviderUnavailable or
     ProviderTimeout."""
-    # A bridged face can be handed a code that is not text; no provider issued it and it cannot be sent.
+    # No provider issued a code that is not text, and it cannot be sent. linking refuses one before the
+    # state is used (every face); this keeps the function itself from sending it, whoever calls it.
     if not is_valid_text(code):
         raise TokenRequestRejected("the authorization code is not valid text", code="invalid_grant")
     form = prepare_token_request(
