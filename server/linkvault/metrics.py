@@ -50,6 +50,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkvault.api._problems import MetricsTokenRequired
 from linkvault.engine.observer import Observer, TokenEndpointCall
+from linkvault.store.database import watch_kept_connections
 
 __all__ = [
     "METRICS_PATH",
@@ -121,7 +122,8 @@ class PrometheusObserver(Observer):
 
 def instrument_pool(db_engine: AsyncEngine) -> None:
     """Follow the pool's checkouts and checkins in ``linkvault_db_pool_connections_in_use``. A checkin
-    is also reported for an invalidated connection, so the two stay balanced."""
+    is also reported for an invalidated connection, so the two stay balanced; a connection the
+    credentials reads keep idle between reads counts as checked in (``watch_kept_connections``)."""
 
     def checked_out(*_args: Any) -> None:
         _POOL_IN_USE.inc()
@@ -131,6 +133,8 @@ def instrument_pool(db_engine: AsyncEngine) -> None:
 
     event.listen(db_engine.sync_engine, "checkout", checked_out)
     event.listen(db_engine.sync_engine, "checkin", checked_in)
+    # Connections the credentials reads keep between reads are idle, not in use.
+    watch_kept_connections(db_engine, kept=checked_in, taken=checked_out)
 
 
 _NOTHING: dict[str, Any] = {}  # read only: spares a new empty dict per request

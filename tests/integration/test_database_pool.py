@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+import pytest
+from sqlalchemy import bindparam, func, literal_column, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from linkvault.engine.services import open_services
+from linkvault.errors import DatabaseUnavailable
 from linkvault.settings import Settings
+from linkvault.store import database
+from linkvault.store.database import connect, create_engine, dispose
+from support.databases import is_postgresql
 
 
 def test_a_worker_opens_at_most_pool_size_plus_overflow_connections(migrated: Settings) -> None:
@@ -33,5 +40,89 @@ def test_a_worker_opens_at_most_pool_size_plus_overflow_connections(migrated: Se
                 pass
         finally:
             await services.aclose()
+
+    asyncio.run(run())
+
+
+def _postgresql_only(settings: Settings) -> None:
+    if not is_postgresql(settings.database_url):
+        pytest.skip("PostgreSQL only: SQLite's reads run inline, on no pooled connection")
+
+
+_READ_HELD = select(literal_column("pg_backend_pid()"), func.pg_sleep(bindparam("seconds")))
+
+
+async def _read_pid(engine: AsyncEngine, seconds: float = 0.0) -> int:
+    async with connect(engine) as reader:
+        row = await reader.first(_READ_HELD, {"seconds": seconds})
+    assert row is not None
+    return int(row[0])
+
+
+def test_hot_reads_hold_at_most_four_connections_and_sessions_still_get_theirs(migrated: Settings) -> None:
+    """The credentials reads keep their connections between reads (store/_lane.py), four at most
+    however many requests read at once, so the rest of the pool stays free for sessions."""
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url)
+        try:
+            reads = [asyncio.create_task(_read_pid(engine, 0.3)) for _ in range(12)]
+            await asyncio.sleep(0.1)
+            async with asyncio.timeout(0.2), engine.connect() as connection:
+                assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+            pids = await asyncio.gather(*reads)
+            assert 1 < len(set(pids)) <= 4, pids
+            # The next reads use the connections kept, not new ones.
+            assert {await _read_pid(engine) for _ in range(8)} <= set(pids)
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_read_that_waits_past_the_pool_timeout_is_unavailable(
+    migrated: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every connection of the reads busy (a pool of 4 keeps one for them), a read waits the pool's
+    checkout timeout, then fails as an outage does (503), instead of waiting for ever."""
+    _postgresql_only(migrated)
+    monkeypatch.setattr(database, "_POOL_TIMEOUT", 0.2)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4)
+        try:
+            held = asyncio.create_task(_read_pid(engine, 1.0))
+            await asyncio.sleep(0.1)
+            with pytest.raises(DatabaseUnavailable):
+                await _read_pid(engine)
+            await held
+            await _read_pid(engine)  # the wait given up took no turn with it
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_shutting_down_closes_the_connections_the_reads_kept(migrated: Settings) -> None:
+    _postgresql_only(migrated)
+    name = f"linkvault_lane_{secrets.token_hex(4)}"
+    url = make_url(migrated.database_url).update_query_dict({"application_name": name})
+
+    async def count_open() -> int:
+        admin = create_engine(migrated.database_url)
+        try:
+            async with admin.connect() as connection:
+                statement = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+                return int((await connection.execute(statement, {"name": name})).scalar_one())
+        finally:
+            await dispose(admin)
+
+    async def run() -> None:
+        engine = create_engine(url.render_as_string(hide_password=False))
+        await asyncio.gather(*(_read_pid(engine, 0.1) for _ in range(4)))
+        assert await count_open() == 4
+        await dispose(engine)
+        assert await count_open() == 0
 
     asyncio.run(run())

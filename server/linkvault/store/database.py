@@ -42,6 +42,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from linkvault.errors import ConfigurationError, Conflict, DatabaseUnavailable, InvalidInput, LinkvaultError
 from linkvault.store import _aiosqlite
+from linkvault.store._lane import ReadLane
 from linkvault.store._pool import FairAsyncQueuePool
 from linkvault.store.postgresql_url import asyncpg_connect_args
 from linkvault.text import is_valid_text
@@ -114,6 +115,13 @@ def sqlite_path(database_url: str) -> Path | None:
 _SQLITE_POOL = {"pool_size": 1, "max_overflow": 0}
 
 
+# Seconds a checkout waits for a connection before it fails (503): SQLAlchemy's default.
+_POOL_TIMEOUT = 30.0
+
+# The read lanes of PostgreSQL engines (``create_engine``); ``dispose`` empties them.
+_READ_LANES: weakref.WeakKeyDictionary[AsyncEngine, ReadLane] = weakref.WeakKeyDictionary()
+
+
 def create_engine(database_url: str, *, pool_size: int = 20, max_overflow: int = 10) -> AsyncEngine:
     """The engine for ``database_url`` (an SQLite or PostgreSQL URL the settings accepted). On
     PostgreSQL its pool keeps ``pool_size`` connections and opens up to ``max_overflow`` more under
@@ -139,8 +147,14 @@ def create_engine(database_url: str, *, pool_size: int = 20, max_overflow: int =
             poolclass=FairAsyncQueuePool,
             pool_size=pool_size,
             max_overflow=max_overflow,
+            pool_timeout=_POOL_TIMEOUT,
             connect_args=connect_args,
         )
+        # A quarter of the pool at most, so that sessions always find most of it: four connections
+        # answer thousands of reads a second (a read holds one for one round trip), and a pool of
+        # fewer than four connections has no lane (each read checks one out).
+        if pool_size >= 4:
+            _READ_LANES[engine] = ReadLane(engine, size=min(4, pool_size // 4), timeout=_POOL_TIMEOUT)
     else:
         # The pool's rollback on return is done by _rollback_open_transaction, only when needed.
         engine = create_async_engine(
@@ -584,11 +598,26 @@ def _inline_reader(engine: AsyncEngine) -> _InlineReader:
     return reader
 
 
+def watch_kept_connections(
+    engine: AsyncEngine, *, kept: Callable[[], None], taken: Callable[[], None]
+) -> None:
+    """Call ``kept()`` when a connection that served a read is kept checked out, idle, for the next
+    one (``ReadLane``), and ``taken()`` when it is used again or goes back to the pool; nothing for
+    an engine that keeps none (SQLite, a pool of fewer than four)."""
+    lane = _READ_LANES.get(engine)
+    if lane is not None:
+        lane.watch(kept=kept, taken=taken)
+
+
 async def dispose(engine: AsyncEngine) -> None:
-    """Close ``engine``'s pooled connections, and those of its inline SQLite reader."""
+    """Close ``engine``'s pooled connections, those its read lane keeps, and those of its inline
+    SQLite reader."""
     reader = _INLINE_READERS.pop(engine, None)
     if reader is not None:
         reader.close()
+    lane = _READ_LANES.get(engine)
+    if lane is not None:
+        await lane.close()
     await engine.dispose()
 
 
@@ -606,13 +635,23 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[Reader]:
         # No transaction: asyncpg runs a statement outside one in autocommit, and the pool's rollback
         # on return costs nothing where none was begun, so a read is one round trip, without BEGIN
         # and ROLLBACK.
-        connection = await engine.raw_connection()
+        lane = _READ_LANES.get(engine)
+        if lane is None:
+            connection = await engine.raw_connection()
+            try:
+                yield _PostgresReader(engine, connection)
+            finally:
+                # Back to the pool (or closed, once invalidated), in the greenlet SQLAlchemy's
+                # asyncio pool runs its reset in.
+                await greenlet_spawn(connection.close)
+            return
+        connection, generation = await lane.acquire(engine)
+        reusable = False
         try:
             yield _PostgresReader(engine, connection)
+            reusable = True
         finally:
-            # Back to the pool (or closed, once invalidated), in the greenlet SQLAlchemy's asyncio
-            # pool runs its reset in.
-            await greenlet_spawn(connection.close)
+            await lane.release(connection, generation, reusable=reusable)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
