@@ -531,15 +531,15 @@ class Bench:
 
 
 _PLANNED = {
-    "API key by hash": "SELECT project_id FROM api_keys WHERE key_hash = 'x' AND revoked_at IS NULL",
-    "account by id and project": "SELECT * FROM linked_accounts WHERE id = '{id}' AND project_id = '{id}'",
+    "API key by hash": "SELECT project_id FROM api_keys WHERE key_hash = '{key_hash}' AND revoked_at IS NULL",
+    "account by id and project": "SELECT * FROM linked_accounts WHERE id = '{id}' AND project_id = '{project}'",
     "key and account (PostgreSQL's credentials read)": "SELECT api_keys.project_id, linked_accounts.* FROM api_keys "
     "LEFT OUTER JOIN linked_accounts ON linked_accounts.id = '{id}' AND linked_accounts.project_id = "
-    "api_keys.project_id WHERE api_keys.key_hash = 'x' AND api_keys.revoked_at IS NULL",
-    "app by project and name": "SELECT * FROM app_configurations WHERE project_id = '{id}' AND app_name = 'bench'",
+    "api_keys.project_id WHERE api_keys.key_hash = '{key_hash}' AND api_keys.revoked_at IS NULL",
+    "app by project and name": "SELECT * FROM app_configurations WHERE project_id = '{project}' AND app_name = '{app}'",
     "state by hash (callback)": "SELECT * FROM link_states WHERE state_hash = 'x' AND consumed_at IS NULL",
-    "account by owner (callback)": "SELECT * FROM linked_accounts WHERE project_id = '{id}' AND app_name = 'bench' "
-    "AND linked_account_owner_id = 'o'",
+    "account by owner (callback)": "SELECT * FROM linked_accounts WHERE project_id = '{project}' AND app_name = "
+    "'{app}' AND linked_account_owner_id = '{owner}'",
 }
 
 
@@ -553,14 +553,30 @@ async def _query_plans(services: Services) -> dict[str, str]:
     (on a small table a scan can be cheaper, and chosen, without being the only way)."""
     plans = {}
     sqlite = services.db_engine.dialect.name == "sqlite"
-    identifier = str(uuid.uuid4()).replace("-", "") if sqlite else str(uuid.uuid4())
     async with services.db_engine.connect() as connection:
+        # A stored account's own values (its project holds a tenth of the accounts), so that the
+        # planner weighs each index as it does for a real request: for an id no row has, it may
+        # choose an index that would visit a whole project's accounts for a real one.
+        account = (
+            await connection.execute(
+                text("SELECT id, project_id, app_name, linked_account_owner_id FROM linked_accounts LIMIT 1")
+            )
+        ).one()
+        key_hash = (
+            await connection.execute(
+                text("SELECT key_hash FROM api_keys WHERE project_id = :project LIMIT 1"),
+                {"project": account[1]},
+            )
+        ).scalar_one()
+        values = dict(zip(("id", "project", "app", "owner"), (str(value) for value in account), strict=True))
+        values["key_hash"] = key_hash
         if not sqlite:
             await connection.execute(text("SET enable_seqscan = off"))
         for name, statement in _PLANNED.items():
             if sqlite and name in _POSTGRESQL_ONLY:
                 continue
-            statement = statement.replace("{id}", identifier)
+            for placeholder, value in values.items():
+                statement = statement.replace("{" + placeholder + "}", value)
             rows = (
                 await connection.execute(text(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement))
             ).all()
