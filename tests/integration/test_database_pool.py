@@ -13,9 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from linkvault.engine.services import open_services
-from linkvault.errors import DatabaseUnavailable
 from linkvault.settings import Settings
-from linkvault.store import database
 from linkvault.store.database import connect, create_engine, dispose
 from support.databases import is_postgresql
 
@@ -59,9 +57,10 @@ async def _read_pid(engine: AsyncEngine, seconds: float = 0.0) -> int:
     return int(row[0])
 
 
-def test_hot_reads_hold_at_most_four_connections_and_sessions_still_get_theirs(migrated: Settings) -> None:
-    """The credentials reads keep their connections between reads (store/_lane.py), four at most
-    however many requests read at once, so the rest of the pool stays free for sessions."""
+def test_reads_keep_at_most_four_connections_and_never_wait_for_them(migrated: Settings) -> None:
+    """The API-key checks and credentials reads keep connections between reads (store/_lane.py),
+    four at most: reads beyond those check connections out of the pool as before (none waits for a
+    kept one), and the rest of the pool stays free for sessions."""
     _postgresql_only(migrated)
 
     async def run() -> None:
@@ -72,32 +71,31 @@ def test_hot_reads_hold_at_most_four_connections_and_sessions_still_get_theirs(m
             async with asyncio.timeout(0.2), engine.connect() as connection:
                 assert (await connection.execute(text("SELECT 1"))).scalar() == 1
             pids = await asyncio.gather(*reads)
-            assert 1 < len(set(pids)) <= 4, pids
-            # The next reads use the connections kept, not new ones.
-            assert {await _read_pid(engine) for _ in range(8)} <= set(pids)
+            assert len(set(pids)) == 12, pids  # each on a connection of its own, at once
+            assert engine.sync_engine.pool.checkedout() == 4  # type: ignore[attr-defined]
+            # The next reads use the connections kept, not others.
+            assert len({await _read_pid(engine) for _ in range(8)} & set(pids)) <= 4
         finally:
             await dispose(engine)
 
     asyncio.run(run())
 
 
-def test_a_read_that_waits_past_the_pool_timeout_is_unavailable(
-    migrated: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With every connection of the reads busy (a pool of 4 keeps one for them), a read waits the pool's
-    checkout timeout, then fails as an outage does (503), instead of waiting for ever."""
+def test_an_overflow_connection_is_not_kept_by_the_reads(migrated: Settings) -> None:
+    """A read served by an overflow connection (the pool's size in use elsewhere) gives it back, and
+    the pool closes it, as the configuration promises of overflow connections."""
     _postgresql_only(migrated)
-    monkeypatch.setattr(database, "_POOL_TIMEOUT", 0.2)
 
     async def run() -> None:
-        engine = create_engine(migrated.database_url, pool_size=4)
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=2)
+        pool = engine.sync_engine.pool
         try:
-            held = asyncio.create_task(_read_pid(engine, 1.0))
-            await asyncio.sleep(0.1)
-            with pytest.raises(DatabaseUnavailable):
+            async with contextlib.AsyncExitStack() as held:
+                for _ in range(4):
+                    connection = await held.enter_async_context(engine.connect())
+                    await connection.execute(text("SELECT 1"))
                 await _read_pid(engine)
-            await held
-            await _read_pid(engine)  # the wait given up took no turn with it
+            assert pool.checkedin() + pool.checkedout() == 4  # type: ignore[attr-defined]
         finally:
             await dispose(engine)
 

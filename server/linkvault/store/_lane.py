@@ -1,4 +1,4 @@
-"""PostgreSQL connections kept checked out between the hot path's reads (``ReadLane``).
+"""PostgreSQL connections kept checked out between single-statement reads (``ReadLane``).
 
 A checkout from SQLAlchemy's asyncio pool and the checkin after it cost a credentials read more CPU
 than its statement: two greenlet switches, the pool's connection record, its events and its queue,
@@ -9,42 +9,39 @@ read through the pool against 640-750 µs with the connection kept between reads
 
 **This is code a library should have done**: neither SQLAlchemy's pool nor asyncpg's is cheaper
 (asyncpg's ``Pool.acquire`` and release cost about what SQLAlchemy's checkout does, and its release
-resets the connection, a round trip, unless told not to). The lane is small on purpose: it takes its
-connections from the engine's own pool (so the pool's limits, connection arguments and events hold,
-and the connections count against ``LINKVAULT_DATABASE_POOL_SIZE``), waits in a stdlib semaphore
-(first come, first served since Python 3.11.1), and gives a connection back to the pool whenever it
-cannot vouch for it."""
+resets the connection, a round trip, unless told not to). The lane is small on purpose. It only
+keeps: its connections come from the engine's own pool (so the pool's limits, timeout, connection
+arguments and events hold, and they count against ``LINKVAULT_DATABASE_POOL_SIZE``), a read that
+finds none kept checks one out as before (nothing waits for the lane, so it never limits how many
+reads run at once), and a connection goes back to the pool whenever the lane cannot vouch for it."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 from sqlalchemy.util import greenlet_spawn
 
 __all__ = ["ReadLane"]
 
 
 class ReadLane:
-    """At most ``size`` pooled connections for single-statement reads, kept checked out between them.
+    """Up to ``size`` of the pool's connections, kept checked out, idle, between single-statement reads.
 
-    ``acquire`` returns a connection and the lane's generation when it was taken; ``release`` keeps
-    the connection for the next read when the read ended well (``reusable``) and nothing was
-    invalidated since, else closes it back to the pool. An invalidation anywhere in the engine's pool
-    (a disconnect: a restart or failover closes every connection) starts a new generation, and every
-    connection taken before it goes back to the pool, which replaces it at its next checkout. Reads
-    beyond ``size`` at once wait their turn in arrival order, for at most ``timeout`` seconds (the
-    pool's own checkout timeout), then fail as the pool does (``sqlalchemy.exc.TimeoutError``)."""
+    ``acquire`` returns a kept connection, or else one checked out of the pool, with the lane's
+    generation when it was taken. ``release`` keeps it for the next read when the read ended well
+    (``reusable``), fewer than ``size`` are kept, nothing was invalidated since, and the pool holds
+    no more connections than its size (an overflow connection goes back, to be closed as the pool
+    closes overflow); else it closes it back to the pool. An invalidation anywhere in the engine's
+    pool (a disconnect: a restart or failover closes every connection) starts a new generation, and
+    every connection taken before it goes back to the pool, which replaces it at its next checkout."""
 
-    def __init__(self, engine: AsyncEngine, *, size: int, timeout: float) -> None:
+    def __init__(self, engine: AsyncEngine, *, size: int) -> None:
         # No reference to the engine is kept: the engine's registry of lanes holds its key weakly.
-        self._timeout = timeout
-        self._turns = asyncio.Semaphore(size)
+        self._size = size
         self._idle: list[tuple[int, PoolProxiedConnection]] = []
         self._generation = 0
         self._watchers: list[tuple[Callable[[], None], Callable[[], None]]] = []
@@ -68,39 +65,32 @@ class ReadLane:
     async def acquire(self, engine: AsyncEngine) -> tuple[PoolProxiedConnection, int]:
         """A connection of ``engine`` (this lane's) and the generation it belongs to; the caller must
         ``release`` it. Raises what the pool's checkout raises (``DBAPIError`` when the database cannot
-        be reached), and ``sqlalchemy.exc.TimeoutError`` after waiting ``timeout`` seconds."""
-        if self._turns.locked():
-            try:
-                async with asyncio.timeout(self._timeout):
-                    await self._turns.acquire()
-            except TimeoutError as exc:
-                raise PoolTimeout(f"no connection for a read within {self._timeout:g} s") from exc
-        else:
-            await self._turns.acquire()
-        try:
-            while self._idle:
-                generation, connection = self._take_idle()
-                if generation == self._generation and connection.is_valid:
-                    return connection, generation
-                await greenlet_spawn(connection.close)
-            generation = self._generation
-            return await engine.raw_connection(), generation
-        except BaseException:
-            self._turns.release()
-            raise
+        be reached, ``sqlalchemy.exc.TimeoutError`` when the pool has no connection in time)."""
+        while self._idle:
+            generation, connection = self._take_idle()
+            if generation == self._generation and connection.is_valid:
+                return connection, generation
+            await greenlet_spawn(connection.close)
+        generation = self._generation
+        return await engine.raw_connection(), generation
 
-    async def release(self, connection: PoolProxiedConnection, generation: int, *, reusable: bool) -> None:
-        """Keep ``connection`` for the next read, or close it back to the pool when the read failed
-        or was cancelled (``reusable`` false), or it, or any connection, was invalidated meanwhile."""
-        try:
-            if reusable and generation == self._generation and connection.is_valid:
-                self._idle.append((generation, connection))
-                for kept, _taken in self._watchers:
-                    kept()
-            else:
-                await greenlet_spawn(connection.close)
-        finally:
-            self._turns.release()
+    async def release(
+        self, engine: AsyncEngine, connection: PoolProxiedConnection, generation: int, *, reusable: bool
+    ) -> None:
+        """Keep ``connection`` for the next read, or close it back to the pool (see the class)."""
+        pool = engine.sync_engine.pool
+        if (
+            reusable
+            and len(self._idle) < self._size
+            and generation == self._generation
+            and connection.is_valid
+            and not (isinstance(pool, QueuePool) and pool.overflow() > 0)
+        ):
+            self._idle.append((generation, connection))
+            for kept, _taken in self._watchers:
+                kept()
+        else:
+            await greenlet_spawn(connection.close)
 
     async def close(self) -> None:
         """Give every idle connection back to the pool (before the engine is disposed of)."""

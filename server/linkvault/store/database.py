@@ -115,9 +115,6 @@ def sqlite_path(database_url: str) -> Path | None:
 _SQLITE_POOL = {"pool_size": 1, "max_overflow": 0}
 
 
-# Seconds a checkout waits for a connection before it fails (503): SQLAlchemy's default.
-_POOL_TIMEOUT = 30.0
-
 # The read lanes of PostgreSQL engines (``create_engine``); ``dispose`` empties them.
 _READ_LANES: weakref.WeakKeyDictionary[AsyncEngine, ReadLane] = weakref.WeakKeyDictionary()
 
@@ -147,14 +144,12 @@ def create_engine(database_url: str, *, pool_size: int = 20, max_overflow: int =
             poolclass=FairAsyncQueuePool,
             pool_size=pool_size,
             max_overflow=max_overflow,
-            pool_timeout=_POOL_TIMEOUT,
             connect_args=connect_args,
         )
-        # A quarter of the pool at most, so that sessions always find most of it: four connections
-        # answer thousands of reads a second (a read holds one for one round trip), and a pool of
-        # fewer than four connections has no lane (each read checks one out).
+        # A quarter of the pool at most kept idle for the reads, so that sessions always find most of
+        # it; a pool of fewer than four connections keeps none (each read checks one out).
         if pool_size >= 4:
-            _READ_LANES[engine] = ReadLane(engine, size=min(4, pool_size // 4), timeout=_POOL_TIMEOUT)
+            _READ_LANES[engine] = ReadLane(engine, size=min(4, pool_size // 4))
     else:
         # The pool's rollback on return is done by _rollback_open_transaction, only when needed.
         engine = create_async_engine(
@@ -651,7 +646,7 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[Reader]:
             yield _PostgresReader(engine, connection)
             reusable = True
         finally:
-            await lane.release(connection, generation, reusable=reusable)
+            await lane.release(engine, connection, generation, reusable=reusable)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
