@@ -144,10 +144,10 @@ def test_a_credentials_read_answers_as_before_at_its_edges(linkvault: InProcess,
 
     assert linkvault.http.get(path, headers=other.headers).status_code == 404
     assert linkvault.http.get(path, headers={"X-API-KEY": "lvk_unknown"}).status_code == 401
-    # An id that is not a UUID is not looked up with the key, and is still a 404 for a good key.
+    # An id that is not a UUID is not looked up with the key, and is refused (400) for a good key.
     assert (
         linkvault.http.get("/v1/linked-accounts/not-a-uuid/credentials", headers=project.headers).status_code
-        == 404
+        == 400
     )
     assert (
         linkvault.http.patch(

@@ -672,3 +672,30 @@ def test_the_request_bounds_answer_in_each_operations_error_shape(api: httpx.Cli
         assert quiva.headers["cache-control"] == "no-store"
     quiva = http.get("/hub/integrations/oauth-callback", headers=headers)
     assert (quiva.status_code, quiva.json()["error"]) == (431, "header_fields_too_large")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "name"),
+    [
+        ("GET", "/v1/linked-accounts/not-a-uuid/credentials", "linked_account_id"),
+        ("GET", "/v1/linked-accounts/12345", "linked_account_id"),
+        ("DELETE", "/v1/webhook-endpoints/zz", "webhook_endpoint_id"),
+    ],
+)
+def test_an_id_that_is_not_a_uuid_is_a_client_error(
+    api: httpx.Client, project: Project, method: str, path: str, name: str
+):
+    """The spec's ids are UUIDs (``format: uuid``): an id no resource can have is refused as the spec
+    says (400), naming the parameter, not looked up and answered 404."""
+    response = api.request(method, path, headers=project.headers)
+
+    problem = assert_problem(response, 400, "invalid_request")
+    assert name in problem["detail"] and "UUID" in problem["detail"], problem
+
+
+@pytest.mark.parametrize("spelling", [str, lambda value: value.hex, lambda value: "{" + str(value) + "}"])
+def test_an_unknown_id_in_any_uuid_spelling_is_not_found(api: httpx.Client, project: Project, spelling: Any):
+    """What Python's ``uuid.UUID`` reads (without hyphens, in braces) is an id, looked up as before."""
+    response = api.get(f"/v1/linked-accounts/{spelling(uuid.uuid4())}", headers=project.headers)
+
+    assert_problem(response, 404, "not_found")

@@ -12,7 +12,9 @@ also held to the text rule (``linkvault.text``): a NUL in ``?app_name=a%00b`` na
 
 from __future__ import annotations
 
+import copy
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -160,12 +162,27 @@ _VALIDATORS: dict[int, tuple[Any, Any]] = {}
 _MAX_VALIDATORS = 1024
 
 
+# Draft 4's formats, and ``uuid`` (a format of drafts 2019-09 on, which the spec's ids use), held to
+# what the handlers accept: anything ``uuid.UUID`` reads (hyphens or none, braces, ``urn:uuid:``).
+# So an id that no resource can have is a 400, as the spec says, not a 404 from a lookup.
+_FORMATS = copy.deepcopy(Draft4Validator.FORMAT_CHECKER)
+
+
+def _is_uuid(instance: object) -> bool:
+    if isinstance(instance, str):
+        uuid.UUID(instance)
+    return True
+
+
+_FORMATS.checks("uuid", raises=ValueError)(_is_uuid)
+
+
 def _validator_for(schema: Any) -> Any:
     """The ``WordedValidator`` of ``schema``, made once for each of the spec's schemas."""
     kept = _VALIDATORS.get(id(schema))
     if kept is not None and kept[0] is schema:
         return kept[1]
-    validator = WordedValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    validator = WordedValidator(schema, format_checker=_FORMATS)
     if len(_VALIDATORS) < _MAX_VALIDATORS:
         _VALIDATORS[id(schema)] = (schema, validator)
     return validator
