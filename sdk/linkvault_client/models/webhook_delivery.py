@@ -27,7 +27,8 @@ class WebhookDelivery:
         status (WebhookDeliveryStatus): `pending`: not delivered yet (`next_attempt_at` says when). `succeeded`: the
             endpoint answered 2xx. `failed`: every attempt of the schedule failed (5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6
             h and 12 h apart, ±20 % jitter).
-        attempt_count (int):
+        attempt_count (int): Attempts in the current retry schedule, which decides when the next is due. A manual retry
+            starts a fresh schedule at 0; `attempts` keeps every attempt made, the earlier ones too.
         next_attempt_at (datetime.datetime | None):
         created_at (datetime.datetime):
         attempts (list[WebhookAttempt]):
