@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import case, literal, or_, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
+from sqlmodel.sql.expression import Select
 
 from linkvault.store.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -194,6 +195,15 @@ async def list_deliveries(
 ) -> list[tuple[WebhookDelivery, Event]]:
     """The endpoint's newest deliveries first, each with its event; with ``before``, those older than
     that (created_at, id) position (keyset pagination)."""
+    query = deliveries_query(endpoint_id=endpoint_id, status=status, limit=limit, before=before)
+    return [(delivery, event) for delivery, event in (await session.execute(query)).all()]
+
+
+def deliveries_query(
+    *, endpoint_id: uuid.UUID, status: str | None, limit: int, before: tuple[datetime, uuid.UUID] | None
+) -> Select[WebhookDelivery, Event]:
+    """``list_deliveries``'s statement: a range of ``ix_webhook_deliveries_endpoint_created`` read
+    backwards, so a page costs its own rows, not a sort of the endpoint's every delivery."""
     query = (
         select(WebhookDelivery, Event)
         .join(Event, col(Event.id) == col(WebhookDelivery.event_id))
@@ -205,10 +215,7 @@ async def list_deliveries(
         query = query.where(
             tuple_(col(WebhookDelivery.created_at), col(WebhookDelivery.id)) < tuple_(*before)
         )
-    query = query.order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.id).desc()).limit(
-        limit
-    )
-    return [(delivery, event) for delivery, event in (await session.execute(query)).all()]
+    return query.order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.id).desc()).limit(limit)
 
 
 async def attempts_of(
