@@ -6,7 +6,7 @@ import asyncio
 import logging
 from datetime import datetime
 
-from linkvault.engine.rounds import log_failed_round
+from linkvault.engine.rounds import RoundLog
 from linkvault.engine.services import Services
 from linkvault.store import link_states
 
@@ -32,12 +32,14 @@ async def prune_link_states(services: Services, *, now: datetime | None = None, 
 async def run_periodically(services: Services) -> None:
     """Prune every ``LINKVAULT_PRUNE_INTERVAL_SECONDS`` until cancelled; a failed round is logged and
     the next one tried, so a database hiccup does not end housekeeping."""
+    rounds = RoundLog(logger, what="pruning link states")
     while True:
         await asyncio.sleep(services.settings.prune_interval_seconds)
         try:
             deleted = await prune_link_states(services)
         except Exception as exc:
-            log_failed_round(logger, exc, what="pruning link states")
+            rounds.failed(exc)
         else:
+            rounds.succeeded()
             if deleted:
                 logger.info("pruned %d expired link states", deleted)

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from linkvault.engine import refresh
-from linkvault.engine.rounds import log_failed_round
+from linkvault.engine.rounds import RoundLog
 from linkvault.engine.services import Services
 from linkvault.errors import DecryptionError, LinkvaultError
 from linkvault.store import linked_accounts
@@ -75,9 +75,12 @@ async def run_periodically(services: Services) -> None:
     process (at most a batch a round, each for ``RETRY_AFTER``): losing them with a restart only means
     they are tried once more."""
     failed: dict[uuid.UUID, datetime] = {}
+    rounds = RoundLog(logger, what="refreshing idle accounts")
     while True:
         await asyncio.sleep(services.settings.idle_refresh_interval_seconds)
         try:
             await refresh_idle_accounts(services, failed=failed)
         except Exception as exc:
-            log_failed_round(logger, exc, what="refreshing idle accounts")
+            rounds.failed(exc)
+        else:
+            rounds.succeeded()

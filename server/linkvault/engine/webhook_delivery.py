@@ -21,7 +21,7 @@ import secrets
 from datetime import timedelta
 
 from linkvault.engine import events, http
-from linkvault.engine.rounds import log_failed_round
+from linkvault.engine.rounds import RoundLog
 from linkvault.engine.services import Services
 from linkvault.engine.webhook_signing import signed_headers
 from linkvault.engine.webhooks import signing_secrets
@@ -152,11 +152,14 @@ async def _attempt(
 async def run_periodically(services: Services) -> None:
     """Deliver until cancelled: a pass right after one that found work, else one every
     ``LINKVAULT_WEBHOOKS_POLL_INTERVAL_SECONDS``; a failed pass is logged and the next one tried."""
+    rounds = RoundLog(logger, what="a webhook delivery pass")
     while True:
         attempted = 0
         try:
             attempted = await deliver_due(services)
         except Exception as exc:
-            log_failed_round(logger, exc, what="a webhook delivery pass")
+            rounds.failed(exc)
+        else:
+            rounds.succeeded()
         if attempted < _BATCH_SIZE:
             await asyncio.sleep(services.settings.webhooks_poll_interval_seconds)

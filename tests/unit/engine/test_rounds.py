@@ -1,5 +1,6 @@
 """A background round that fails because the database is down is one WARNING line with its code, as a
-request failing the same way is; only a bug logs a traceback (README, "Logs")."""
+request failing the same way is; only a bug logs a traceback (README, "Logs"). A run of failed rounds
+is reported once, then once a minute with its count, and its end once."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from linkvault.engine import housekeeping, idle_refresh, webhook_delivery
-from linkvault.engine.rounds import log_failed_round
+from linkvault.engine.rounds import RoundLog
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import DatabaseUnavailable
 from linkvault.settings import Settings
@@ -39,24 +40,69 @@ def test_a_round_without_its_database_is_one_warning(
         services = open_services(settings)
         task = asyncio.create_task(loop(services))
         try:
-            # A few rounds (each waits 0.01 s): the loop keeps going after a failure.
-            for _ in range(200):
+            # Many rounds (each waits 0.01 s): the loop keeps going after a failure, and says so once.
+            for _ in range(500):
                 await asyncio.sleep(0.01)
-                if sum(record.levelno == logging.WARNING for record in caplog.records) >= 2:
+                if sum(record.levelno == logging.DEBUG for record in caplog.records) >= 5:
                     break
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             await services.aclose()
 
-    with caplog.at_level(logging.WARNING, logger="linkvault"):
+    with caplog.at_level(logging.DEBUG, logger="linkvault.engine"):
         asyncio.run(run())
     rounds = [record for record in caplog.records if record.name.startswith("linkvault.engine")]
-    assert len(rounds) >= 2, caplog.text
-    assert all(record.levelno == logging.WARNING and record.exc_info is None for record in rounds), (
-        caplog.text
+    warnings = [record for record in rounds if record.levelno >= logging.WARNING]
+    again = [
+        record
+        for record in rounds
+        if record.levelno == logging.DEBUG and "failed again" in record.getMessage()
+    ]
+    assert len(warnings) == 1 and len(again) >= 5, caplog.text
+    assert warnings[0].levelno == logging.WARNING and warnings[0].exc_info is None
+    assert "database_unavailable" in warnings[0].getMessage()
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_long_outage_is_reported_once_a_minute_and_its_end_once(caplog: pytest.LogCaptureFixture) -> None:
+    clock = _Clock()
+    log = RoundLog(logging.getLogger("linkvault.engine.test"), what="a round", clock=clock)
+    with caplog.at_level(logging.INFO, logger="linkvault"):
+        for _ in range(600):  # ten minutes of a round a second
+            log.failed(DatabaseUnavailable("down"))
+            clock.now += 1
+        log.succeeded()
+        log.succeeded()
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages[0] == "a round failed (database_unavailable); trying again in the next round"
+    assert (
+        messages[1]
+        == "a round still failing (database_unavailable): 61 rounds in a row; trying again in the next round"
     )
-    assert all("database_unavailable" in record.getMessage() for record in rounds)
+    assert len(messages) == 1 + 9 + 1, messages
+    assert messages[-1] == "a round works again after 600 failed rounds"
+
+
+def test_another_failure_during_an_outage_is_reported_at_once(caplog: pytest.LogCaptureFixture) -> None:
+    log = RoundLog(logging.getLogger("linkvault.engine.test"), what="a round", clock=_Clock())
+    with caplog.at_level(logging.WARNING, logger="linkvault"):
+        log.failed(DatabaseUnavailable("down"))
+        log.failed(DatabaseUnavailable("down"))
+        try:
+            raise KeyError("a bug")
+        except KeyError as exc:
+            log.failed(exc)
+    outage, bug = caplog.records
+    assert outage.levelno == logging.WARNING
+    assert bug.levelno == logging.ERROR and bug.exc_info is not None
 
 
 def test_a_bug_in_a_round_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
@@ -65,8 +111,8 @@ def test_a_bug_in_a_round_keeps_its_traceback(caplog: pytest.LogCaptureFixture) 
         try:
             raise KeyError("a bug")
         except KeyError as exc:
-            log_failed_round(logger, exc, what="a round")
-        log_failed_round(logger, DatabaseUnavailable("down"), what="a round")
+            RoundLog(logger, what="a round").failed(exc)
+        RoundLog(logger, what="a round").failed(DatabaseUnavailable("down"))
     bug, expected = caplog.records
     assert bug.levelno == logging.ERROR and bug.exc_info is not None
     assert expected.levelno == logging.WARNING and expected.exc_info is None
