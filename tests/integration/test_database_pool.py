@@ -57,6 +57,17 @@ async def _read_pid(engine: AsyncEngine, seconds: float = 0.0) -> int:
     return int(row[0])
 
 
+async def _count_open(settings: Settings, application_name: str) -> int:
+    """The server's connections opened with this application_name."""
+    admin = create_engine(settings.database_url)
+    try:
+        async with admin.connect() as connection:
+            statement = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+            return int((await connection.execute(statement, {"name": application_name})).scalar_one())
+    finally:
+        await dispose(admin)
+
+
 def test_reads_keep_at_most_four_connections_and_never_wait_for_them(migrated: Settings) -> None:
     """The API-key checks and credentials reads keep connections between reads (store/_lane.py),
     four at most: reads beyond those check connections out of the pool as before (none waits for a
@@ -107,20 +118,55 @@ def test_shutting_down_closes_the_connections_the_reads_kept(migrated: Settings)
     name = f"linkvault_lane_{secrets.token_hex(4)}"
     url = make_url(migrated.database_url).update_query_dict({"application_name": name})
 
-    async def count_open() -> int:
-        admin = create_engine(migrated.database_url)
-        try:
-            async with admin.connect() as connection:
-                statement = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
-                return int((await connection.execute(statement, {"name": name})).scalar_one())
-        finally:
-            await dispose(admin)
-
     async def run() -> None:
         engine = create_engine(url.render_as_string(hide_password=False))
         await asyncio.gather(*(_read_pid(engine, 0.1) for _ in range(4)))
-        assert await count_open() == 4
+        assert await _count_open(migrated, name) == 4
         await dispose(engine)
-        assert await count_open() == 0
+        assert await _count_open(migrated, name) == 0
+
+    asyncio.run(run())
+
+
+def test_a_checkout_that_waits_gets_the_connection_the_reads_kept(migrated: Settings) -> None:
+    """With the pool at its limit, a session (or a read) that has to wait is handed a connection the
+    reads keep idle, instead of waiting out the pool's timeout (a 503) beside it: whether the reads
+    kept it before the wait began or their read ends while it waits."""
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)
+        try:
+            async with contextlib.AsyncExitStack() as held:
+                for _ in range(3):
+                    connection = await held.enter_async_context(engine.connect())
+                    await connection.execute(text("SELECT 1"))
+                await _read_pid(engine)  # kept: the fourth connection, idle
+                async with asyncio.timeout(5), engine.connect() as waited:
+                    assert (await waited.execute(text("SELECT 1"))).scalar() == 1
+
+                reading = asyncio.create_task(_read_pid(engine, 0.5))  # takes the kept one
+                await asyncio.sleep(0.1)
+                async with asyncio.timeout(5), engine.connect() as waited:  # waits for that read
+                    assert (await waited.execute(text("SELECT 1"))).scalar() == 1
+                await reading
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_read_that_ends_after_shutdown_keeps_no_connection(migrated: Settings) -> None:
+    _postgresql_only(migrated)
+    name = f"linkvault_lane_{secrets.token_hex(4)}"
+    url = make_url(migrated.database_url).update_query_dict({"application_name": name})
+
+    async def run() -> None:
+        engine = create_engine(url.render_as_string(hide_password=False))
+        reading = asyncio.create_task(_read_pid(engine, 0.5))
+        await asyncio.sleep(0.1)
+        await dispose(engine)
+        await reading
+        assert await _count_open(migrated, name) == 0
 
     asyncio.run(run())

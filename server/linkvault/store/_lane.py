@@ -17,13 +17,16 @@ reads run at once), and a connection goes back to the pool whenever the lane can
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import PoolProxiedConnection, QueuePool
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
+
+from linkvault.store._pool import FairAsyncQueuePool
 
 __all__ = ["ReadLane"]
 
@@ -33,23 +36,45 @@ class ReadLane:
 
     ``acquire`` returns a kept connection, or else one checked out of the pool, with the lane's
     generation when it was taken. ``release`` keeps it for the next read when the read ended well
-    (``reusable``), fewer than ``size`` are kept, nothing was invalidated since, and the pool holds
-    no more connections than its size (an overflow connection goes back, to be closed as the pool
-    closes overflow); else it closes it back to the pool. An invalidation anywhere in the engine's
-    pool (a disconnect: a restart or failover closes every connection) starts a new generation, and
-    every connection taken before it goes back to the pool, which replaces it at its next checkout."""
+    (``reusable``), fewer than ``size`` are kept, nothing was invalidated since, no checkout waits
+    for a connection, and the pool holds no more connections than its size (an overflow connection
+    goes back, to be closed as the pool closes overflow); else it closes it back to the pool. When a
+    checkout starts to wait (the pool at its limit), the idle connections kept go back to the pool,
+    which hands them to the waiters. An invalidation anywhere in the engine's pool (a disconnect: a
+    restart or failover closes every connection) starts a new generation, and every connection taken
+    before it goes back to the pool, which replaces it at its next checkout; so does ``close``."""
 
     def __init__(self, engine: AsyncEngine, *, size: int) -> None:
         # No reference to the engine is kept: the engine's registry of lanes holds its key weakly.
         self._size = size
         self._idle: list[tuple[int, PoolProxiedConnection]] = []
         self._generation = 0
+        # Connections of generations below this were taken from a pool ``close`` saw disposed of.
+        self._disposed_below = 0
         self._watchers: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        self._giving_back: set[asyncio.Task[None]] = set()
         # Pool events listened on the engine follow its pool across dispose() (which makes a new one).
         event.listen(engine.sync_engine, "invalidate", self._invalidated)
+        pool = engine.sync_engine.pool
+        if isinstance(pool, FairAsyncQueuePool):
+            pool.on_wait = self._checkout_waits
 
     def _invalidated(self, *_args: Any) -> None:
         self._generation += 1
+
+    def _checkout_waits(self) -> None:
+        # A checkout waits for a connection (the pool is at its limit): the idle ones kept here go
+        # back to the pool, which hands them to the waiters in turn, rather than leave a session or a
+        # read waiting out the pool's timeout beside an idle connection.
+        if self._idle:
+            task = asyncio.get_running_loop().create_task(self._give_back())
+            self._giving_back.add(task)
+            task.add_done_callback(self._giving_back.discard)
+
+    async def _give_back(self) -> None:
+        while self._idle:
+            _generation, connection = self._take_idle()
+            await greenlet_spawn(connection.close)
 
     def watch(self, *, kept: Callable[[], None], taken: Callable[[], None]) -> None:
         """Call ``kept()`` when a connection goes idle in the lane and ``taken()`` when it leaves
@@ -84,16 +109,21 @@ class ReadLane:
             and len(self._idle) < self._size
             and generation == self._generation
             and connection.is_valid
-            and not (isinstance(pool, QueuePool) and pool.overflow() > 0)
+            and not (isinstance(pool, FairAsyncQueuePool) and (pool.overflow() > 0 or pool.has_waiters()))
         ):
             self._idle.append((generation, connection))
             for kept, _taken in self._watchers:
                 kept()
+        elif generation < self._disposed_below:
+            # Its pool is disposed of: given back, it would stay open in that pool until collected.
+            connection.detach()
+            await greenlet_spawn(connection.close)
         else:
             await greenlet_spawn(connection.close)
 
     async def close(self) -> None:
-        """Give every idle connection back to the pool (before the engine is disposed of)."""
-        while self._idle:
-            _generation, connection = self._take_idle()
-            await greenlet_spawn(connection.close)
+        """Give every idle connection back to the pool (before the engine is disposed of); a read
+        still running closes its connection when it ends, since the pool it came from is gone."""
+        self._generation += 1
+        self._disposed_below = self._generation
+        await self._give_back()

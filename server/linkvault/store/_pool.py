@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.pool import AsyncAdaptedQueuePool
@@ -37,6 +38,11 @@ class _FairQueue(AsyncAdaptedQueue[Any]):
     def __init__(self, maxsize: int = 0, use_lifo: bool = False) -> None:
         super().__init__(maxsize, use_lifo)
         self._waiters: collections.deque[asyncio.Future[Any]] = collections.deque()
+        # Called when a checkout starts to wait (``FairAsyncQueuePool.on_wait``).
+        self.on_wait: Callable[[], None] | None = None
+
+    def has_waiters(self) -> bool:
+        return any(not waiter.done() for waiter in self._waiters)
 
     def put_nowait(self, item: Any) -> None:
         while self._waiters:
@@ -55,6 +61,8 @@ class _FairQueue(AsyncAdaptedQueue[Any]):
     async def _wait(self, timeout: float | None) -> Any:  # noqa: ASYNC109 (the pool's own timeout)
         waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
+        if self.on_wait is not None:
+            self.on_wait()
         try:
             async with asyncio.timeout(timeout):
                 return await waiter
@@ -73,9 +81,33 @@ class _FairQueue(AsyncAdaptedQueue[Any]):
 
 
 class FairAsyncQueuePool(AsyncAdaptedQueuePool):
-    """``AsyncAdaptedQueuePool`` that serves waiting checkouts first come, first served."""
+    """``AsyncAdaptedQueuePool`` that serves waiting checkouts first come, first served.
+
+    ``on_wait`` (a function of no arguments, or None) is called each time a checkout starts to wait
+    for a connection, so that one held idle elsewhere (``store._lane.ReadLane``) can be given back;
+    ``has_waiters`` says whether any checkout waits now. Both carry over to the pool that ``dispose``
+    makes."""
 
     _queue_class = _FairQueue
+    _pool: _FairQueue
+
+    @property
+    def on_wait(self) -> Callable[[], None] | None:
+        return self._pool.on_wait
+
+    @on_wait.setter
+    def on_wait(self, callback: Callable[[], None] | None) -> None:
+        self._pool.on_wait = callback
+
+    def has_waiters(self) -> bool:
+        return self._pool.has_waiters()
+
+    def recreate(self) -> FairAsyncQueuePool:
+        pool = super().recreate()
+        assert isinstance(pool, FairAsyncQueuePool)
+        pool.on_wait = self.on_wait
+        return pool
+
     # The pool logs under SQLAlchemy's name, as the pool it replaces did ("sqlalchemy.pool", quiet
     # unless asked), not under linkvault's, whose INFO lines would fill the log and the CLI's stderr.
     _sqla_logger_namespace = "sqlalchemy.pool.impl.AsyncAdaptedQueuePool"
