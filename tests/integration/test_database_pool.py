@@ -57,6 +57,12 @@ async def _read_pid(engine: AsyncEngine, seconds: float = 0.0) -> int:
     return int(row[0])
 
 
+def _engine_named(settings: Settings, application_name: str) -> AsyncEngine:
+    """An engine whose connections PostgreSQL lists under ``application_name``."""
+    url = make_url(settings.database_url).update_query_dict({"application_name": application_name})
+    return create_engine(url.render_as_string(hide_password=False))
+
+
 async def _count_open(settings: Settings, application_name: str) -> int:
     """The server's connections opened with this application_name."""
     admin = create_engine(settings.database_url)
@@ -116,10 +122,9 @@ def test_an_overflow_connection_is_not_kept_by_the_reads(migrated: Settings) -> 
 def test_shutting_down_closes_the_connections_the_reads_kept(migrated: Settings) -> None:
     _postgresql_only(migrated)
     name = f"linkvault_lane_{secrets.token_hex(4)}"
-    url = make_url(migrated.database_url).update_query_dict({"application_name": name})
 
     async def run() -> None:
-        engine = create_engine(url.render_as_string(hide_password=False))
+        engine = _engine_named(migrated, name)
         await asyncio.gather(*(_read_pid(engine, 0.1) for _ in range(4)))
         assert await _count_open(migrated, name) == 4
         await dispose(engine)
@@ -159,10 +164,9 @@ def test_a_checkout_that_waits_gets_the_connection_the_reads_kept(migrated: Sett
 def test_a_read_that_ends_after_shutdown_keeps_no_connection(migrated: Settings) -> None:
     _postgresql_only(migrated)
     name = f"linkvault_lane_{secrets.token_hex(4)}"
-    url = make_url(migrated.database_url).update_query_dict({"application_name": name})
 
     async def run() -> None:
-        engine = create_engine(url.render_as_string(hide_password=False))
+        engine = _engine_named(migrated, name)
         reading = asyncio.create_task(_read_pid(engine, 0.5))
         await asyncio.sleep(0.1)
         await dispose(engine)
