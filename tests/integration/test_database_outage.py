@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import literal_column, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from linkvault.errors import DatabaseUnavailable
 from linkvault.settings import Settings
@@ -167,7 +168,6 @@ def test_a_server_that_refuses_new_connections_is_503_on_every_path(
     if not is_postgresql(migrated.database_url):
         pytest.skip("PostgreSQL only: SQLite has no server to refuse a connection")
     role = f"linkvault_refused_{secrets.token_hex(4)}"
-    one = select(literal_column("1"))
 
     async def run() -> None:
         admin = create_engine(migrated.database_url)
@@ -177,23 +177,57 @@ def test_a_server_that_refuses_new_connections_is_503_on_every_path(
         try:
             async with admin.begin() as connection:
                 await connection.execute(text(f'CREATE ROLE "{role}" {role_options}'))
-
-            async def hot_read() -> None:
-                async with connect(refused) as reader:
-                    await reader.first(one, {})
-
-            async def session() -> None:
-                async with create_sessionmaker(refused).begin() as opened:
-                    await opened.execute(one)
-
-            for attempt in (hot_read, session, lambda: schema_status(refused)):
-                with pytest.raises(DatabaseUnavailable) as raised:
-                    await attempt()
-                assert raised.value.reason is not None and raised.value.reason.startswith(reason)
+            await _unavailable_on_every_path(refused, reason)
         finally:
             await dispose(refused)
             async with admin.begin() as connection:
                 await connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+            await dispose(admin)
+
+    asyncio.run(run())
+
+
+async def _unavailable_on_every_path(engine: AsyncEngine, reason: str) -> None:
+    """The hot reads, a session and the schema check each end in DatabaseUnavailable whose reason
+    (the operator's log line) starts with ``reason``."""
+    one = select(literal_column("1"))
+
+    async def hot_read() -> None:
+        async with connect(engine) as reader:
+            await reader.first(one, {})
+
+    async def session() -> None:
+        async with create_sessionmaker(engine).begin() as opened:
+            await opened.execute(one)
+
+    for attempt in (hot_read, session, lambda: schema_status(engine)):
+        with pytest.raises(DatabaseUnavailable) as raised:
+            await attempt()
+        assert raised.value.reason is not None and raised.value.reason.startswith(reason), raised.value.reason
+
+
+def test_a_database_that_accepts_no_connections_is_503_on_every_path(migrated: Settings) -> None:
+    """``ALTER DATABASE ... ALLOW_CONNECTIONS false`` (an operator fencing the database off, for a
+    restore say) ends every new session at its start with a FATAL error of SQLSTATE 55000, a class
+    that otherwise names a statement's mistake: it is an outage (503), not a bug (500). A trial saw
+    /readyz answer 500 and the background loops log tracebacks."""
+    if not is_postgresql(migrated.database_url):
+        pytest.skip("PostgreSQL only: SQLite has no server to refuse a connection")
+    name = f"linkvault_fenced_{secrets.token_hex(4)}"
+
+    async def run() -> None:
+        admin = create_engine(migrated.database_url)
+        fenced = create_engine(make_url(migrated.database_url).set(database=name).render_as_string(False))
+        try:
+            async with admin.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text(f'CREATE DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+            await _unavailable_on_every_path(fenced, "ObjectNotInPrerequisiteStateError: database")
+        finally:
+            await dispose(fenced)
+            async with admin.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             await dispose(admin)
 
     asyncio.run(run())

@@ -15,16 +15,20 @@ __all__ = ["RoundLog"]
 REPEAT_EVERY = 60.0
 
 
+def _rounds(count: int) -> str:
+    return f"{count} failed round" if count == 1 else f"{count} failed rounds"
+
+
 class RoundLog:
     """The log lines of one background loop's rounds (``what`` names a round: "pruning link states").
 
-    The first failed round of a run of failures is one line: a WARNING with its code for an expected
-    failure (``ServiceUnavailable``: the database down, say), like a request that fails the same way;
-    an ERROR with its traceback for anything else (a bug). While the rounds keep failing, one line
-    every ``REPEAT_EVERY`` seconds (``clock``: monotonic seconds) says so with the count, at the same
-    level, and the rounds between are DEBUG lines; the first round that works again is an INFO line
-    with the count of failed rounds. A failure of another kind (another code, or a bug after an
-    outage) is reported at once, as a run's first."""
+    A run of failed rounds (each round that fails after one that failed, whatever the failure) is
+    reported in a few lines. Each kind of failure the run meets is reported once, at its first round:
+    a WARNING with its code for an expected failure (``ServiceUnavailable``: the database down, say),
+    like a request that fails the same way; an ERROR with its traceback for anything else (a bug).
+    While the rounds keep failing, one line every ``REPEAT_EVERY`` seconds (``clock``: monotonic
+    seconds) gives the run's count, at the level of its latest failure, and the rounds between are
+    DEBUG lines; the first round that works again is an INFO line with the run's count."""
 
     def __init__(
         self, logger: logging.Logger, *, what: str, clock: Callable[[], float] = time.monotonic
@@ -33,7 +37,7 @@ class RoundLog:
         self._what = what
         self._clock = clock
         self._failed = 0
-        self._kind: str | None = None
+        self._kinds: set[str] = set()
         self._reported_at = 0.0
 
     def failed(self, exc: Exception) -> None:
@@ -45,10 +49,9 @@ class RoundLog:
             level, kind, extra = logging.ERROR, f"bug: {type(exc).__name__}", {}
             why = type(exc).__name__
         now = self._clock()
-        first = self._failed == 0 or kind != self._kind
-        self._failed = 1 if first else self._failed + 1
-        self._kind = kind
-        if first:
+        self._failed += 1
+        if kind not in self._kinds:
+            self._kinds.add(kind)
             self._reported_at = now
             self._logger.log(
                 level,
@@ -63,10 +66,10 @@ class RoundLog:
             self._reported_at = now
             self._logger.log(
                 level,
-                "%s still failing (%s): %d rounds in a row; trying again in the next round",
+                "%s failed again (%s): %s in a row; trying again in the next round",
                 self._what,
                 why,
-                self._failed,
+                _rounds(self._failed),
                 extra=extra,
             )
         else:
@@ -75,5 +78,6 @@ class RoundLog:
     def succeeded(self) -> None:
         """Report a round that worked: one INFO line when it ends a run of failed rounds."""
         if self._failed:
-            self._logger.info("%s works again after %d failed rounds", self._what, self._failed)
-            self._failed, self._kind = 0, None
+            self._logger.info("%s works again after %s", self._what, _rounds(self._failed))
+            self._failed = 0
+            self._kinds.clear()

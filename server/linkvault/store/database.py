@@ -83,6 +83,8 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     # restore is done (SQLite's "no such table" is an OperationalError, above).
     asyncpg.exceptions.UndefinedTableError,
 )
+# The severities of a PostgreSQL error after which the server has closed the session.
+_SESSION_ENDED = frozenset({"FATAL", "PANIC"})
 _UNAVAILABLE_MESSAGE = "the database is unavailable; try again later"
 
 
@@ -299,7 +301,13 @@ def is_unavailable(exc: BaseException) -> bool:
         return False
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, _UNAVAILABLE) or isinstance(_driver_error(exc), _UNAVAILABLE)
+    driver = _driver_error(exc)
+    # PostgreSQL ends the session on a FATAL error, whatever its SQLSTATE: at connection start for
+    # a database that accepts no connections (55000, a class that otherwise names a statement's
+    # mistake), a role's limit or its login refused. ``severity_en`` is never translated.
+    if isinstance(driver, asyncpg.PostgresError) and getattr(driver, "severity_en", None) in _SESSION_ENDED:
+        return True
+    return isinstance(exc, _UNAVAILABLE) or isinstance(driver, _UNAVAILABLE)
 
 
 def _unavailable(exc: BaseException) -> DatabaseUnavailable:

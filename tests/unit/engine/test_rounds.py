@@ -85,24 +85,34 @@ def test_a_long_outage_is_reported_once_a_minute_and_its_end_once(caplog: pytest
     assert messages[0] == "a round failed (database_unavailable); trying again in the next round"
     assert (
         messages[1]
-        == "a round still failing (database_unavailable): 61 rounds in a row; trying again in the next round"
+        == "a round failed again (database_unavailable): 61 failed rounds in a row; trying again in the next round"
     )
     assert len(messages) == 1 + 9 + 1, messages
     assert messages[-1] == "a round works again after 600 failed rounds"
 
 
-def test_another_failure_during_an_outage_is_reported_at_once(caplog: pytest.LogCaptureFixture) -> None:
-    log = RoundLog(logging.getLogger("linkvault.engine.test"), what="a round", clock=_Clock())
-    with caplog.at_level(logging.WARNING, logger="linkvault"):
-        log.failed(DatabaseUnavailable("down"))
-        log.failed(DatabaseUnavailable("down"))
-        try:
-            raise KeyError("a bug")
-        except KeyError as exc:
-            log.failed(exc)
-    outage, bug = caplog.records
-    assert outage.levelno == logging.WARNING
+def test_each_kind_of_failure_in_a_run_is_reported_once_and_the_run_counted_whole(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A flapping outage (the database refusing, then a bug's error, then refusing again) is one line
+    for each kind, not one for each change of kind, and the run's count covers every failed round."""
+    clock = _Clock()
+    log = RoundLog(logging.getLogger("linkvault.engine.test"), what="a round", clock=clock)
+    with caplog.at_level(logging.INFO, logger="linkvault"):
+        for index in range(40):
+            if index % 2:
+                try:
+                    raise KeyError("a bug")
+                except KeyError as exc:
+                    log.failed(exc)
+            else:
+                log.failed(DatabaseUnavailable("down"))
+            clock.now += 1
+        log.succeeded()
+    outage, bug, back = caplog.records
+    assert outage.levelno == logging.WARNING and outage.exc_info is None
     assert bug.levelno == logging.ERROR and bug.exc_info is not None
+    assert back.getMessage() == "a round works again after 40 failed rounds"
 
 
 def test_a_bug_in_a_round_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
