@@ -680,6 +680,13 @@ def test_the_request_bounds_answer_in_each_operations_error_shape(api: httpx.Cli
         ("GET", "/v1/linked-accounts/not-a-uuid/credentials", "linked_account_id"),
         ("GET", "/v1/linked-accounts/12345", "linked_account_id"),
         ("DELETE", "/v1/webhook-endpoints/zz", "webhook_endpoint_id"),
+        # What int(text, 16) would read inside uuid.UUID: fullwidth and Arabic-Indic digits, an
+        # underscore, a sign, a 0x.
+        ("GET", "/v1/linked-accounts/" + "\uff10" + "0" * 31, "linked_account_id"),
+        ("GET", "/v1/linked-accounts/" + "\u0661" * 32, "linked_account_id"),
+        ("GET", "/v1/linked-accounts/0_" + "0" * 30, "linked_account_id"),
+        ("GET", "/v1/linked-accounts/+" + "0" * 31, "linked_account_id"),
+        ("GET", "/v1/linked-accounts/0x" + "0" * 30, "linked_account_id"),
     ],
 )
 def test_an_id_that_is_not_a_uuid_is_a_client_error(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import re
-import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -163,18 +162,23 @@ _MAX_VALIDATORS = 1024
 
 
 # Draft 4's formats, and ``uuid`` (a format of drafts 2019-09 on, which the spec's ids use), held to
-# what the handlers accept: anything ``uuid.UUID`` reads (hyphens or none, braces, ``urn:uuid:``).
-# So an id that no resource can have is a 400, as the spec says, not a 404 from a lookup.
+# the spellings ``uuid.UUID`` reads (hyphens or none, braces, ``urn:uuid:``) in ASCII hex digits:
+# ``uuid.UUID`` leaves the digits to ``int(text, 16)``, which also takes fullwidth or Arabic-Indic
+# digits, underscores, a sign, a ``0x`` and spaces. So an id that no resource can have, or one spelled
+# in those, is a 400, as the spec says, not a lookup.
 _FORMATS = copy.deepcopy(Draft4Validator.FORMAT_CHECKER)
+_HEX_DIGITS = re.compile(r"[0-9a-fA-F]{32}")
 
 
 def _is_uuid(instance: object) -> bool:
-    if isinstance(instance, str):
-        uuid.UUID(instance)
-    return True
+    if not isinstance(instance, str):
+        return True
+    # What uuid.UUID strips before it reads the digits.
+    digits = instance.replace("urn:", "").replace("uuid:", "").strip("{}").replace("-", "")
+    return _HEX_DIGITS.fullmatch(digits) is not None
 
 
-_FORMATS.checks("uuid", raises=ValueError)(_is_uuid)
+_FORMATS.checks("uuid")(_is_uuid)
 
 
 def _validator_for(schema: Any) -> Any:
