@@ -235,7 +235,7 @@ NUL_AND_UNICODE = [
     _case("quiva: NUL in code", "GET", f"{QUIVA_CALLBACK}?code=a%00&state={A_STATE}", 400),
     _case("get app: NUL in path", "GET", "/v1/app-configurations/a%00b", {400, 404}),
     _case("delete app: NUL in path", "DELETE", f"/v1/app-configurations/{APP}%00", {400, 404}),
-    _case("get account: NUL in path", "GET", "/v1/linked-accounts/%00", 404),
+    _case("get account: NUL in path", "GET", "/v1/linked-accounts/%00", 400),  # not a UUID
     _case("peaka: NUL in project id", "POST", "/connections/%00/oauth2", 404, {"queryParameters": "code=c"}),
     _case("langsmith: NUL in app name", "POST", "/v2/auth/callback/a%00b", {400, 422},
           {"code": "c", "state": A_STATE}),
