@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool, PoolProxiedConnection, PoolResetState
+from sqlalchemy.pool import NullPool, PoolProxiedConnection, PoolResetState, QueuePool
 from sqlalchemy.util import greenlet_spawn
 
 from linkvault.errors import ConfigurationError, Conflict, DatabaseUnavailable, InvalidInput, LinkvaultError
@@ -117,10 +117,6 @@ def sqlite_path(database_url: str) -> Path | None:
 _SQLITE_POOL = {"pool_size": 1, "max_overflow": 0}
 
 
-# The read lanes of PostgreSQL engines (``create_engine``); ``dispose`` empties them.
-_READ_LANES: weakref.WeakKeyDictionary[AsyncEngine, ReadLane] = weakref.WeakKeyDictionary()
-
-
 def create_engine(database_url: str, *, pool_size: int = 20, max_overflow: int = 10) -> AsyncEngine:
     """The engine for ``database_url`` (an SQLite or PostgreSQL URL the settings accepted). On
     PostgreSQL its pool keeps ``pool_size`` connections and opens up to ``max_overflow`` more under
@@ -148,10 +144,6 @@ def create_engine(database_url: str, *, pool_size: int = 20, max_overflow: int =
             max_overflow=max_overflow,
             connect_args=connect_args,
         )
-        # A quarter of the pool at most kept idle for the reads, so that sessions always find most of
-        # it; a pool of fewer than four connections keeps none (each read checks one out).
-        if pool_size >= 4:
-            _READ_LANES[engine] = ReadLane(engine, size=min(4, pool_size // 4))
     else:
         # The pool's rollback on return is done by _rollback_open_transaction, only when needed.
         engine = create_async_engine(
@@ -601,15 +593,29 @@ def _inline_reader(engine: AsyncEngine) -> _InlineReader:
     return reader
 
 
+# The read lanes of PostgreSQL engines, made at their first use; ``dispose`` empties them.
+_READ_LANES: weakref.WeakKeyDictionary[AsyncEngine, ReadLane] = weakref.WeakKeyDictionary()
+
+
+def _read_lane(engine: AsyncEngine) -> ReadLane:
+    lane = _READ_LANES.get(engine)
+    if lane is None:
+        pool = engine.sync_engine.pool
+        # A quarter of the pool at most kept idle for the reads, so that sessions always find most
+        # of it; a pool of fewer than four connections keeps none (each read checks one out).
+        size = min(4, pool.size() // 4) if isinstance(pool, QueuePool) else 0
+        lane = _READ_LANES[engine] = ReadLane(engine, size=size)
+    return lane
+
+
 def watch_kept_connections(
     engine: AsyncEngine, *, kept: Callable[[], None], taken: Callable[[], None]
 ) -> None:
     """Call ``kept()`` when a connection that served a read is kept checked out, idle, for the next
     one (``ReadLane``), and ``taken()`` when it is used again or goes back to the pool; nothing for
-    an engine that keeps none (SQLite, a pool of fewer than four)."""
-    lane = _READ_LANES.get(engine)
-    if lane is not None:
-        lane.watch(kept=kept, taken=taken)
+    SQLite, whose reads use no pooled connection."""
+    if engine.dialect.name != "sqlite":
+        _read_lane(engine).watch(kept=kept, taken=taken)
 
 
 async def dispose(engine: AsyncEngine) -> None:
@@ -638,16 +644,7 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[Reader]:
         # No transaction: asyncpg runs a statement outside one in autocommit, and the pool's rollback
         # on return costs nothing where none was begun, so a read is one round trip, without BEGIN
         # and ROLLBACK.
-        lane = _READ_LANES.get(engine)
-        if lane is None:
-            connection = await engine.raw_connection()
-            try:
-                yield _PostgresReader(engine, connection)
-            finally:
-                # Back to the pool (or closed, once invalidated), in the greenlet SQLAlchemy's
-                # asyncio pool runs its reset in.
-                await greenlet_spawn(connection.close)
-            return
+        lane = _read_lane(engine)
         connection, generation = await lane.acquire(engine)
         reusable = False
         try:
