@@ -359,7 +359,13 @@ def run(
     server = session_servers.start(
         f"leakage-{log_format}",
         log_level="debug",
-        extra_env={"LINKVAULT_LOG_FORMAT": log_format, "LINKVAULT_METRICS_BEARER_TOKEN": METRICS_TOKEN},
+        extra_env={
+            "LINKVAULT_LOG_FORMAT": log_format,
+            "LINKVAULT_METRICS_BEARER_TOKEN": METRICS_TOKEN,
+            # Each webhook pass holds a connection for a moment; one every second could be under
+            # way as /metrics is scraped, and the scrape must see every connection back in the pool.
+            "LINKVAULT_WEBHOOKS_POLL_INTERVAL_SECONDS": "3600",
+        },
     )
     try:
         project, command_output = _create_project_with_the_command(server, f"leakage-{log_format}")
