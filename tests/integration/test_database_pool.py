@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from linkvault.engine.services import open_services
 from linkvault.settings import Settings
-from linkvault.store.database import connect, create_engine, dispose
+from linkvault.store.database import _read_lane, connect, create_engine, dispose
 from support.databases import is_postgresql
 
 
@@ -74,10 +74,10 @@ async def _count_open(settings: Settings, application_name: str) -> int:
         await dispose(admin)
 
 
-def test_reads_keep_at_most_four_connections_and_never_wait_for_them(migrated: Settings) -> None:
+def test_reads_keep_at_most_half_the_pool_and_leave_the_rest_to_sessions(migrated: Settings) -> None:
     """The API-key checks and credentials reads keep connections between reads (store/_lane.py),
-    four at most: reads beyond those check connections out of the pool as before (none waits for a
-    kept one), and the rest of the pool stays free for sessions."""
+    half the pool at most (ten of the default twenty); more reads at once wait for one of those,
+    handed over as a read ends, and a session finds the rest of the pool free."""
     _postgresql_only(migrated)
 
     async def run() -> None:
@@ -88,10 +88,87 @@ def test_reads_keep_at_most_four_connections_and_never_wait_for_them(migrated: S
             async with asyncio.timeout(0.2), engine.connect() as connection:
                 assert (await connection.execute(text("SELECT 1"))).scalar() == 1
             pids = await asyncio.gather(*reads)
-            assert len(set(pids)) == 12, pids  # each on a connection of its own, at once
-            assert engine.sync_engine.pool.checkedout() == 4  # type: ignore[attr-defined]
+            # Ten at once, then two more on connections handed over: the session's, idle in the pool
+            # by then, and one of the ten.
+            assert len(set(pids)) == 11, pids
+            assert engine.sync_engine.pool.checkedout() == 10  # type: ignore[attr-defined]
             # The next reads use the connections kept, not others.
-            assert len({await _read_pid(engine) for _ in range(8)} & set(pids)) <= 4
+            assert {await _read_pid(engine) for _ in range(8)} <= set(pids)
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_reads_wait_for_a_read_instead_of_opening_overflow_connections(migrated: Settings) -> None:
+    """With the pool's connections all busy, the next reads wait for a read's connection, handed over
+    as it ends: opening an overflow connection for a read, only to close it when it comes back, cost
+    more than the wait (benchmarks/README.md). Idle connections of the pool are used at once."""
+    _postgresql_only(migrated)
+    name = f"linkvault_lane_{secrets.token_hex(4)}"
+
+    async def run() -> None:
+        url = make_url(migrated.database_url).update_query_dict({"application_name": name})
+        engine = create_engine(url.render_as_string(hide_password=False), pool_size=4, max_overflow=4)
+        try:
+            async with contextlib.AsyncExitStack() as held:
+                for _ in range(2):  # two sessions take two of the pool's four
+                    connection = await held.enter_async_context(engine.connect())
+                    await connection.execute(text("SELECT 1"))
+                reads = [asyncio.create_task(_read_pid(engine, 0.2)) for _ in range(6)]
+                await asyncio.sleep(0.1)
+                assert await _count_open(migrated, name) == 4
+                assert len(set(await asyncio.gather(*reads))) == 2
+            # The sessions' connections, idle in the pool now, serve reads beyond the two kept.
+            reads = [asyncio.create_task(_read_pid(engine, 0.2)) for _ in range(4)]
+            assert len(set(await asyncio.gather(*reads))) == 4
+            assert await _count_open(migrated, name) == 4
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_session_waiting_for_a_connection_goes_before_the_reads_waiting(migrated: Settings) -> None:
+    """Reads handing their connections to each other never starve a session (a write) that waits in
+    the pool: the first read to end gives its connection to the session."""
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)
+        loop = asyncio.get_running_loop()
+        try:
+            started = loop.time()
+            reads = [asyncio.create_task(_read_pid(engine, 0.3)) for _ in range(12)]  # three rounds
+            await asyncio.sleep(0.1)
+            async with engine.connect() as connection:
+                assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+            assert loop.time() - started < 0.55  # after the first round, not the third
+            assert len(await asyncio.gather(*reads)) == 12
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_read_cancelled_while_it_waits_takes_no_connection_with_it(migrated: Settings) -> None:
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)
+        try:
+            reads = [asyncio.create_task(_read_pid(engine, 0.3)) for _ in range(4)]
+            waiting = [asyncio.create_task(_read_pid(engine)) for _ in range(3)]
+            await asyncio.sleep(0.1)
+            for task in waiting[:2]:
+                task.cancel()
+            await asyncio.gather(*reads)
+            await waiting[2]
+            # Every connection is there to be had: four sessions at once, without waiting.
+            async with contextlib.AsyncExitStack() as held, asyncio.timeout(2):
+                for _ in range(4):
+                    connection = await held.enter_async_context(engine.connect())
+                    await connection.execute(text("SELECT 1"))
         finally:
             await dispose(engine)
 
@@ -113,6 +190,34 @@ def test_an_overflow_connection_is_not_kept_by_the_reads(migrated: Settings) -> 
                     await connection.execute(text("SELECT 1"))
                 await _read_pid(engine)
             assert pool.checkedin() + pool.checkedout() == 4  # type: ignore[attr-defined]
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_read_cancelled_just_as_it_was_handed_a_connection_passes_it_on(migrated: Settings) -> None:
+    """The connection a read hands over as it ends, to a read cancelled before it could run, goes to
+    the next read waiting instead of being lost with the cancelled one."""
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=8, max_overflow=0)
+        lane = _read_lane(engine)  # keeps four
+        try:
+            held = [await lane.acquire(engine) for _ in range(4)]
+            cancelled = asyncio.create_task(lane.acquire(engine))
+            after = asyncio.create_task(lane.acquire(engine))
+            await asyncio.sleep(0.05)  # both wait for a read's connection
+            connection, generation = held.pop()
+            await lane.release(engine, connection, generation, reusable=True)  # handed to the first
+            cancelled.cancel()  # before it ran
+            with pytest.raises(asyncio.CancelledError):
+                await cancelled
+            async with asyncio.timeout(2):
+                held.append(await after)
+            for connection, generation in held:
+                await lane.release(engine, connection, generation, reusable=True)
         finally:
             await dispose(engine)
 

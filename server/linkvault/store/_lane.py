@@ -5,25 +5,32 @@ than its statement: two greenlet switches, the pool's connection record, its eve
 each run after a wait for the network, when this machine runs slowest. Measured in process, side by
 side in one run on PostgreSQL (``benchmarks.inprocess``, six interleaved rounds): 760-950 µs of CPU a
 read through the pool against 640-750 µs with the connection kept between reads
-(benchmarks/README.md).
+(benchmarks/README.md). Under load, a read beyond the ``size`` the lane keeps waits for another
+read's connection, handed over directly, rather than go through the pool's checkout and checkin (or
+open an overflow connection only to close it when it comes back): at 32 and 128 concurrent reads on
+the benchmark's PostgreSQL run, 10-30% more reads a second.
 
 **This is code a library should have done**: neither SQLAlchemy's pool nor asyncpg's is cheaper
 (asyncpg's ``Pool.acquire`` and release cost about what SQLAlchemy's checkout does, and its release
 resets the connection, a round trip, unless told not to). The lane is small on purpose. It only
 keeps: its connections come from the engine's own pool (so the pool's limits, timeout, connection
-arguments and events hold, and they count against ``LINKVAULT_DATABASE_POOL_SIZE``), a read that
-finds none kept checks one out as before (nothing waits for the lane, so it never limits how many
-reads run at once), and a connection goes back to the pool whenever the lane cannot vouch for it."""
+arguments and events hold, and they count against ``LINKVAULT_DATABASE_POOL_SIZE``), a read uses
+an idle connection of the pool whenever there is one, a session waiting for a connection is served
+before any read waiting, and a connection goes back to the pool whenever the lane cannot vouch for
+it."""
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 from sqlalchemy.util import greenlet_spawn
 
 from linkvault.store._pool import FairAsyncQueuePool
@@ -34,18 +41,24 @@ __all__ = ["ReadLane"]
 class ReadLane:
     """Up to ``size`` of the pool's connections, kept checked out, idle, between single-statement reads.
 
-    ``acquire`` returns a kept connection, or else one checked out of the pool, with the lane's
-    generation when it was taken. ``release`` keeps it for the next read when the read ended well
-    (``reusable``), fewer than ``size`` are kept, nothing was invalidated since, no checkout waits
-    for a connection, and the pool holds no more connections than its size (an overflow connection
-    goes back, to be closed as the pool closes overflow); else it closes it back to the pool. When a
-    checkout starts to wait (the pool at its limit), the idle connections kept go back to the pool,
-    which hands them to the waiters. An invalidation anywhere in the engine's pool (a disconnect: a
-    restart or failover closes every connection) starts a new generation, and every connection taken
-    before it goes back to the pool, which replaces it at its next checkout; so does ``close``."""
+    ``acquire`` returns a kept connection; else one checked out of the pool when no read is under way,
+    the pool has an idle one, or fewer than ``size`` reads are under way and the pool can open one
+    within its size; else it waits, in arrival order and at most the pool's timeout, for the
+    connection of a read under way.
+    ``release`` hands the connection to the first read waiting, unless a checkout waits in the
+    pool (a session: it gets the connection, and the waiting read goes to the pool's queue behind
+    it); else keeps it for the next read when the read ended well (``reusable``), fewer than
+    ``size`` are kept, nothing was invalidated since, no checkout waits for a connection, and the
+    pool holds no more connections than its size (an overflow connection goes back, to be closed as
+    the pool closes overflow); else it closes it back to the pool. When a checkout starts to wait
+    (the pool at its limit), the idle connections kept go back to the pool, which hands them to the
+    waiters. An invalidation anywhere in the engine's pool (a disconnect: a restart or failover
+    closes every connection) starts a new generation, and every connection taken before it goes
+    back to the pool, which replaces it at its next checkout; so does ``close``."""
 
     def __init__(self, engine: AsyncEngine, *, size: int) -> None:
-        # No reference to the engine is kept: the engine's registry of lanes holds its key weakly.
+        # No strong reference to the engine: the engine's registry of lanes holds its key weakly.
+        self._engine = weakref.ref(engine)
         self._size = size
         self._idle: list[tuple[int, PoolProxiedConnection]] = []
         self._generation = 0
@@ -53,6 +66,13 @@ class ReadLane:
         self._disposed_below = 0
         self._watchers: list[tuple[Callable[[], None], Callable[[], None]]] = []
         self._giving_back: set[asyncio.Task[None]] = set()
+        # Connections out for reads (handed from one read to the next without coming back), and
+        # the reads waiting for one: each gets a connection with its generation, or None when the
+        # connection went back to the pool instead (it checks one out itself).
+        self._busy = 0
+        self._waiters: collections.deque[asyncio.Future[tuple[PoolProxiedConnection, int] | None]] = (
+            collections.deque()
+        )
         # Pool events listened on the engine follow its pool across dispose() (which makes a new one).
         event.listen(engine.sync_engine, "invalidate", self._invalidated)
         pool = engine.sync_engine.pool
@@ -90,26 +110,124 @@ class ReadLane:
     async def acquire(self, engine: AsyncEngine) -> tuple[PoolProxiedConnection, int]:
         """A connection of ``engine`` (this lane's) and the generation it belongs to; the caller must
         ``release`` it. Raises what the pool's checkout raises (``DBAPIError`` when the database cannot
-        be reached, ``sqlalchemy.exc.TimeoutError`` when the pool has no connection in time)."""
+        be reached, ``sqlalchemy.exc.TimeoutError`` when the pool has no connection in time) and
+        ``sqlalchemy.exc.TimeoutError`` when no read under way gave its connection in the pool's
+        timeout."""
         while self._idle:
             generation, connection = self._take_idle()
             if generation == self._generation and connection.is_valid:
+                self._busy += 1
                 return connection, generation
             await greenlet_spawn(connection.close)
+        pool = engine.sync_engine.pool
+        if (
+            self._size > 0
+            and self._busy > 0
+            and isinstance(pool, QueuePool)
+            and not self._may_check_out(pool)
+        ):
+            handed = await self._wait(pool.timeout())
+            if handed is not None:  # counted in _busy by the read that handed it over
+                connection, generation = handed
+                if generation == self._generation and connection.is_valid:
+                    return handed
+                await self.release(engine, connection, generation, reusable=False)
         generation = self._generation
-        return await engine.raw_connection(), generation
+        # Counted from before the checkout: a read that arrives meanwhile waits for this one rather
+        # than open another connection.
+        self._busy += 1
+        try:
+            connection = await engine.raw_connection()
+        except BaseException:
+            self._busy -= 1
+            self._wake_one()
+            raise
+        return connection, generation
+
+    def _may_check_out(self, pool: QueuePool) -> bool:
+        # The pool has an idle connection, or fewer reads than ``size`` are under way and the pool can
+        # open one within its size. Else the read waits for a read's connection: checking more out
+        # for reads than the lane keeps sends each read beyond those through the pool's checkout and
+        # checkin, and an overflow connection is opened only to be closed as it comes back.
+        return pool.checkedin() > 0 or (self._busy < self._size and pool.overflow() < 0)
+
+    async def _wait(self, timeout: float) -> tuple[PoolProxiedConnection, int] | None:  # noqa: ASYNC109
+        waiter: asyncio.Future[tuple[PoolProxiedConnection, int] | None] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._waiters.append(waiter)
+        try:
+            async with asyncio.timeout(timeout):
+                return await waiter
+        except BaseException as exc:
+            if waiter.done() and not waiter.cancelled():
+                # Handed a connection (or the turn to check one out) just as the wait ended: it goes
+                # to the next read in line, never lost.
+                handed = waiter.result()
+                if handed is None:
+                    self._wake_one()
+                else:
+                    self._pass_on(*handed)
+            else:
+                waiter.cancel()
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+            if isinstance(exc, TimeoutError):
+                raise PoolTimeout(f"no connection came back from a read within {timeout:.1f} s") from exc
+            raise
+
+    def _hand_over(self, connection: PoolProxiedConnection, generation: int) -> bool:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():  # one that timed out or was cancelled is skipped
+                waiter.set_result((connection, generation))
+                return True
+        return False
+
+    def _wake_one(self) -> bool:
+        # A connection left the reads (or the pool has one to give): the first read waiting checks
+        # one out of the pool itself.
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return True
+        return False
+
+    def _pass_on(self, connection: PoolProxiedConnection, generation: int) -> None:
+        """``release`` of a connection handed to a read that was cancelled before it could use it."""
+        engine = self._engine()
+        if engine is None:
+            self._busy -= 1
+            return  # the engine is gone, and its pool's connections with it
+        task = asyncio.get_running_loop().create_task(
+            self.release(engine, connection, generation, reusable=True)
+        )
+        self._giving_back.add(task)
+        task.add_done_callback(self._giving_back.discard)
 
     async def release(
         self, engine: AsyncEngine, connection: PoolProxiedConnection, generation: int, *, reusable: bool
     ) -> None:
-        """Keep ``connection`` for the next read, or close it back to the pool (see the class)."""
+        """Hand ``connection`` to the next read, keep it, or close it back to the pool (see the class)."""
         pool = engine.sync_engine.pool
+        usable = reusable and generation == self._generation and connection.is_valid
+        pool_waits = isinstance(pool, FairAsyncQueuePool) and pool.has_waiters()
+        if usable and not pool_waits and self._hand_over(connection, generation):
+            # Idle connections in the pool (sessions gave theirs back meanwhile) go to the reads
+            # still waiting, rather than leave them in line for this one.
+            if isinstance(pool, QueuePool):
+                for _ in range(pool.checkedin()):
+                    if not self._wake_one():
+                        break
+            return
+        self._busy -= 1
+        self._wake_one()
         if (
-            reusable
+            usable
+            and not pool_waits
             and len(self._idle) < self._size
-            and generation == self._generation
-            and connection.is_valid
-            and not (isinstance(pool, FairAsyncQueuePool) and (pool.overflow() > 0 or pool.has_waiters()))
+            and not (isinstance(pool, FairAsyncQueuePool) and pool.overflow() > 0)
         ):
             self._idle.append((generation, connection))
             for kept, _taken in self._watchers:
@@ -126,4 +244,6 @@ class ReadLane:
         still running closes its connection when it ends, since the pool it came from is gone."""
         self._generation += 1
         self._disposed_below = self._generation
+        while self._wake_one():  # to the pool that replaces the disposed one
+            pass
         await self._give_back()
