@@ -15,6 +15,7 @@ handling. Written against Connexion 3.3's decorator classes (``pyproject.toml`` 
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -22,8 +23,17 @@ from typing import Any
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
-from connexion.decorators.parameter import AsyncParameterDecorator, pythonic, sanitized
+from connexion.decorators.parameter import (
+    AsyncParameterDecorator,
+    prep_kwargs,
+    pythonic,
+    sanitized,
+    unwrap_decorators,
+)
+from connexion.http_facts import FORM_CONTENT_TYPES
+from connexion.lifecycle import ConnexionRequest
 from connexion.operations import AbstractOperation
+from connexion.utils import inspect_function_arguments
 
 __all__ = ["OnceDecoratedApi"]
 
@@ -33,9 +43,35 @@ _sanitized = functools.lru_cache(maxsize=1024)(sanitized)
 
 
 class _ParameterDecorator(AsyncParameterDecorator):  # type: ignore[misc]
+    """Connexion's parameter decorator, whose wrapper asks for uploaded files only when the request
+    has a form body: Connexion asks on every request, and Starlette then parses an empty form."""
+
     def __init__(self, *, framework: Any, pythonic_params: bool = False) -> None:
         super().__init__(framework=framework, pythonic_params=pythonic_params)
         self.sanitize_fn = _pythonic if pythonic_params else _sanitized
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+
+        @functools.wraps(function)
+        async def wrapper(request: ConnexionRequest) -> Any:
+            body = self._maybe_get_body(request, arguments=arguments, has_kwargs=has_kwargs)
+            while asyncio.iscoroutine(body):
+                body = await body
+            # Only a form body (multipart/form-data) carries files; for any other, Connexion's
+            # own wrapper gets an empty mapping from the parse.
+            files = await request.files() if request.mimetype in FORM_CONTENT_TYPES else {}
+            kwargs = prep_kwargs(
+                request,
+                request_body=body,
+                files=files,
+                arguments=arguments,
+                has_kwargs=has_kwargs,
+                sanitize=self.sanitize_fn,
+            )
+            return await function(**kwargs)
+
+        return wrapper
 
 
 class _OnceDecorator(StarletteDecorator):  # type: ignore[misc]
