@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from linkvault.engine.services import open_services
+from linkvault.errors import DatabaseUnavailable
 from linkvault.settings import Settings
 from linkvault.store.database import _read_lane, connect, create_engine, dispose
 from support.databases import is_postgresql
@@ -218,6 +219,92 @@ def test_a_read_cancelled_just_as_it_was_handed_a_connection_passes_it_on(migrat
                 held.append(await after)
             for connection, generation in held:
                 await lane.release(engine, connection, generation, reusable=True)
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_read_waiting_takes_a_connection_a_session_gives_back(migrated: Settings) -> None:
+    """A read waiting for another read's connection takes one that a session gives back to the pool
+    instead, at once, rather than wait for the (slow) reads under way."""
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)  # the reads keep two
+        loop = asyncio.get_running_loop()
+        try:
+            async with contextlib.AsyncExitStack() as held:
+                for _ in range(2):
+                    connection = await held.enter_async_context(engine.connect())
+                    await connection.execute(text("SELECT 1"))
+                slow = [asyncio.create_task(_read_pid(engine, 1.5)) for _ in range(2)]
+                await asyncio.sleep(0.1)
+                waiting = asyncio.create_task(_read_pid(engine))
+                await asyncio.sleep(0.1)
+                started = loop.time()
+            await waiting  # the sessions' connections are back in the pool
+            assert loop.time() - started < 0.5
+            await asyncio.gather(*slow)
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_a_read_waits_no_longer_than_the_pools_timeout_in_all(migrated: Settings) -> None:
+    """A read that waited for a read's connection, and then for the pool (the read it waited for
+    failed, and a session took that connection), gives up when the pool's timeout has passed since it
+    began to wait, not twice that."""
+    _postgresql_only(migrated)
+    failing = select(literal_column("1 / (count(*) - 1)")).select_from(func.pg_sleep(bindparam("seconds")))
+
+    async def fail_after(engine: AsyncEngine, seconds: float) -> None:
+        with contextlib.suppress(Exception):
+            async with connect(engine) as reader:
+                await reader.first(failing, {"seconds": seconds})
+
+    async def hold(engine: AsyncEngine, seconds: float) -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT pg_sleep(:seconds)"), {"seconds": seconds})
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)  # the reads keep two
+        engine.sync_engine.pool._timeout = 1.5  # type: ignore[attr-defined]  # the default's 30 s, shortened
+        loop = asyncio.get_running_loop()
+        try:
+            others = [asyncio.create_task(hold(engine, 4)) for _ in range(2)]
+            await asyncio.sleep(0.2)
+            others.append(asyncio.create_task(fail_after(engine, 1)))
+            others.append(asyncio.create_task(_read_pid(engine, 4)))
+            await asyncio.sleep(0.2)
+            started = loop.time()
+            waiting = asyncio.create_task(_read_pid(engine))
+            await asyncio.sleep(0.5)
+            others.append(asyncio.create_task(hold(engine, 4)))  # in the pool's queue before the read
+            with pytest.raises(DatabaseUnavailable):
+                await waiting
+            assert loop.time() - started < 2.0
+            await asyncio.gather(*others, return_exceptions=True)
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_reads_that_waited_through_shutdown_keep_no_connection(migrated: Settings) -> None:
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)  # the reads keep two
+        slow = [asyncio.create_task(_read_pid(engine, 0.5)) for _ in range(2)]
+        await asyncio.sleep(0.1)
+        waiting = [asyncio.create_task(_read_pid(engine)) for _ in range(3)]
+        await asyncio.sleep(0.1)
+        await dispose(engine)
+        await asyncio.gather(*slow, *waiting)
+        try:
+            assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         finally:
             await dispose(engine)
 

@@ -64,6 +64,9 @@ class ReadLane:
         self._generation = 0
         # Connections of generations below this were taken from a pool ``close`` saw disposed of.
         self._disposed_below = 0
+        # Once closed (the engine disposed of: the server shuts down) the lane keeps nothing, and
+        # reads check connections out and give them back as the pool's other users do.
+        self._closed = False
         self._watchers: list[tuple[Callable[[], None], Callable[[], None]]] = []
         self._giving_back: set[asyncio.Task[None]] = set()
         # Connections out for reads (handed from one read to the next without coming back), and
@@ -75,12 +78,18 @@ class ReadLane:
         )
         # Pool events listened on the engine follow its pool across dispose() (which makes a new one).
         event.listen(engine.sync_engine, "invalidate", self._invalidated)
+        # A connection back in the pool (a session's, say) is one a waiting read may take at once.
+        event.listen(engine.sync_engine, "checkin", self._checked_in)
         pool = engine.sync_engine.pool
         if isinstance(pool, FairAsyncQueuePool):
             pool.on_wait = self._checkout_waits
 
     def _invalidated(self, *_args: Any) -> None:
         self._generation += 1
+
+    def _checked_in(self, *_args: Any) -> None:
+        if self._waiters:
+            self._wake_one()
 
     def _checkout_waits(self) -> None:
         # A checkout waits for a connection (the pool is at its limit): the idle ones kept here go
@@ -120,13 +129,15 @@ class ReadLane:
                 return connection, generation
             await greenlet_spawn(connection.close)
         pool = engine.sync_engine.pool
+        deadline: float | None = None
         if (
             self._size > 0
             and self._busy > 0
             and isinstance(pool, QueuePool)
             and not self._may_check_out(pool)
         ):
-            handed = await self._wait(pool.timeout())
+            deadline = asyncio.get_running_loop().time() + pool.timeout()
+            handed = await self._wait(deadline)
             if handed is not None:  # counted in _busy by the read that handed it over
                 connection, generation = handed
                 if generation == self._generation and connection.is_valid:
@@ -137,10 +148,15 @@ class ReadLane:
         # than open another connection.
         self._busy += 1
         try:
-            connection = await engine.raw_connection()
-        except BaseException:
+            # A read that waited here checks out within what is left of the pool's timeout, so that
+            # it waits no longer in all than a checkout would.
+            async with asyncio.timeout_at(deadline):
+                connection = await engine.raw_connection()
+        except BaseException as exc:
             self._busy -= 1
             self._wake_one()
+            if isinstance(exc, TimeoutError) and deadline is not None:
+                raise PoolTimeout("no connection came back to the pool in its timeout") from exc
             raise
         return connection, generation
 
@@ -151,13 +167,13 @@ class ReadLane:
         # checkin, and an overflow connection is opened only to be closed as it comes back.
         return pool.checkedin() > 0 or (self._busy < self._size and pool.overflow() < 0)
 
-    async def _wait(self, timeout: float) -> tuple[PoolProxiedConnection, int] | None:  # noqa: ASYNC109
+    async def _wait(self, deadline: float) -> tuple[PoolProxiedConnection, int] | None:
         waiter: asyncio.Future[tuple[PoolProxiedConnection, int] | None] = (
             asyncio.get_running_loop().create_future()
         )
         self._waiters.append(waiter)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout_at(deadline):
                 return await waiter
         except BaseException as exc:
             if waiter.done() and not waiter.cancelled():
@@ -173,7 +189,7 @@ class ReadLane:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
             if isinstance(exc, TimeoutError):
-                raise PoolTimeout(f"no connection came back from a read within {timeout:.1f} s") from exc
+                raise PoolTimeout("no connection came back from a read in the pool's timeout") from exc
             raise
 
     def _hand_over(self, connection: PoolProxiedConnection, generation: int) -> bool:
@@ -211,18 +227,11 @@ class ReadLane:
     ) -> None:
         """Hand ``connection`` to the next read, keep it, or close it back to the pool (see the class)."""
         pool = engine.sync_engine.pool
-        usable = reusable and generation == self._generation and connection.is_valid
+        usable = reusable and generation == self._generation and connection.is_valid and not self._closed
         pool_waits = isinstance(pool, FairAsyncQueuePool) and pool.has_waiters()
         if usable and not pool_waits and self._hand_over(connection, generation):
-            # Idle connections in the pool (sessions gave theirs back meanwhile) go to the reads
-            # still waiting, rather than leave them in line for this one.
-            if isinstance(pool, QueuePool):
-                for _ in range(pool.checkedin()):
-                    if not self._wake_one():
-                        break
             return
         self._busy -= 1
-        self._wake_one()
         if (
             usable
             and not pool_waits
@@ -236,7 +245,9 @@ class ReadLane:
             # Its pool is disposed of: given back, it would stay open in that pool until collected.
             connection.detach()
             await greenlet_spawn(connection.close)
+            self._wake_one()
         else:
+            # Back in the pool, where the first read waiting is woken to take it (``_checked_in``).
             await greenlet_spawn(connection.close)
 
     async def close(self) -> None:
@@ -244,6 +255,7 @@ class ReadLane:
         still running closes its connection when it ends, since the pool it came from is gone."""
         self._generation += 1
         self._disposed_below = self._generation
+        self._closed = True
         while self._wake_one():  # to the pool that replaces the disposed one
             pass
         await self._give_back()
