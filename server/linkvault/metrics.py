@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkvault.api._problems import MetricsTokenRequired
 from linkvault.engine.observer import Observer, TokenEndpointCall
-from linkvault.store.database import watch_kept_connections
+from linkvault.store.database import connections_in_use, watch_kept_connections
 
 __all__ = [
     "METRICS_PATH",
@@ -121,21 +122,33 @@ class PrometheusObserver(Observer):
 
 
 def instrument_pool(db_engine: AsyncEngine) -> None:
-    """Follow the pool's checkouts and checkins in ``linkvault_db_pool_connections_in_use``. A checkin
-    is also reported for an invalidated connection, so the two stay balanced; a connection the
-    credentials reads keep idle between reads counts as checked in (``watch_kept_connections``)."""
+    """Keep ``linkvault_db_pool_connections_in_use`` at the connections checked out of the pool
+    (``store.database.connections_in_use``: those the credentials reads keep idle between reads do
+    not count), summed over the process's engines, set again at every checkout and checkin.
+
+    Set from the pool's own count rather than counted up and down by the events: SQLAlchemy reports
+    a checkin without a checkout for a checkout that failed to reconnect (a database outage), and
+    a count kept from the events went below zero for good."""
+
+    def update(*, returning: int = 0) -> None:
+        _IN_USE_BY_ENGINE[db_engine] = connections_in_use(db_engine) - returning
+        _POOL_IN_USE.set(sum(_IN_USE_BY_ENGINE.values()))
 
     def checked_out(*_args: Any) -> None:
-        _POOL_IN_USE.inc()
+        update()
 
     def checked_in(*_args: Any) -> None:
-        _POOL_IN_USE.dec()
+        # The event comes before the pool takes the connection back (SQLAlchemy's
+        # _ConnectionRecord.checkin), so the pool still counts it.
+        update(returning=1)
 
     event.listen(db_engine.sync_engine, "checkout", checked_out)
     event.listen(db_engine.sync_engine, "checkin", checked_in)
-    # Connections the credentials reads keep between reads are idle, not in use.
-    watch_kept_connections(db_engine, kept=checked_in, taken=checked_out)
+    watch_kept_connections(db_engine, update)
 
+
+# Each engine's connections in use at its last change; the gauge is their sum.
+_IN_USE_BY_ENGINE: weakref.WeakKeyDictionary[AsyncEngine, int] = weakref.WeakKeyDictionary()
 
 _NOTHING: dict[str, Any] = {}  # read only: spares a new empty dict per request
 

@@ -9,17 +9,20 @@ once it is restored, service resumes with no restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import time
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import literal_column, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from linkvault.errors import DatabaseUnavailable
+from linkvault.metrics import instrument_pool
 from linkvault.settings import Settings
 from linkvault.store.database import connect, create_engine, create_sessionmaker, dispose
 from linkvault.store.migrate import schema_status
@@ -228,6 +231,60 @@ def test_a_database_that_accepts_no_connections_is_503_on_every_path(migrated: S
             async with admin.connect() as connection:
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
                 await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            await dispose(admin)
+
+    asyncio.run(run())
+
+
+def test_the_pool_gauge_is_back_to_zero_after_an_outage(migrated: Settings) -> None:
+    """``linkvault_db_pool_connections_in_use`` reads 0 once an outage is over and nothing runs. While
+    the database refused connections, each checkout that failed to reconnect was reported by
+    SQLAlchemy as a checkin without a checkout, and a gauge counted from the events stayed below
+    zero for good (a trial saw -10)."""
+    if not is_postgresql(migrated.database_url):
+        pytest.skip("PostgreSQL only: SQLite has no server to refuse a connection")
+    name = f"linkvault_gauge_{secrets.token_hex(4)}"
+    one = select(literal_column("1"))
+
+    def gauge() -> float:
+        value = REGISTRY.get_sample_value("linkvault_db_pool_connections_in_use")
+        return 0.0 if value is None else value
+
+    async def run() -> None:
+        admin = create_engine(migrated.database_url)
+        engine = create_engine(make_url(migrated.database_url).set(database=name).render_as_string(False))
+
+        async def alter(statement: str, **parameters: str) -> None:
+            async with admin.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text(statement), parameters)
+
+        async def attempt() -> None:  # the credentials read's path, where the trial saw it
+            async with connect(engine) as reader:
+                await reader.first(one, {})
+
+        try:
+            await alter(f'CREATE DATABASE "{name}"')
+            before = gauge()
+            instrument_pool(engine)
+            await attempt()
+            await alter(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+            await alter(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name", name=name
+            )
+            for _ in range(5):
+                with pytest.raises(DatabaseUnavailable):
+                    await attempt()
+            await alter(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+            for _ in range(3):  # a connection closed during the outage answers one 503 more
+                with contextlib.suppress(DatabaseUnavailable):
+                    await attempt()
+                    break
+            await attempt()
+            assert gauge() == before
+        finally:
+            await dispose(engine)
+            await alter(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await dispose(admin)
 
     asyncio.run(run())

@@ -67,7 +67,7 @@ class ReadLane:
         # Once closed (the engine disposed of: the server shuts down) the lane keeps nothing, and
         # reads check connections out and give them back as the pool's other users do.
         self._closed = False
-        self._watchers: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        self._watchers: list[Callable[[], None]] = []
         self._giving_back: set[asyncio.Task[None]] = set()
         # Connections out for reads (handed from one read to the next without coming back), and
         # the reads waiting for one: each gets a connection with its generation, or None when the
@@ -105,16 +105,21 @@ class ReadLane:
             _generation, connection = self._take_idle()
             await greenlet_spawn(connection.close)
 
-    def watch(self, *, kept: Callable[[], None], taken: Callable[[], None]) -> None:
-        """Call ``kept()`` when a connection goes idle in the lane and ``taken()`` when it leaves
-        it (for a read, or back to the pool): the pool's checkout and checkin events see neither, so
-        a count of connections in use follows the lane through these."""
-        self._watchers.append((kept, taken))
+    @property
+    def kept(self) -> int:
+        """How many connections are kept idle now."""
+        return len(self._idle)
+
+    def watch(self, changed: Callable[[], None]) -> None:
+        """Call ``changed()`` after a connection goes idle in the lane or leaves it (for a read, or
+        back to the pool): the pool's checkout and checkin events see neither."""
+        self._watchers.append(changed)
 
     def _take_idle(self) -> tuple[int, PoolProxiedConnection]:
-        for _kept, taken in self._watchers:
-            taken()
-        return self._idle.pop()
+        taken = self._idle.pop()
+        for changed in self._watchers:
+            changed()
+        return taken
 
     async def acquire(self, engine: AsyncEngine) -> tuple[PoolProxiedConnection, int]:
         """A connection of ``engine`` (this lane's) and the generation it belongs to; the caller must
@@ -239,8 +244,8 @@ class ReadLane:
             and not (isinstance(pool, FairAsyncQueuePool) and pool.overflow() > 0)
         ):
             self._idle.append((generation, connection))
-            for kept, _taken in self._watchers:
-                kept()
+            for changed in self._watchers:
+                changed()
         elif generation < self._disposed_below:
             # Its pool is disposed of: given back, it would stay open in that pool until collected.
             connection.detach()

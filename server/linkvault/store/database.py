@@ -609,14 +609,22 @@ def _read_lane(engine: AsyncEngine) -> ReadLane:
     return lane
 
 
-def watch_kept_connections(
-    engine: AsyncEngine, *, kept: Callable[[], None], taken: Callable[[], None]
-) -> None:
-    """Call ``kept()`` when a connection that served a read is kept checked out, idle, for the next
-    one (``ReadLane``), and ``taken()`` when it is used again or goes back to the pool; nothing for
-    SQLite, whose reads use no pooled connection."""
+def connections_in_use(engine: AsyncEngine) -> int:
+    """How many of ``engine``'s pooled connections are checked out now, less those its read lane
+    keeps idle between reads (``ReadLane``); 0 for a pool that does not count them."""
+    checked_out = getattr(engine.sync_engine.pool, "checkedout", None)
+    if checked_out is None:
+        return 0
+    lane = _READ_LANES.get(engine)
+    return int(checked_out()) - (0 if lane is None else lane.kept)
+
+
+def watch_kept_connections(engine: AsyncEngine, changed: Callable[[], None]) -> None:
+    """Call ``changed()`` after a connection that served a read is kept checked out, idle, for the
+    next one (``ReadLane``), and after it is used again or goes back to the pool; nothing for SQLite,
+    whose reads use no pooled connection."""
     if engine.dialect.name != "sqlite":
-        _read_lane(engine).watch(kept=kept, taken=taken)
+        _read_lane(engine).watch(changed)
 
 
 async def dispose(engine: AsyncEngine) -> None:
