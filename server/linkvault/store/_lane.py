@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 from sqlalchemy.util import greenlet_spawn
 
-from linkvault.store._pool import FairAsyncQueuePool
+from linkvault.store._pool import FairAsyncQueuePool, serve_first_waiting
 
 __all__ = ["ReadLane"]
 
@@ -198,22 +198,12 @@ class ReadLane:
             raise
 
     def _hand_over(self, connection: PoolProxiedConnection, generation: int) -> bool:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():  # one that timed out or was cancelled is skipped
-                waiter.set_result((connection, generation))
-                return True
-        return False
+        return serve_first_waiting(self._waiters, (connection, generation))
 
     def _wake_one(self) -> bool:
         # A connection left the reads (or the pool has one to give): the first read waiting checks
         # one out of the pool itself.
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                return True
-        return False
+        return serve_first_waiting(self._waiters, None)
 
     def _pass_on(self, connection: PoolProxiedConnection, generation: int) -> None:
         """``release`` of a connection handed to a read that was cancelled before it could use it."""

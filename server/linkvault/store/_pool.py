@@ -23,13 +23,26 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlalchemy.util import await_
 from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
 
-__all__ = ["FairAsyncQueuePool"]
+__all__ = ["FairAsyncQueuePool", "serve_first_waiting"]
+
+_T = TypeVar("_T")
+
+
+def serve_first_waiting(waiters: collections.deque[asyncio.Future[_T]], value: _T) -> bool:
+    """Give ``value`` to the first of ``waiters`` still waiting, dropping those that timed out or were
+    cancelled from the front of the line; False when none is left waiting."""
+    while waiters:
+        waiter = waiters.popleft()
+        if not waiter.done():
+            waiter.set_result(value)
+            return True
+    return False
 
 
 class _FairQueue(AsyncAdaptedQueue[Any]):
@@ -45,12 +58,8 @@ class _FairQueue(AsyncAdaptedQueue[Any]):
         return any(not waiter.done() for waiter in self._waiters)
 
     def put_nowait(self, item: Any) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():  # a waiter that timed out or was cancelled is skipped
-                waiter.set_result(item)
-                return
-        super().put_nowait(item)
+        if not serve_first_waiting(self._waiters, item):
+            super().put_nowait(item)
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         # Items are queued only while nobody waits, so taking one at once never jumps the line.
