@@ -101,6 +101,25 @@ def test_reads_keep_at_most_half_the_pool_and_leave_the_rest_to_sessions(migrate
     asyncio.run(run())
 
 
+def test_a_larger_pool_lets_more_reads_run_at_once(migrated: Settings) -> None:
+    """The reads' share of the pool grows with it: with a database far away, reads wait on the round
+    trip, and LINKVAULT_DATABASE_POOL_SIZE is the operator's way to let more of them run at once."""
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=40)
+        loop = asyncio.get_running_loop()
+        try:
+            started = loop.time()
+            pids = await asyncio.gather(*(_read_pid(engine, 0.5) for _ in range(20)))
+            assert len(set(pids)) == 20, pids
+            assert loop.time() - started < 0.9  # all at once, not in two rounds
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
 def test_reads_wait_for_a_read_instead_of_opening_overflow_connections(migrated: Settings) -> None:
     """With the pool's connections all busy, the next reads wait for a read's connection, handed over
     as it ends: opening an overflow connection for a read, only to close it when it comes back, cost

@@ -601,10 +601,11 @@ def _read_lane(engine: AsyncEngine) -> ReadLane:
     lane = _READ_LANES.get(engine)
     if lane is None:
         pool = engine.sync_engine.pool
-        # Half the pool at most (ten at most) kept idle for the reads, so that sessions find the rest
-        # at once, and a session that has to wait is handed the idle ones; a pool of fewer than four
-        # connections keeps none (each read checks one out).
-        size = min(10, pool.size() // 2) if isinstance(pool, QueuePool) and pool.size() >= 4 else 0
+        # Half the pool at most kept idle for the reads, so that sessions find the rest at once, and a
+        # session that has to wait is handed the idle ones; it also bounds how many reads run at
+        # once while the pool has no idle connection, so a larger pool lets more run (a database far
+        # away needs them). A pool of fewer than four connections keeps none.
+        size = pool.size() // 2 if isinstance(pool, QueuePool) and pool.size() >= 4 else 0
         lane = _READ_LANES[engine] = ReadLane(engine, size=size)
     return lane
 
