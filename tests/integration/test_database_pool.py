@@ -58,6 +58,13 @@ async def _read_pid(engine: AsyncEngine, seconds: float = 0.0) -> int:
     return int(row[0])
 
 
+async def _hold_sessions(held: contextlib.AsyncExitStack, engine: AsyncEngine, count: int) -> None:
+    """``count`` sessions' connections, each used once, held until ``held`` closes."""
+    for _ in range(count):
+        connection = await held.enter_async_context(engine.connect())
+        await connection.execute(text("SELECT 1"))
+
+
 def _engine_named(settings: Settings, application_name: str) -> AsyncEngine:
     """An engine whose connections PostgreSQL lists under ``application_name``."""
     url = make_url(settings.database_url).update_query_dict({"application_name": application_name})
@@ -132,9 +139,7 @@ def test_reads_wait_for_a_read_instead_of_opening_overflow_connections(migrated:
         engine = create_engine(url.render_as_string(hide_password=False), pool_size=4, max_overflow=4)
         try:
             async with contextlib.AsyncExitStack() as held:
-                for _ in range(2):  # two sessions take two of the pool's four
-                    connection = await held.enter_async_context(engine.connect())
-                    await connection.execute(text("SELECT 1"))
+                await _hold_sessions(held, engine, 2)  # two sessions take two of the pool's four
                 reads = [asyncio.create_task(_read_pid(engine, 0.2)) for _ in range(6)]
                 await asyncio.sleep(0.1)
                 assert await _count_open(migrated, name) == 4
@@ -186,9 +191,7 @@ def test_a_read_cancelled_while_it_waits_takes_no_connection_with_it(migrated: S
             await waiting[2]
             # Every connection is there to be had: four sessions at once, without waiting.
             async with contextlib.AsyncExitStack() as held, asyncio.timeout(2):
-                for _ in range(4):
-                    connection = await held.enter_async_context(engine.connect())
-                    await connection.execute(text("SELECT 1"))
+                await _hold_sessions(held, engine, 4)
         finally:
             await dispose(engine)
 
@@ -205,9 +208,7 @@ def test_an_overflow_connection_is_not_kept_by_the_reads(migrated: Settings) -> 
         pool = engine.sync_engine.pool
         try:
             async with contextlib.AsyncExitStack() as held:
-                for _ in range(4):
-                    connection = await held.enter_async_context(engine.connect())
-                    await connection.execute(text("SELECT 1"))
+                await _hold_sessions(held, engine, 4)
                 await _read_pid(engine)
             assert pool.checkedin() + pool.checkedout() == 4  # type: ignore[attr-defined]
         finally:
@@ -254,9 +255,7 @@ def test_a_read_waiting_takes_a_connection_a_session_gives_back(migrated: Settin
         loop = asyncio.get_running_loop()
         try:
             async with contextlib.AsyncExitStack() as held:
-                for _ in range(2):
-                    connection = await held.enter_async_context(engine.connect())
-                    await connection.execute(text("SELECT 1"))
+                await _hold_sessions(held, engine, 2)
                 slow = [asyncio.create_task(_read_pid(engine, 1.5)) for _ in range(2)]
                 await asyncio.sleep(0.1)
                 waiting = asyncio.create_task(_read_pid(engine))
@@ -354,9 +353,7 @@ def test_a_checkout_that_waits_gets_the_connection_the_reads_kept(migrated: Sett
         engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)
         try:
             async with contextlib.AsyncExitStack() as held:
-                for _ in range(3):
-                    connection = await held.enter_async_context(engine.connect())
-                    await connection.execute(text("SELECT 1"))
+                await _hold_sessions(held, engine, 3)
                 await _read_pid(engine)  # kept: the fourth connection, idle
                 async with asyncio.timeout(5), engine.connect() as waited:
                     assert (await waited.execute(text("SELECT 1"))).scalar() == 1

@@ -8,7 +8,7 @@ read through the pool against 640-750 µs with the connection kept between reads
 (benchmarks/README.md). Under load, a read beyond the ``size`` the lane keeps waits for another
 read's connection, handed over directly, rather than go through the pool's checkout and checkin (or
 open an overflow connection only to close it when it comes back): at 32 and 128 concurrent reads on
-the benchmark's PostgreSQL run, 10-30% more reads a second.
+the benchmark's PostgreSQL run, about a fifth more reads a second (the same at 8).
 
 **This is code a library should have done**: neither SQLAlchemy's pool nor asyncpg's is cheaper
 (asyncpg's ``Pool.acquire`` and release cost about what SQLAlchemy's checkout does, and its release
@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlalchemy import event
@@ -96,9 +96,7 @@ class ReadLane:
         # back to the pool, which hands them to the waiters in turn, rather than leave a session or a
         # read waiting out the pool's timeout beside an idle connection.
         if self._idle:
-            task = asyncio.get_running_loop().create_task(self._give_back())
-            self._giving_back.add(task)
-            task.add_done_callback(self._giving_back.discard)
+            self._in_background(self._give_back())
 
     async def _give_back(self) -> None:
         while self._idle:
@@ -211,9 +209,11 @@ class ReadLane:
         if engine is None:
             self._busy -= 1
             return  # the engine is gone, and its pool's connections with it
-        task = asyncio.get_running_loop().create_task(
-            self.release(engine, connection, generation, reusable=True)
-        )
+        self._in_background(self.release(engine, connection, generation, reusable=True))
+
+    def _in_background(self, giving_back: Coroutine[Any, Any, None]) -> None:
+        # The task is held until done: the event loop keeps only a weak reference to it.
+        task = asyncio.get_running_loop().create_task(giving_back)
         self._giving_back.add(task)
         task.add_done_callback(self._giving_back.discard)
 
