@@ -17,7 +17,7 @@ from linkvault import explorer, request_ids
 from linkvault.api._context import services_var
 from linkvault.api._problems import BodyTooLarge, CredentialsRefused, RequestLimitExceeded
 from linkvault.api._representations import CALLBACK_HEADERS
-from linkvault.api._spec import is_callback_path, resources, rules_of
+from linkvault.api._spec import is_callback_path, resource_of, rules_of
 from linkvault.engine.services import Services
 
 __all__ = [
@@ -220,7 +220,6 @@ class MethodNotAllowed:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.resources = resources()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -228,11 +227,9 @@ class MethodNotAllowed:
             raw_path: bytes = (scope.get("raw_path") or b"").partition(b"?")[0]
             if b"%2f" in raw_path.lower():
                 raise HTTPException(404)
-            for resource in self.resources:
-                if resource.pattern.fullmatch(scope["path"]):
-                    if scope["method"] not in resource.methods:
-                        raise HTTPException(405, headers={"Allow": ", ".join(sorted(resource.methods))})
-                    break
+            resource = resource_of(scope["path"])
+            if resource is not None and scope["method"] not in resource.methods:
+                raise HTTPException(405, headers={"Allow": ", ".join(sorted(resource.methods))})
         await self.app(scope, receive, send)
 
 

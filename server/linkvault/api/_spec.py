@@ -25,6 +25,7 @@ __all__ = [
     "Resource",
     "is_callback_path",
     "operation_rules",
+    "resource_of",
     "resources",
     "rules_of",
 ]
@@ -143,6 +144,22 @@ def resources() -> tuple[Resource, ...]:
         )
         found.append(Resource(pattern=pattern, methods=frozenset(methods), callback=callback))
     return tuple(found)
+
+
+@functools.cache
+def _resource_paths() -> re.Pattern[str]:
+    # One alternation, a group per resource in ``resources()`` order: the first that matches the
+    # whole path wins, as in a loop over them, in one call instead of one per resource.
+    return re.compile("|".join(f"({resource.pattern.pattern})" for resource in resources()))
+
+
+def resource_of(path: str) -> Resource | None:
+    """The spec's resource whose path template matches ``path`` (a concrete path before a templated
+    one, as ``resources()`` orders them), or None."""
+    match = _resource_paths().fullmatch(path)
+    if match is None or match.lastindex is None:
+        return None
+    return resources()[match.lastindex - 1]
 
 
 @functools.cache
