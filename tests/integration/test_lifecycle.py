@@ -123,6 +123,22 @@ def test_a_forced_refresh_with_rotation_stores_the_new_refresh_token(
     assert "scope" not in last
 
 
+def test_every_read_answers_the_token_the_last_refresh_stored(api: httpx.Client, project: Project, make_app):
+    """A worker remembers the plaintext of the tokens it read lately, by their ciphertext: a refresh
+    in between is seen by the very next read."""
+    app = make_app(project)
+    account = _link(api, app)
+
+    for _ in range(3):
+        before = _credentials(api, project, account["id"]).json()
+        assert _credentials(api, project, account["id"]).json() == before
+        refreshed = _refresh(api, project, account["id"]).json()
+        after = _credentials(api, project, account["id"]).json()
+
+        assert after["access_token"] == refreshed["access_token"] != before["access_token"]
+        assert after["sequence"] == before["sequence"] + 1
+
+
 def test_invalid_grant_marks_the_account_needs_reauth_until_it_is_linked_again(
     api: httpx.Client, project: Project, make_app
 ):

@@ -180,7 +180,7 @@ def _check_usable(account: LinkedAccount | AccountCredentials) -> None:
 
 def _credentials(services: Services, account: LinkedAccount | AccountCredentials) -> Credentials:
     return Credentials(
-        access_token=services.cipher.decrypt(account.access_token_encrypted),
+        access_token=services.cipher.decrypt_recent(account.access_token_encrypted),
         token_type=account.token_type,
         expires_at=account.expires_at,
         scope=account.scope,

@@ -6,6 +6,7 @@ re-encrypting (``linkvault keys rotate``).
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,7 +17,11 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from linkvault.errors import ConfigurationError, DecryptionError
 
-__all__ = ["Cipher", "generate_key", "load_key_file"]
+__all__ = ["RECENT_PLAINTEXTS", "Cipher", "generate_key", "load_key_file"]
+
+# How many plaintexts ``Cipher.decrypt_recent`` keeps (the credentials read's access tokens): about
+# 0.5 KiB each with their ciphertexts, 8 MiB in all.
+RECENT_PLAINTEXTS = 16384
 
 
 def generate_key() -> str:
@@ -35,6 +40,7 @@ class Cipher:
             raise ConfigurationError(
                 "an encryption key is not a valid Fernet key (32 url-safe base64-encoded bytes)"
             ) from exc
+        self._recent = functools.lru_cache(maxsize=RECENT_PLAINTEXTS)(self.decrypt)
 
     @classmethod
     def from_setting(cls, value: str) -> Cipher:
@@ -49,6 +55,14 @@ class Cipher:
     def decrypt(self, ciphertext: str) -> str:
         with _undecryptable_is_an_error():
             return self._fernet.decrypt(ciphertext.encode("ascii")).decode("utf-8")
+
+    def decrypt_recent(self, ciphertext: str) -> str:
+        """``decrypt``, answered from the last ``RECENT_PLAINTEXTS`` ciphertexts decrypted this way
+        when ``ciphertext`` is one of them. Never stale: a ciphertext has one plaintext, and a new
+        token is a new ciphertext (Fernet encrypts with a fresh IV), so what changes in the database
+        is a miss. For the credentials read, which decrypts the same access token on every call until
+        it is refreshed (about 20 µs of CPU saved a read). Raises DecryptionError, remembering nothing."""
+        return self._recent(ciphertext)
 
     def rotate(self, ciphertext: str) -> str:
         """Re-encrypt under the first key."""

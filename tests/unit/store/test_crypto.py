@@ -131,3 +131,22 @@ def test_an_existing_key_file_is_read_not_replaced(tmp_path: Path) -> None:
 
 def test_separate_databases_get_separate_keys(tmp_path: Path) -> None:
     assert load_key_file(tmp_path / "a.key") != load_key_file(tmp_path / "b.key")
+
+
+def test_decrypt_recent_answers_what_decrypt_does_and_a_new_ciphertext_is_never_stale() -> None:
+    cipher = Cipher([generate_key()])
+    first = cipher.encrypt("access-1")
+    assert cipher.decrypt_recent(first) == "access-1"
+    assert cipher.decrypt_recent(first) == "access-1"
+    # A refreshed token is a new ciphertext, whatever it holds.
+    assert cipher.decrypt_recent(cipher.encrypt("access-2")) == "access-2"
+    assert cipher.decrypt_recent(first) == "access-1"
+
+
+def test_decrypt_recent_remembers_no_failure() -> None:
+    key = generate_key()
+    foreign = Cipher([generate_key()]).encrypt(SECRET)
+    cipher = Cipher([key])
+    for _ in range(2):
+        with pytest.raises(DecryptionError):
+            cipher.decrypt_recent(foreign)
