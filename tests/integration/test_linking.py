@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from sqlalchemy import event
 
+from linkvault.settings import Settings
 from support.faces import callback_path
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
+from support.inprocess import in_process
 from support.projects import Project
 
 
@@ -321,6 +325,44 @@ def test_a_failing_token_endpoint_creates_no_account(
     # The state is used up by the failed attempt.
     app.provider.reset_knobs(app.client.client_id)
     assert api.get(callback).json()["code"] == "invalid_state"
+
+
+def test_a_callback_whose_state_cannot_be_used_up_links_nothing_and_revokes_the_grant(
+    api: httpx.Client, project: Project, make_app, migrated: Settings
+):
+    """The code goes to the provider while the state's use commits; when that commit fails, nothing is
+    linked, the caller gets a 503, and the grant the exchange got is revoked (RFC 7009) rather than
+    left live with nobody holding it."""
+    app = make_app(project)
+    callback = callback_path(consent(app, start_link(api, app)))
+    with in_process(migrated) as linkvault:
+        commits = 0
+
+        def the_first_commit_fails(connection: Any) -> None:
+            nonlocal commits
+            commits += 1
+            if commits == 1:
+                raise ConnectionResetError("the database went away at commit")
+
+        engine = linkvault.services.db_engine.sync_engine
+        event.listen(engine, "commit", the_first_commit_fails)
+        try:
+            failed = linkvault.http.get(callback)
+        finally:
+            event.remove(engine, "commit", the_first_commit_fails)
+        retried = linkvault.http.get(callback)
+
+    assert failed.status_code == 503, failed.text
+    assert failed.json()["code"] == "database_unavailable"
+    assert app.provider.token_requests(app.client.client_id) == 2
+    assert app.provider.revocation_requests(app.client.client_id) == 1
+    revoked = app.provider.last_revocation_request(app.client.client_id)["form"]
+    assert revoked["token_type_hint"] == "refresh_token"
+    assert api.get("/v1/linked-accounts", headers=project.headers).json() == []
+    # The state was not used up, but its code was: the provider honours a code once.
+    assert retried.status_code == 400, retried.text
+    assert retried.json()["code"] == "invalid_grant"
+    assert api.get("/v1/linked-accounts", headers=project.headers).json() == []
 
 
 def test_client_secret_post_is_used_when_configured(api: httpx.Client, project: Project, make_app):

@@ -5,12 +5,15 @@ Every callback face of the API finishes through ``finish_link``, so they share o
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import secrets
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -198,9 +201,14 @@ async def finish_link(
 ) -> FinishedLink:
     """Consume the state, check the response, exchange the code and save the account.
 
-    The state is consumed in its own transaction before anything else, so it is used up whatever
-    happens next, and a crash leaves it unusable. ``project_id`` and ``app_name`` narrow the state
-    to the authenticated caller's; a state of another project or app is refused and not consumed.
+    The state is consumed in its own transaction before anything else is saved or answered, so it is
+    used up whatever happens next. The code goes to the provider while that transaction commits (the
+    commit's wait for the disk overlaps the token request); nothing goes on until it has committed,
+    and when the commit fails, any grant the exchange got is revoked (RFC 7009). A crash in between leaves the state unused and its code spent: a provider honours a code once
+    (RFC 6749 §4.1.2), and the state links nothing but the owner it was started for.
+
+    ``project_id`` and ``app_name`` narrow the state to the authenticated caller's; a state of another
+    project or app is refused and not consumed.
     Raises InvalidState (StateExpired, StateUsed), then any LinkError or ProviderError of the
     authorization response, the token request or the ID token. The observer hears the outcome:
     finished, or failed with the error's ``code``.
@@ -216,10 +224,10 @@ async def finish_link(
     ``iss`` that is sent is always checked (RFC 9207 §2.4).
     """
     try:
-        link, app, refusal = await _consume_state(
+        link, app, refusal, exchange = await _consume_state(
             services, callback, project_id=project_id, app_name=app_name
         )
-        finished = await _complete(services, link, app, callback, refusal)
+        finished = await _complete(services, link, app, refusal, exchange)
     except LinkvaultError as exc:
         services.observer.link_failed(exc.code)
         raise
@@ -247,12 +255,14 @@ async def finish_link_in_browser(services: Services, callback: CallbackParameter
     Raises what ``finish_link`` raises when the link has no post-link URL. The observer hears the
     outcome as with ``finish_link``, a failure sent back to the application included."""
     try:
-        link, app, refusal = await _consume_state(services, callback, project_id=None, app_name=None)
+        link, app, refusal, exchange = await _consume_state(
+            services, callback, project_id=None, app_name=None
+        )
     except LinkvaultError as exc:
         services.observer.link_failed(exc.code)
         raise
     try:
-        finished = await _complete(services, link, app, callback, refusal)
+        finished = await _complete(services, link, app, refusal, exchange)
     except Exception as exc:
         if isinstance(exc, LinkvaultError):
             services.observer.link_failed(exc.code)
@@ -271,42 +281,63 @@ async def _consume_state(
     *,
     project_id: uuid.UUID | None,
     app_name: str | None,
-) -> tuple[LinkState, AppConfiguration | None, LinkvaultError | None]:
+) -> tuple[LinkState, AppConfiguration | None, LinkvaultError | None, asyncio.Task[tokens.TokenSet] | None]:
     """The stored link of ``callback.state``, now used up, its app configuration (read in the same
-    transaction; None if it was deleted since the link started), and why its authorization response
-    is refused on its face (None when it is not); such a refusal is announced as ``link.failed`` in
-    the transaction that uses the state up. Raises InvalidInput, leaving the state as it is, for a
-    parameter that is not text (a bridged face passes on what it was handed; the GET faces refuse it
-    in the query); StateExpired or StateUsed for a state of ours (within the caller's project and
-    app, when given) that cannot be used, else InvalidState."""
+    transaction; None if it was deleted since the link started), why its authorization response is
+    refused on its face (None when it is not), and, when neither, the code's exchange, started as the
+    transaction commits. A refusal is announced as ``link.failed`` in the transaction that uses the
+    state up. Raises ServiceUnavailable when that transaction cannot commit, once the exchange has
+    ended and any grant it got has been revoked; InvalidInput, leaving the state as it is, for a parameter that is not text (a bridged
+    face passes on what it was handed; the GET faces refuse it in the query); StateExpired or
+    StateUsed for a state of ours (within the caller's project and app, when given) that cannot be
+    used, else InvalidState."""
     for name, value in dataclasses.asdict(callback).items():
         if value is not None and not is_valid_text(value):
             raise InvalidInput(f"{name} {NOT_TEXT_REASON}", field=(name,))
     state_hash = states.hash_state(callback.state)
-    async with services.sessions.begin() as session:
-        now = services.clock()
-        link = await link_states.consume_link_state(
-            session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
-        )
-        if link is not None:
-            refusal = await _refusal(session, services, link, callback, app_name=app_name)
-            if refusal is not None:
-                await _record_link_failed(session, link, refusal, now=now)
-                await link_states.record_outcome(
-                    session,
-                    link_state_id=link.id,
-                    outcome=refusal.code[:_MAX_OUTCOME_LENGTH],
-                    linked_account_id=None,
-                )
-                return link, None, refusal
-            app = await app_configurations.get_app_configuration_by_id(
-                session, app_configuration_id=link.app_configuration_id
+    exchange: asyncio.Task[tokens.TokenSet] | None = None
+    exchanging_for: AppConfiguration | None = None
+    try:
+        async with services.sessions.begin() as session:
+            now = services.clock()
+            link = await link_states.consume_link_state(
+                session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
             )
-            return link, app, refusal
-        # Looked up only within what the caller may see, so no other project's state is described.
-        why = await link_states.why_unusable(
-            session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
-        )
+            if link is not None:
+                refusal = await _refusal(session, services, link, callback, app_name=app_name)
+                if refusal is not None:
+                    await _record_link_failed(session, link, refusal, now=now)
+                    await link_states.record_outcome(
+                        session,
+                        link_state_id=link.id,
+                        outcome=refusal.code[:_MAX_OUTCOME_LENGTH],
+                        linked_account_id=None,
+                    )
+                    return link, None, refusal, None
+                app = await app_configurations.get_app_configuration_by_id(
+                    session, app_configuration_id=link.app_configuration_id
+                )
+                if app is not None:
+                    # Out of the session: a failed commit's rollback would expire what revoking needs.
+                    session.expunge(app)
+                    # Runs while the block's exit commits: the token request does not wait for the
+                    # commit's flush to disk, and the caller awaits both.
+                    assert callback.code is not None  # else _refusal refused it
+                    exchange = asyncio.create_task(_code_exchange(services, link, app, callback.code))
+                    exchanging_for = app
+                return link, app, None, exchange
+            # Looked up only within what the caller may see, so no other project's state is described.
+            why = await link_states.why_unusable(
+                session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
+            )
+    except Exception:
+        if exchange is not None and exchanging_for is not None:
+            await _revoke_what_it_got(services, exchanging_for, exchange)
+        raise
+    except BaseException:
+        if exchange is not None:
+            exchange.cancel()
+        raise
     if why == "used":
         raise StateUsed("the state was already used")
     if why == "expired":
@@ -314,21 +345,57 @@ async def _consume_state(
     raise InvalidState("the state is unknown, expired or already used")
 
 
+def _code_exchange(
+    services: Services, link: LinkState, app: AppConfiguration, code: str
+) -> Coroutine[Any, Any, tokens.TokenSet]:
+    """The token request of RFC 6749 §4.1.3 with the link's PKCE verifier (RFC 7636 §4.5), its
+    arguments read from ``link`` and ``app`` now, while their transaction is still open."""
+    return observe_token_call(
+        services.observer,
+        "code_exchange",
+        tokens.exchange_code(
+            services.http,
+            token_url=app.token_url,
+            client=client_credentials(services, app),
+            code=code,
+            redirect_uri=link.redirect_uri,
+            code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
+            quirks=catalog.quirks_of(app.provider),
+            requested_scope=link.scope,
+        ),
+    )
+
+
+async def _revoke_what_it_got(
+    services: Services, app: AppConfiguration, exchange: asyncio.Task[tokens.TokenSet]
+) -> None:
+    """Let the exchange of a link whose state's use did not commit end, and revoke the grant it got
+    (RFC 7009), since nothing will keep its tokens. Waiting rather than cancelling: a cancelled
+    request may have been answered by the provider all the same, leaving a grant nobody knows of."""
+    try:
+        token_set = await exchange
+    except Exception:
+        return
+    await revocation.revoke_grant(
+        services, app, access_token=token_set.access_token, refresh_token=token_set.refresh_token
+    )
+
+
 async def _complete(
     services: Services,
     link: LinkState,
     app: AppConfiguration | None,
-    callback: CallbackParameters,
     refusal: LinkvaultError | None,
+    exchange: asyncio.Task[tokens.TokenSet] | None,
 ) -> FinishedLink:
-    """Raise the response's ``refusal``, or exchange the code and save the account; a failure after
-    that point is announced as ``link.failed`` in a transaction of its own. How the link ended is
-    noted on its state for those waiting on it (``linkvault.engine.agent_auth.wait``): ``completed``
-    in the transaction that saves the account."""
+    """Raise the response's ``refusal``, or await the code's ``exchange`` and save the account; a
+    failure after that point is announced as ``link.failed`` in a transaction of its own. How the
+    link ended is noted on its state for those waiting on it (``linkvault.engine.agent_auth.wait``):
+    ``completed`` in the transaction that saves the account."""
     if refusal is not None:
         raise refusal
     try:
-        finished = await _finish_consumed_link(services, link, app, callback)
+        finished = await _finish_consumed_link(services, link, app, exchange)
     except LinkvaultError as exc:
         if isinstance(exc, ServiceUnavailable):
             raise
@@ -392,25 +459,14 @@ async def _record_link_failed(
 
 
 async def _finish_consumed_link(
-    services: Services, link: LinkState, app: AppConfiguration | None, callback: CallbackParameters
+    services: Services,
+    link: LinkState,
+    app: AppConfiguration | None,
+    exchange: asyncio.Task[tokens.TokenSet] | None,
 ) -> FinishedLink:
-    assert callback.code is not None
-    if app is None:
+    if app is None or exchange is None:
         raise InvalidState("the app configuration of this state was deleted")
-    token_set = await observe_token_call(
-        services.observer,
-        "code_exchange",
-        tokens.exchange_code(
-            services.http,
-            token_url=app.token_url,
-            client=client_credentials(services, app),
-            code=callback.code,
-            redirect_uri=link.redirect_uri,
-            code_verifier=services.cipher.decrypt(link.code_verifier_encrypted),
-            quirks=catalog.quirks_of(app.provider),
-            requested_scope=link.scope,
-        ),
-    )
+    token_set = await exchange
     try:
         subject = await _subject(services, app, link, token_set)
         account = await _save_account(services, link, token_set, subject)
