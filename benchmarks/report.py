@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from benchmarks.servers import hot_rounds
+
 __all__ = ["markdown", "plot", "table", "targets"]
 
 
@@ -199,6 +201,7 @@ def table(results: dict[str, Any]) -> str:
 def markdown(results: dict[str, Any], *, plot: Path | None) -> str:
     env = results["environment"]
     options = results["options"]
+    rounds, seconds = hot_rounds(options["duration"], options.get("hot_rounds", 1))
     header = [
         "# Benchmark results",
         "",
@@ -210,7 +213,9 @@ def markdown(results: dict[str, Any], *, plot: Path | None) -> str:
         f"- machine: {env['machine']}; {env['os']}",
         f"- Python {env['python']}, uvicorn {env['uvicorn']}, Connexion {env['connexion']}, SQLAlchemy "
         f"{env['sqlalchemy']}, {env['postgresql']}, {env['wrk']}",
-        f"- {options['duration']:.0f} s per point; concurrency {', '.join(map(str, options['concurrency']))}; "
+        f"- {options['duration']:.0f} s per point (the hot path: {rounds} rounds of {seconds} s, linkvault and the "
+        f"reference in turns, each figure the median of its rounds); concurrency "
+        f"{', '.join(map(str, options['concurrency']))}; "
         f"server on core 0, wrk, the harness and the test provider on core 1 (PostgreSQL unpinned); "
         f"the whole run took {results['seconds']:.0f} s",
         "",

@@ -9,7 +9,7 @@
 2. full callbacks, one at a time: start link, the user's consent at the provider, then the timed
    callback; the provider's own time (its server-side timings) is reported apart;
 3. the credentials read with a valid token (the hot path) at each concurrency, linkvault and the
-   reference interleaved, point by point;
+   reference in turns, ``--hot-rounds`` short rounds a point (medians);
 4. credentials reads that must refresh: each request reads another due account once; the provider's
    refresh count must equal the number of accounts refreshed, each once;
 5. a refresh storm: ``--storm`` concurrent reads of one due account while the provider takes
@@ -53,6 +53,7 @@ from benchmarks.servers import (
     ROOT,
     Server,
     each_once,
+    hot_rounds,
     linkvault_command,
     outer_env,
     pin_process,
@@ -93,6 +94,11 @@ class Options:
     projects: int = 10
     concurrency: list[int] = field(default_factory=lambda: [1, 8, 32, 128])
     duration: float = 5.0
+    # Each hot-path point is this many rounds of both servers in turns, ``duration`` split among
+    # them, each figure the median of its rounds: the machine's speed moves within seconds (by a
+    # third within a run), and two adjacent short windows see nearly the same machine where two
+    # long ones did not.
+    hot_rounds: int = 3
     refresh_accounts: int = 200
     storm: int = 100
     provider_delay: float = 0.2
@@ -118,7 +124,9 @@ class DatabaseRun:
 
     database: str
     accounts: int
+    # The hot path: each server's median of its rounds per concurrency, and the rounds themselves.
     hot: dict[str, dict[int, dict[str, float]]] = field(default_factory=dict)
+    hot_rounds: dict[str, dict[int, list[dict[str, float]]]] = field(default_factory=dict)
     refresh: dict[int, dict[str, float]] = field(default_factory=dict)
     storm: dict[str, Any] = field(default_factory=dict)
     start_link: dict[int, dict[str, float]] = field(default_factory=dict)
@@ -301,20 +309,28 @@ class Bench:
             for server in servers.values():
                 run_wrk(server.base_url, targets, concurrency=8, duration=1)
         run.hot = {name: {} for name in servers}
+        rounds, seconds = hot_rounds(self.options.duration, self.options.hot_rounds)
         for position, concurrency in enumerate(self.options.concurrency):
-            # Interleaved, and which goes first alternates, so that drift on a shared machine hits both.
-            order = list(servers) if position % 2 == 0 else list(reversed(servers))
-            for name in order:
-                profiling = self._profile(servers[name], f"{run.database}-hot-c{concurrency}") if (
-                    name == "linkvault" and concurrency == 32) else None  # fmt: skip
-                point = run_wrk(
-                    servers[name].base_url, targets, concurrency=concurrency, duration=self.options.duration
-                )
-                if profiling is not None:
-                    profiling.wait()
-                if point.errors:
-                    raise RuntimeError(f"{name}: {point.errors} failed credentials reads at c={concurrency}")
-                run.hot[name][concurrency] = _point(point)
+            measured: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+            for round_ in range(rounds):
+                # In turns, and which goes first alternates, so that drift on a shared machine hits both.
+                order = list(servers) if (position + round_) % 2 == 0 else list(reversed(servers))
+                for name in order:
+                    profiling = self._profile(servers[name], f"{run.database}-hot-c{concurrency}", seconds=seconds) if (
+                        name == "linkvault" and concurrency == 32 and round_ == 0) else None  # fmt: skip
+                    point = run_wrk(
+                        servers[name].base_url, targets, concurrency=concurrency, duration=seconds
+                    )
+                    if profiling is not None:
+                        profiling.wait()
+                    if point.errors:
+                        raise RuntimeError(
+                            f"{name}: {point.errors} failed credentials reads at c={concurrency}"
+                        )
+                    measured[name].append(_point(point))
+            for name, points in measured.items():
+                run.hot[name][concurrency] = _median_point(points)
+                run.hot_rounds.setdefault(name, {})[concurrency] = points
             ratio = run.hot["linkvault"][concurrency]["rps"] / max(
                 run.hot["reference"][concurrency]["rps"], 1e-9
             )
@@ -404,9 +420,10 @@ class Bench:
         }
 
     def _profile(
-        self, server: Server, name: str, *, until_stopped: bool = False
+        self, server: Server, name: str, *, seconds: float | None = None, until_stopped: bool = False
     ) -> subprocess.Popen[bytes] | None:
-        """py-spy on ``server`` for one measured point (or, ``until_stopped``, until sent SIGINT)."""
+        """py-spy on ``server`` for ``seconds`` (one measured point's ``--duration`` by default) or,
+        ``until_stopped``, until sent SIGINT."""
         if self.options.profile_dir is None:
             return None
         self.options.profile_dir.mkdir(parents=True, exist_ok=True)
@@ -416,7 +433,7 @@ class Bench:
         py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
         return subprocess.Popen(
             [py_spy, "record", "--format", "raw", "--pid", str(server.process.pid), "--rate", "200", "--output",
-             str(output), "--nonblocking", *([] if until_stopped else ["--duration", str(round(self.options.duration))])],
+             str(output), "--nonblocking", *([] if until_stopped else ["--duration", str(round(seconds or self.options.duration))])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
@@ -646,6 +663,12 @@ def _parse(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     parser.add_argument("--projects", type=int, default=10)
     parser.add_argument("--concurrency", default="1,8,32,128", help="comma-separated connection counts")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measured point")
+    parser.add_argument(
+        "--hot-rounds",
+        type=int,
+        default=3,
+        help="rounds of the hot path per point, in turns with the reference",
+    )
     parser.add_argument("--refresh-accounts", type=int, default=200, help="due accounts per concurrency")
     parser.add_argument("--storm", type=int, default=100, help="concurrent reads of one due account")
     parser.add_argument(
@@ -680,6 +703,7 @@ def _parse(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
         projects=args.projects,
         concurrency=[int(value) for value in args.concurrency.split(",")],
         duration=args.duration,
+        hot_rounds=args.hot_rounds,
         refresh_accounts=args.refresh_accounts,
         storm=args.storm,
         provider_delay=args.provider_delay,

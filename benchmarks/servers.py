@@ -27,6 +27,7 @@ __all__ = [
     "LoadPoint",
     "Server",
     "each_once",
+    "hot_rounds",
     "outer_env",
     "pin",
     "pin_process",
@@ -167,6 +168,13 @@ class LoadPoint:
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+def hot_rounds(duration: float, rounds: int) -> tuple[int, int]:
+    """How many rounds a hot-path point takes and how many seconds each (wrk counts whole seconds):
+    ``rounds`` sharing ``duration``, or one round in a smoke run (``duration`` of a second)."""
+    rounds = rounds if duration > 1 else 1
+    return rounds, max(1, round(duration / rounds))
 
 
 def run_wrk(base_url: str, targets: Path, *, concurrency: int, duration: float) -> LoadPoint:
