@@ -51,7 +51,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkvault.api._problems import MetricsTokenRequired
 from linkvault.engine.observer import Observer, TokenEndpointCall
-from linkvault.store.database import connections_in_use, watch_kept_connections
+from linkvault.store.database import in_use_counter, watch_kept_connections
 
 __all__ = [
     "METRICS_PATH",
@@ -123,16 +123,22 @@ class PrometheusObserver(Observer):
 
 def instrument_pool(db_engine: AsyncEngine) -> None:
     """Keep ``linkvault_db_pool_connections_in_use`` at the connections checked out of the pool
-    (``store.database.connections_in_use``: those the credentials reads keep idle between reads do
-    not count), summed over the process's engines, set again at every checkout and checkin.
+    (``store.database.in_use_counter``: those the credentials reads keep idle between reads do
+    not count), summed over the process's engines, brought up to date at every checkout, checkin
+    and read: each engine adds the change of its own count, and takes its share back when it is
+    garbage collected.
 
-    Set from the pool's own count rather than counted up and down by the events: SQLAlchemy reports
+    Read from the pool's own count rather than counted up and down by the events: SQLAlchemy reports
     a checkin without a checkout for a checkout that failed to reconnect (a database outage), and
     a count kept from the events went below zero for good."""
+    count = in_use_counter(db_engine)
+    share = [0]  # what this engine adds to the gauge
 
     def update(*, returning: int = 0) -> None:
-        _IN_USE_BY_ENGINE[db_engine] = connections_in_use(db_engine) - returning
-        _POOL_IN_USE.set(sum(_IN_USE_BY_ENGINE.values()))
+        now = count() - returning
+        if now != share[0]:
+            _POOL_IN_USE.inc(now - share[0])
+            share[0] = now
 
     def checked_out(*_args: Any) -> None:
         update()
@@ -145,10 +151,12 @@ def instrument_pool(db_engine: AsyncEngine) -> None:
     event.listen(db_engine.sync_engine, "checkout", checked_out)
     event.listen(db_engine.sync_engine, "checkin", checked_in)
     watch_kept_connections(db_engine, update)
+    weakref.finalize(db_engine, _take_back, share)
 
 
-# Each engine's connections in use at its last change; the gauge is their sum.
-_IN_USE_BY_ENGINE: weakref.WeakKeyDictionary[AsyncEngine, int] = weakref.WeakKeyDictionary()
+def _take_back(share: list[int]) -> None:
+    _POOL_IN_USE.dec(share[0])
+
 
 _NOTHING: dict[str, Any] = {}  # read only: spares a new empty dict per request
 

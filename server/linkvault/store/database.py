@@ -610,14 +610,17 @@ def _read_lane(engine: AsyncEngine) -> ReadLane:
     return lane
 
 
-def connections_in_use(engine: AsyncEngine) -> int:
-    """How many of ``engine``'s pooled connections are checked out now, less those its read lane
-    keeps idle between reads (``ReadLane``); 0 for a pool that does not count them."""
-    checked_out = getattr(engine.sync_engine.pool, "checkedout", None)
+def in_use_counter(engine: AsyncEngine) -> Callable[[], int]:
+    """A function telling how many of ``engine``'s pooled connections are checked out now, less those
+    its read lane keeps idle between reads (``ReadLane``); always 0 for a pool that does not count
+    them. The pool and the lane are looked up once: it is called at every checkout, checkin and read."""
+    checked_out: Callable[[], int] | None = getattr(engine.sync_engine.pool, "checkedout", None)
     if checked_out is None:
-        return 0
-    lane = _READ_LANES.get(engine)
-    return int(checked_out()) - (0 if lane is None else lane.kept)
+        return lambda: 0
+    if engine.dialect.name == "sqlite":  # its reads use no pooled connection: no lane
+        return checked_out
+    lane = _read_lane(engine)
+    return lambda: checked_out() - lane.kept
 
 
 def watch_kept_connections(engine: AsyncEngine, changed: Callable[[], None]) -> None:
