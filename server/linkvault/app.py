@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from connexion import AsyncApp
-from connexion.middleware import MiddlewarePosition
+from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
 from connexion.utils import get_function_from_name
@@ -30,6 +31,7 @@ from linkvault.middleware import (
     BodyLimit,
     CallbackHeaders,
     ExplorerHeaders,
+    ExplorerRoutes,
     MethodNotAllowed,
     OneCredential,
     RequestId,
@@ -94,6 +96,15 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     app = AsyncApp(
         __name__,
         lifespan=lifespan,
+        # MethodNotAllowed goes where add_middleware would put it before Connexion's own explorer
+        # middleware, which ExplorerRoutes replaces.
+        middlewares=[
+            layer
+            for default in ConnexionMiddleware.default_middlewares
+            for layer in (
+                (MethodNotAllowed, ExplorerRoutes) if default is SwaggerUIMiddleware else (default,)
+            )
+        ],
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=explorer.UI_PATH),
         security_map=SECURITY_MAP,
     )
@@ -132,7 +143,6 @@ def create_app(settings: Settings, services: Services | None = None) -> ASGIApp:
     app.add_middleware(BodyLimit, MiddlewarePosition.BEFORE_EXCEPTION, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(CallbackHeaders, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestScope, MiddlewarePosition.BEFORE_EXCEPTION, services=services)
-    app.add_middleware(MethodNotAllowed, MiddlewarePosition.BEFORE_SWAGGER)
     # Just after routing (which reads only the path), before security, validation and the handler
     # parse the query, the headers or the body.
     app.add_middleware(
