@@ -247,9 +247,12 @@ class _ParameterValidator(ParameterValidator):  # type: ignore[misc]
                 if error:
                     raise RequestProblem(str(error), location=(where, param["name"]))
         # Connexion's query_params keeps one value per name (the URI parser's choice); every value
-        # sent is held to the rule.
+        # sent is held to the rule. Parsed only for an operation that has query parameters.
+        declared = self.parameters.get("query")
+        if not declared:
+            return
         sent = QueryParams(request.scope.get("query_string", b""))
-        for param in self.parameters.get("query", []):
+        for param in declared:
             if not is_valid_text(sent.getlist(param["name"])):
                 raise RequestProblem(
                     f"{param['name']} contains a NUL character or is not valid text",
