@@ -11,7 +11,10 @@ linkvault``, benchmarks/README.md).
 
 What each request still gets from Connexion is unchanged: the same request object, parameters
 parsed by the same URI parser class, the same arguments (``prep_kwargs``), the same response
-handling. Written against Connexion 3.3's decorator classes (``pyproject.toml`` pins ``<3.4``)."""
+handling; except that a handler whose arguments are its path parameters alone gets them without the
+request object and ``prep_kwargs``, which would convert nothing (``path_arguments_only``;
+``tests/unit/api/test_operations.py`` holds each such operation to what they give). Written against
+Connexion 3.3's decorator classes (``pyproject.toml`` pins ``<3.4``)."""
 
 from __future__ import annotations
 
