@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -9,7 +10,10 @@ import httpx
 import pytest
 from sqlalchemy import event
 
+from linkvault.engine import linking
+from linkvault.engine.services import Services
 from linkvault.settings import Settings
+from linkvault.store import database
 from support.faces import callback_path
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
 from support.inprocess import in_process
@@ -362,6 +366,58 @@ def test_a_callback_whose_state_cannot_be_used_up_links_nothing_and_revokes_the_
     # The state was not used up, but its code was: the provider honours a code once.
     assert retried.status_code == 400, retried.text
     assert retried.json()["code"] == "invalid_grant"
+    assert api.get("/v1/linked-accounts", headers=project.headers).json() == []
+
+
+def test_a_callback_cancelled_while_its_state_commits_revokes_the_grant_it_got(
+    api: httpx.Client, project: Project, make_app, migrated: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """A callback cancelled (a shutdown, an embedder's timeout) while its state's use commits, its code
+    already exchanged, leaves no live grant behind: it is revoked in the background."""
+    app = make_app(project)
+    redirect = query_of(consent(app, start_link(api, app)))
+    original_exit, original_exchange = database._Transaction.__aexit__, linking._code_exchange
+
+    async def cancelled_during_the_commit(services: Services) -> None:
+        exchanged, cancelled = asyncio.Event(), asyncio.Event()
+
+        def code_exchange(*args: Any) -> Any:
+            async def exchange() -> Any:
+                try:
+                    return await original_exchange(*args)
+                finally:
+                    exchanged.set()
+
+            return exchange()
+
+        async def commit_after_the_exchange(self: Any, *args: Any) -> None:
+            # SQLAlchemy shields a session's end from cancellation: the commit ends, then the
+            # cancellation reaches the callback.
+            await exchanged.wait()
+            await cancelled.wait()
+            await original_exit(self, *args)
+
+        monkeypatch.setattr(linking, "_code_exchange", code_exchange)
+        monkeypatch.setattr(database._Transaction, "__aexit__", commit_after_the_exchange)
+        callback = linking.CallbackParameters(
+            state=redirect["state"], code=redirect["code"], iss=redirect.get("iss")
+        )
+        finishing = asyncio.create_task(linking.finish_link(services, callback))
+        await asyncio.wait_for(exchanged.wait(), 10)
+        await asyncio.sleep(0)  # the commit's wait goes on
+        finishing.cancel()
+        cancelled.set()
+        with pytest.raises(asyncio.CancelledError):
+            await finishing
+        await asyncio.sleep(0)  # the exchange's done callbacks run
+        assert linking._REVOKING
+        await asyncio.wait_for(asyncio.gather(*linking._REVOKING), 10)
+
+    with in_process(migrated) as linkvault:
+        linkvault.run(cancelled_during_the_commit)
+
+    assert app.provider.token_requests(app.client.client_id) == 1
+    assert app.provider.revocation_requests(app.client.client_id) == 1
     assert api.get("/v1/linked-accounts", headers=project.headers).json() == []
 
 

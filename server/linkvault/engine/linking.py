@@ -335,8 +335,8 @@ async def _consume_state(
             await _revoke_what_it_got(services, exchanging_for, exchange)
         raise
     except BaseException:
-        if exchange is not None:
-            exchange.cancel()
+        if exchange is not None and exchanging_for is not None:
+            _revoke_when_done(services, exchanging_for, exchange)
         raise
     if why == "used":
         raise StateUsed("the state was already used")
@@ -379,6 +379,34 @@ async def _revoke_what_it_got(
     await revocation.revoke_grant(
         services, app, access_token=token_set.access_token, refresh_token=token_set.refresh_token
     )
+
+
+# Revocations of grants got for callbacks that were cancelled: referenced until they end, since the
+# event loop keeps only weak references to tasks.
+_REVOKING: set[asyncio.Task[revocation.RevocationOutcome]] = set()
+
+
+def _revoke_when_done(
+    services: Services, app: AppConfiguration, exchange: asyncio.Task[tokens.TokenSet]
+) -> None:
+    """For a callback cancelled while its state's use committed (a shutdown, an embedder's timeout):
+    cancel its exchange, and where it had already got a grant, revoke that in the background (RFC
+    7009), since nothing awaits the callback any more. An exchange that failed is forgotten with it."""
+
+    def revoke(ended: asyncio.Task[tokens.TokenSet]) -> None:
+        if ended.cancelled() or ended.exception() is not None:
+            return
+        token_set = ended.result()
+        revoking = asyncio.ensure_future(
+            revocation.revoke_grant(
+                services, app, access_token=token_set.access_token, refresh_token=token_set.refresh_token
+            )
+        )
+        _REVOKING.add(revoking)
+        revoking.add_done_callback(_REVOKING.discard)
+
+    exchange.cancel()
+    exchange.add_done_callback(revoke)
 
 
 async def _complete(
