@@ -130,7 +130,11 @@ def instrument_pool(db_engine: AsyncEngine) -> None:
 
     Read from the pool's own count rather than counted up and down by the events: SQLAlchemy reports
     a checkin without a checkout for a checkout that failed to reconnect (a database outage), and
-    a count kept from the events went below zero for good."""
+    a count kept from the events went below zero for good. An engine is followed once, however many
+    apps are made on it."""
+    if db_engine in _INSTRUMENTED:
+        return
+    _INSTRUMENTED.add(db_engine)
     count = in_use_counter(db_engine)
     share = [0]  # what this engine adds to the gauge
 
@@ -152,6 +156,10 @@ def instrument_pool(db_engine: AsyncEngine) -> None:
     event.listen(db_engine.sync_engine, "checkin", checked_in)
     watch_kept_connections(db_engine, update)
     weakref.finalize(db_engine, _take_back, share)
+
+
+# The engines instrument_pool follows.
+_INSTRUMENTED: weakref.WeakSet[AsyncEngine] = weakref.WeakSet()
 
 
 def _take_back(share: list[int]) -> None:

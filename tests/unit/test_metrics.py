@@ -25,6 +25,7 @@ def test_the_pool_gauge_counts_connections_in_use(tmp_path: Path) -> None:
         engine, other = (create_engine(f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}") for _ in range(2))
         instrument_pool(engine)
         instrument_pool(other)
+        instrument_pool(engine)  # a second app on the same engine counts nothing twice
         seen = [_in_use()]
         try:
             async with engine.connect() as first:
