@@ -204,8 +204,10 @@ async def finish_link(
     The state is consumed in its own transaction before anything else is saved or answered, so it is
     used up whatever happens next. The code goes to the provider while that transaction commits (the
     commit's wait for the disk overlaps the token request); nothing goes on until it has committed,
-    and when the commit fails, any grant the exchange got is revoked (RFC 7009). A crash in between leaves the state unused and its code spent: a provider honours a code once
-    (RFC 6749 §4.1.2), and the state links nothing but the owner it was started for.
+    and when the commit fails, or the callback is cancelled during it, any grant the exchange got is
+    revoked (RFC 7009). A crash in between leaves the state unused and its code spent: a provider
+    honours a code once (RFC 6749 §4.1.2), and the state links nothing but the owner it was started
+    for.
 
     ``project_id`` and ``app_name`` narrow the state to the authenticated caller's; a state of another
     project or app is refused and not consumed.
@@ -287,10 +289,10 @@ async def _consume_state(
     refused on its face (None when it is not), and, when neither, the code's exchange, started as the
     transaction commits. A refusal is announced as ``link.failed`` in the transaction that uses the
     state up. Raises ServiceUnavailable when that transaction cannot commit, once the exchange has
-    ended and any grant it got has been revoked; InvalidInput, leaving the state as it is, for a parameter that is not text (a bridged
-    face passes on what it was handed; the GET faces refuse it in the query); StateExpired or
-    StateUsed for a state of ours (within the caller's project and app, when given) that cannot be
-    used, else InvalidState."""
+    ended and any grant it got has been revoked; InvalidInput, leaving the state as it is, for a
+    parameter that is not text (a bridged face passes on what it was handed; the GET faces refuse it
+    in the query); StateExpired or StateUsed for a state of ours (within the caller's project and
+    app, when given) that cannot be used, else InvalidState."""
     for name, value in dataclasses.asdict(callback).items():
         if value is not None and not is_valid_text(value):
             raise InvalidInput(f"{name} {NOT_TEXT_REASON}", field=(name,))
