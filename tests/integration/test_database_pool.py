@@ -96,9 +96,9 @@ def test_reads_keep_at_most_half_the_pool_and_leave_the_rest_to_sessions(migrate
             async with asyncio.timeout(0.2), engine.connect() as connection:
                 assert (await connection.execute(text("SELECT 1"))).scalar() == 1
             pids = await asyncio.gather(*reads)
-            # Ten at once, then two more on connections handed over: the session's, idle in the pool
-            # by then, and one of the ten.
-            assert len(set(pids)) == 11, pids
+            # Ten at once, then two more on connections the ten handed over; the session's, back in
+            # the pool, stays there.
+            assert len(set(pids)) == 10, pids
             assert engine.sync_engine.pool.checkedout() == 10  # type: ignore[attr-defined]
             # The next reads use the connections kept, not others.
             assert {await _read_pid(engine) for _ in range(8)} <= set(pids)
@@ -130,7 +130,8 @@ def test_a_larger_pool_lets_more_reads_run_at_once(migrated: Settings) -> None:
 def test_reads_wait_for_a_read_instead_of_opening_overflow_connections(migrated: Settings) -> None:
     """With the pool's connections all busy, the next reads wait for a read's connection, handed over
     as it ends: opening an overflow connection for a read, only to close it when it comes back, cost
-    more than the wait (benchmarks/README.md). Idle connections of the pool are used at once."""
+    more than the wait (benchmarks/README.md). Nor do reads beyond the lane's size take the pool's
+    idle connections: those stay for the sessions (the writes), which find one at once."""
     _postgresql_only(migrated)
     name = f"linkvault_lane_{secrets.token_hex(4)}"
 
@@ -144,9 +145,14 @@ def test_reads_wait_for_a_read_instead_of_opening_overflow_connections(migrated:
                 await asyncio.sleep(0.1)
                 assert await _count_open(migrated, name) == 4
                 assert len(set(await asyncio.gather(*reads))) == 2
-            # The sessions' connections, idle in the pool now, serve reads beyond the two kept.
+            # The sessions' connections, idle in the pool now, stay there: a burst of reads runs on
+            # the two the lane keeps, and a session that comes meanwhile takes an idle one at once,
+            # opening none.
             reads = [asyncio.create_task(_read_pid(engine, 0.2)) for _ in range(4)]
-            assert len(set(await asyncio.gather(*reads))) == 4
+            await asyncio.sleep(0.1)
+            async with asyncio.timeout(0.05), engine.connect() as connection:
+                assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+            assert len(set(await asyncio.gather(*reads))) == 2
             assert await _count_open(migrated, name) == 4
         finally:
             await dispose(engine)
@@ -245,13 +251,19 @@ def test_a_read_cancelled_just_as_it_was_handed_a_connection_passes_it_on(migrat
     asyncio.run(run())
 
 
-def test_a_read_waiting_takes_a_connection_a_session_gives_back(migrated: Settings) -> None:
-    """A read waiting for another read's connection takes one that a session gives back to the pool
-    instead, at once, rather than wait for the (slow) reads under way."""
+def test_a_session_takes_a_connection_a_session_gave_back_before_the_reads_waiting(
+    migrated: Settings,
+) -> None:
+    """Reads beyond the lane's share wait for a read's connection even when a session gives one back
+    to the pool: it stays there for the next session (a write), which takes it at once rather than
+    wait for the (slow) reads under way or open another connection."""
     _postgresql_only(migrated)
+    name = f"linkvault_lane_{secrets.token_hex(4)}"
 
     async def run() -> None:
-        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)  # the reads keep two
+        url = make_url(migrated.database_url).update_query_dict({"application_name": name})
+        # The reads keep two; no overflow, so a session finds an idle connection or waits.
+        engine = create_engine(url.render_as_string(hide_password=False), pool_size=4, max_overflow=0)
         loop = asyncio.get_running_loop()
         try:
             async with contextlib.AsyncExitStack() as held:
@@ -260,10 +272,14 @@ def test_a_read_waiting_takes_a_connection_a_session_gives_back(migrated: Settin
                 await asyncio.sleep(0.1)
                 waiting = asyncio.create_task(_read_pid(engine))
                 await asyncio.sleep(0.1)
-                started = loop.time()
-            await waiting  # the sessions' connections are back in the pool
+            started = loop.time()  # the sessions' connections are back in the pool
+            for _ in range(2):
+                async with asyncio.timeout(0.5), engine.connect() as connection:
+                    assert (await connection.execute(text("SELECT 1"))).scalar() == 1
             assert loop.time() - started < 0.5
-            await asyncio.gather(*slow)
+            assert not waiting.done()  # it waits for a slow read's connection
+            assert await waiting in await asyncio.gather(*slow)
+            assert await _count_open(migrated, name) == 4
         finally:
             await dispose(engine)
 

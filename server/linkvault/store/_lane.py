@@ -88,7 +88,9 @@ class ReadLane:
         self._generation += 1
 
     def _checked_in(self, *_args: Any) -> None:
-        if self._waiters:
+        # Only within the reads' share: beyond it, a read waits for a read's connection, and the one
+        # back in the pool stays for the sessions.
+        if self._waiters and self._busy < self._size:
             self._wake_one()
 
     def _checkout_waits(self) -> None:
@@ -168,7 +170,7 @@ class ReadLane:
         # open one within its size. Else the read waits for a read's connection: checking more out
         # for reads than the lane keeps sends each read beyond those through the pool's checkout and
         # checkin, and an overflow connection is opened only to be closed as it comes back.
-        return pool.checkedin() > 0 or (self._busy < self._size and pool.overflow() < 0)
+        return self._busy < self._size and (pool.checkedin() > 0 or pool.overflow() < 0)
 
     async def _wait(self, deadline: float) -> tuple[PoolProxiedConnection, int] | None:
         waiter: asyncio.Future[tuple[PoolProxiedConnection, int] | None] = (
