@@ -195,14 +195,13 @@ async def _waiting_on_another_replica(
     """A request for the account's credentials, waiting while another replica holds the refresh lease;
     that replica has then given the lease back, marking its refresh ``failed`` at the provider or not."""
     now = services.clock()
-    async with services.sessions.begin() as session:
-        held = await account_store.acquire_refresh_lease(
-            session,
-            linked_account_id=account.id,
-            lease_id="other-replica",
-            now=now,
-            until=now + timedelta(minutes=1),
-        )
+    held = await account_store.acquire_refresh_lease(
+        services.db_engine,
+        linked_account_id=account.id,
+        lease_id="other-replica",
+        now=now,
+        until=now + timedelta(minutes=1),
+    )
     assert held is not None
     waiter = asyncio.create_task(_credentials_with(services, account, provider))
     await asyncio.sleep(0.2)
@@ -284,3 +283,35 @@ async def test_a_change_to_an_account_deleted_meanwhile_is_not_found(
                     await account_store.delete_linked_account(session, account=stale)
     finally:
         await other_process.aclose()
+
+
+async def test_the_refresh_lease_goes_to_one_holder_until_its_time_runs_out(services: Services) -> None:
+    """The lease is taken in one statement committed alone (store.linked_accounts): whoever asks while
+    it is held gets nothing, and a holder whose time ran out (it died) is replaced. The holder gets the
+    account as leased and its app, which the refresh needs next."""
+    account = await _account(services)
+    now = services.clock()
+
+    async def take(lease_id: str, at: timedelta) -> tuple[LinkedAccount, AppConfiguration | None] | None:
+        return await account_store.acquire_refresh_lease(
+            services.db_engine,
+            linked_account_id=account.id,
+            lease_id=lease_id,
+            now=now + at,
+            until=now + at + timedelta(seconds=30),
+        )
+
+    first = await take("first", timedelta(0))
+    assert first is not None
+    leased, app = first
+    assert (leased.id, leased.sequence, leased.refresh_lease_id) == (account.id, 1, "first")
+    assert services.cipher.decrypt(leased.refresh_token_encrypted or "") == "rt-1"
+    assert app is not None and (app.id, app.token_url) == (account.app_configuration_id, TOKEN_URL)
+    assert (await _stored(services, account)).refresh_lease_id == "first"  # committed, for every process
+
+    assert await take("second", timedelta(seconds=29)) is None
+    assert (await _stored(services, account)).refresh_lease_id == "first"
+
+    taken_over = await take("second", timedelta(seconds=30))
+    assert taken_over is not None and taken_over[0].refresh_lease_id == "second"
+    assert await take("third", timedelta(seconds=31)) is None

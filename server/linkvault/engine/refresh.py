@@ -39,7 +39,7 @@ from linkvault.errors import (
     RefreshUnavailable,
     TokenRequestRejected,
 )
-from linkvault.store import app_configurations, linked_accounts
+from linkvault.store import linked_accounts
 from linkvault.store.database import connect
 from linkvault.store.linked_accounts import AccountCredentials
 from linkvault.store.models import AppConfiguration, LinkedAccount
@@ -193,15 +193,14 @@ async def _refresh(services: Services, seen: AccountCredentials, *, force: bool)
     deadline = asyncio.get_running_loop().time() + 2 * lease_seconds(services)
     while True:
         now = services.clock()
-        async with services.sessions.begin() as session:
-            account = await linked_accounts.acquire_refresh_lease(
-                session,
-                linked_account_id=seen.id,
-                lease_id=lease_id,
-                now=now,
-                until=now + timedelta(seconds=lease_seconds(services)),
-            )
-        if account is not None:
+        leased = await linked_accounts.acquire_refresh_lease(
+            services.db_engine,
+            linked_account_id=seen.id,
+            lease_id=lease_id,
+            now=now,
+            until=now + timedelta(seconds=lease_seconds(services)),
+        )
+        if leased is not None:
             break
         # Another process refreshes this account: wait for what it stores.
         await asyncio.sleep(_POLL_SECONDS)
@@ -217,13 +216,14 @@ async def _refresh(services: Services, seen: AccountCredentials, *, force: bool)
         # A lease that ran out (its holder died) is taken over by the next acquire.
         if asyncio.get_running_loop().time() > deadline:
             raise ProviderTimeout("another refresh of this account did not finish in time")
+    account, app = leased
     lease = _Lease(lease_id)
     failed_at: datetime | None = None
     try:
         _check_usable(account)
         if account.sequence != seen.sequence:
             return _credentials(services, account)  # refreshed by another process meanwhile
-        return await _refresh_holding_lease(services, account, force=force, lease=lease)
+        return await _refresh_holding_lease(services, account, app, force=force, lease=lease)
     except (ProviderUnavailable, ProviderTimeout):
         failed_at = services.clock()
         raise
@@ -244,7 +244,7 @@ class _Lease:
 
 
 async def _refresh_holding_lease(
-    services: Services, account: LinkedAccount, *, force: bool, lease: _Lease
+    services: Services, account: LinkedAccount, app: AppConfiguration | None, *, force: bool, lease: _Lease
 ) -> Credentials:
     if account.refresh_token_encrypted is None:
         expired = account.expires_at is not None and services.clock() >= account.expires_at
@@ -254,10 +254,6 @@ async def _refresh_holding_lease(
         if force:
             raise RefreshUnavailable("the provider gave no refresh token for this account")
         return _credentials(services, account)
-    async with services.sessions() as session:
-        app = await app_configurations.get_app_configuration_by_id(
-            session, app_configuration_id=account.app_configuration_id
-        )
     if app is None:
         raise NotFound("the app configuration of this account was deleted")
     try:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import asyncpg
 import sqlalchemy
-from sqlalchemy import Executable, Select, event, text
+from sqlalchemy import Executable, Select, Update, event, text
 from sqlalchemy.engine import Connection, Dialect, Row, make_url
 from sqlalchemy.exc import (
     DBAPIError,
@@ -59,6 +59,7 @@ __all__ = [
     "ping",
     "sqlite_path",
     "translate_unavailable",
+    "write_first",
 ]
 
 logger = logging.getLogger(__name__)
@@ -394,7 +395,7 @@ class _CompiledRead:
 
 
 @functools.lru_cache(maxsize=64)
-def _compile_read(statement: Select[Any], dialect: Dialect) -> _CompiledRead:
+def _compile_read(statement: Select[Any] | Update, dialect: Dialect) -> _CompiledRead:
     compiled = statement.compile(dialect=dialect)
     names = tuple(compiled.positiontup or ())
     return _CompiledRead(
@@ -405,7 +406,7 @@ def _compile_read(statement: Select[Any], dialect: Dialect) -> _CompiledRead:
         ),
         results=tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in statement.selected_columns
+            for column in statement.exported_columns  # a select's columns, or an UPDATE's RETURNING
         ),
     )
 
@@ -428,7 +429,7 @@ class _PostgresReader:
         self._connection = connection
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
-        if not isinstance(statement, Select):
+        if not isinstance(statement, (Select, Update)):
             async with self._engine.connect() as connection:
                 return await _AsyncReader(connection).first(statement, parameters)
         read = _compile_read(statement, self._engine.dialect)
@@ -665,6 +666,27 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[Reader]:
             reusable = True
         finally:
             await lane.release(engine, connection, generation, reusable=reusable)
+
+
+async def write_first(
+    engine: AsyncEngine, statement: Select[Any] | Update, parameters: Mapping[str, Any]
+) -> Sequence[Any] | None:
+    """Run one statement that changes rows (an ``UPDATE … RETURNING``, or on PostgreSQL a select over
+    one in a ``WITH``) as a transaction of its own, and return its first row (its columns in order),
+    or None when it returned none. On PostgreSQL asyncpg sends it outside an explicit transaction,
+    where PostgreSQL commits it alone: one round trip where a session's transaction takes three
+    (``BEGIN``, the statement, ``COMMIT``), on a connection checked out of the pool as a session's is
+    (served before the reads waiting, ``store._lane``). On SQLite, in a transaction of the engine's.
+    Raises DatabaseUnavailable when the database cannot be reached, and the statement's own errors."""
+    with translate_unavailable():
+        if engine.dialect.name == "sqlite":
+            async with engine.begin() as transaction:
+                return await _AsyncReader(transaction).first(statement, parameters)
+        connection = await engine.raw_connection()
+        try:
+            return await _PostgresReader(engine, connection).first(statement, parameters)
+        finally:
+            await greenlet_spawn(connection.close)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

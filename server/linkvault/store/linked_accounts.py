@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, tuple_, update
+from sqlalchemy import and_, bindparam, case, func, null, or_, tuple_, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col, select
 
 from linkvault.errors import NotFound
 from linkvault.store.api_keys import find_project_id_by_key_hash
-from linkvault.store.database import Reader, flush_or_conflict
+from linkvault.store.database import Reader, connect, flush_or_conflict, write_first
 from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount
 from linkvault.store.types import utc_now
 
@@ -262,26 +263,68 @@ async def _flush_or_gone(session: AsyncSession) -> None:
         raise NotFound("no such linked account") from exc
 
 
-async def acquire_refresh_lease(
-    session: AsyncSession, *, linked_account_id: uuid.UUID, lease_id: str, now: datetime, until: datetime
-) -> LinkedAccount | None:
-    """Take the account's refresh lease until ``until`` and return the account, in one statement,
-    so that of any number of processes exactly one gets it; clears the previous holder's
-    ``refresh_failed_at``. None when another holder's lease has not run out (or there is no such
-    account)."""
-    result = await session.execute(
-        update(LinkedAccount)
-        .where(
-            col(LinkedAccount.id) == linked_account_id,
-            or_(
-                col(LinkedAccount.refresh_lease_expires_at).is_(None),
-                col(LinkedAccount.refresh_lease_expires_at) <= now,
-            ),
-        )
-        .values(refresh_lease_id=lease_id, refresh_lease_expires_at=until, refresh_failed_at=None)
-        .returning(LinkedAccount)
+_APPS = AppConfiguration.__table__.c  # type: ignore[attr-defined]
+_ACCOUNT_NAMES = tuple(column.key for column in _ACCOUNTS)
+_APP_NAMES = tuple(column.key for column in _APPS)
+# Built once. The lease is free when nobody holds it or its holder's time ran out.
+_TAKE_LEASE = (
+    update(LinkedAccount.__table__)  # type: ignore[attr-defined]
+    .where(
+        _ACCOUNTS.id == bindparam("account_id"),  # not "id": SQLAlchemy reserves a column's name
+        or_(
+            _ACCOUNTS.refresh_lease_expires_at.is_(None),
+            _ACCOUNTS.refresh_lease_expires_at <= bindparam("now"),
+        ),
     )
-    return result.scalar_one_or_none()
+    .values(
+        refresh_lease_id=bindparam("lease_id"),
+        refresh_lease_expires_at=bindparam("until"),
+        refresh_failed_at=null(),
+    )
+    .returning(*_ACCOUNTS)
+)
+_LEASED = _TAKE_LEASE.cte("leased")
+# PostgreSQL: the lease taken and the account's app read in one statement (a data-modifying WITH),
+# an outer join so that an account whose app is gone is still leased, and told apart.
+_TAKE_LEASE_WITH_APP = core_select(_LEASED, *_APPS).select_from(
+    _LEASED.outerjoin(AppConfiguration.__table__, _APPS.id == _LEASED.c.app_configuration_id)  # type: ignore[attr-defined]
+)
+_APP_BY_ID = core_select(*_APPS).where(_APPS.id == bindparam("id"))
+
+
+async def acquire_refresh_lease(
+    engine: AsyncEngine, *, linked_account_id: uuid.UUID, lease_id: str, now: datetime, until: datetime
+) -> tuple[LinkedAccount, AppConfiguration | None] | None:
+    """Take the account's refresh lease until ``until``, in one statement committed alone, so that of
+    any number of processes exactly one gets it; clears the previous holder's ``refresh_failed_at``.
+    Returns the account as leased and its app configuration (None when the app was deleted); None
+    when another holder's lease has not run out (or there is no such account). Both are plain
+    objects, attached to no session.
+
+    On PostgreSQL the app is read in the same statement: one round trip before the provider is asked,
+    where a session's transaction and another session's read took six, each a turn of an event loop that,
+    in a refresh storm, is busy with the requests waiting for this refresh (benchmarks/README.md).
+    SQLite cannot change rows inside ``WITH``; its app read runs inline after the commit."""
+    parameters = {"account_id": linked_account_id, "lease_id": lease_id, "now": now, "until": until}
+    account_row: Sequence[Any] | None
+    app_row: Sequence[Any] | None
+    if engine.dialect.name == "postgresql":
+        row = await write_first(engine, _TAKE_LEASE_WITH_APP, parameters)
+        if row is None:
+            return None
+        account_row, app_row = row[: len(_ACCOUNT_NAMES)], row[len(_ACCOUNT_NAMES) :]
+    else:
+        account_row = await write_first(engine, _TAKE_LEASE, parameters)
+        if account_row is None:
+            return None
+        async with connect(engine) as reader:
+            app_row = await reader.first(
+                _APP_BY_ID, {"id": account_row[_ACCOUNT_NAMES.index("app_configuration_id")]}
+            )
+    account = LinkedAccount(**dict(zip(_ACCOUNT_NAMES, account_row, strict=True)))
+    if app_row is None or app_row[_APP_NAMES.index("id")] is None:
+        return account, None
+    return account, AppConfiguration(**dict(zip(_APP_NAMES, app_row, strict=True)))
 
 
 async def release_refresh_lease(
