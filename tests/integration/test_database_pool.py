@@ -268,7 +268,8 @@ def test_a_session_takes_a_connection_a_session_gave_back_before_the_reads_waiti
         try:
             async with contextlib.AsyncExitStack() as held:
                 await _hold_sessions(held, engine, 2)
-                slow = [asyncio.create_task(_read_pid(engine, 1.5)) for _ in range(2)]
+                # Slow, but less than the second a read waits for another read's connection.
+                slow = [asyncio.create_task(_read_pid(engine, 0.8)) for _ in range(2)]
                 await asyncio.sleep(0.1)
                 waiting = asyncio.create_task(_read_pid(engine))
                 await asyncio.sleep(0.1)
@@ -280,6 +281,31 @@ def test_a_session_takes_a_connection_a_session_gave_back_before_the_reads_waiti
             assert not waiting.done()  # it waits for a slow read's connection
             assert await waiting in await asyncio.gather(*slow)
             assert await _count_open(migrated, name) == 4
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
+def test_reads_do_not_wait_behind_reads_whose_connections_stopped_answering(migrated: Settings) -> None:
+    """Reads beyond the lane's share wait for a read's connection, but a second at most: when the
+    reads under way hang (a half-open connection after a failover, a stalled network path), the
+    next reads are served by the pool's idle connections instead of waiting out the pool's timeout
+    and failing with 503."""
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)  # the reads keep two
+        loop = asyncio.get_running_loop()
+        try:
+            async with contextlib.AsyncExitStack() as held:
+                await _hold_sessions(held, engine, 4)  # all four open, then idle in the pool
+            stuck = [asyncio.create_task(_read_pid(engine, 5)) for _ in range(2)]
+            await asyncio.sleep(0.1)
+            started = loop.time()
+            pids = await asyncio.gather(*(_read_pid(engine) for _ in range(5)))
+            assert loop.time() - started < 2.5  # a second's wait, not the stuck reads' five
+            assert set(pids).isdisjoint(await asyncio.gather(*stuck))
         finally:
             await dispose(engine)
 

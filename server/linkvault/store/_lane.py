@@ -14,10 +14,16 @@ the benchmark's PostgreSQL run, about a fifth more reads a second (the same at 8
 (asyncpg's ``Pool.acquire`` and release cost about what SQLAlchemy's checkout does, and its release
 resets the connection, a round trip, unless told not to). The lane is small on purpose. It only
 keeps: its connections come from the engine's own pool (so the pool's limits, timeout, connection
-arguments and events hold, and they count against ``LINKVAULT_DATABASE_POOL_SIZE``), a read uses
-an idle connection of the pool whenever there is one, a session waiting for a connection is served
-before any read waiting, and a connection goes back to the pool whenever the lane cannot vouch for
-it."""
+arguments and events hold, and they count against ``LINKVAULT_DATABASE_POOL_SIZE``), reads hold no
+more than ``size`` of them at once unless theirs stop answering for a second, so that the rest stay
+for sessions, a session waiting for a connection is served before any read waiting, and a
+connection goes back to the pool whenever the lane cannot vouch for it.
+
+Until 2026-12-02 a read beyond ``size`` took any idle connection of the pool. A burst of reads then
+held every connection, and the write that came next opened a new one: in the benchmark's refresh
+storm (100 reads of one due account at once), the refresh lease's checkout opened a connection
+(TCP, authentication, asyncpg's type setup) in 20-30 ms of a busy event loop, while the 100
+requests waited for that refresh (benchmarks/README.md)."""
 
 from __future__ import annotations
 
@@ -37,14 +43,23 @@ from linkvault.store._pool import FairAsyncQueuePool, serve_first_waiting
 
 __all__ = ["ReadLane"]
 
+# How long a read beyond the reads' share waits for another read's connection before it checks one
+# out of the pool itself, in seconds. Under load a read's connection is handed on within
+# milliseconds (at 128 connections on the benchmark's machine the whole request's p99 was 0.2 s), so
+# only reads stuck behind connections that stopped answering (a half-open TCP connection after a
+# failover, a stalled network path) wait this out; without it they waited the pool's whole timeout
+# (30 s) and failed with 503 beside idle connections (a trial found it).
+_PATIENCE_SECONDS = 1.0
+
 
 class ReadLane:
     """Up to ``size`` of the pool's connections, kept checked out, idle, between single-statement reads.
 
     ``acquire`` returns a kept connection; else one checked out of the pool when no read is under way,
-    the pool has an idle one, or fewer than ``size`` reads are under way and the pool can open one
-    within its size; else it waits, in arrival order and at most the pool's timeout, for the
-    connection of a read under way.
+    or fewer than ``size`` reads are under way and the pool has an idle one or can open one within
+    its size; else it waits, in arrival order, for the connection of a read under way, and after
+    ``_PATIENCE_SECONDS`` (a second) checks one out of the pool itself, all within the pool's
+    timeout.
     ``release`` hands the connection to the first read waiting, unless a checkout waits in the
     pool (a session: it gets the connection, and the waiting read goes to the pool's queue behind
     it); else keeps it for the next read when the read ended well (``reusable``), fewer than
@@ -166,19 +181,20 @@ class ReadLane:
         return connection, generation
 
     def _may_check_out(self, pool: QueuePool) -> bool:
-        # The pool has an idle connection, or fewer reads than ``size`` are under way and the pool can
-        # open one within its size. Else the read waits for a read's connection: checking more out
-        # for reads than the lane keeps sends each read beyond those through the pool's checkout and
-        # checkin, and an overflow connection is opened only to be closed as it comes back.
+        # Fewer reads than ``size`` are under way, and the pool has an idle connection or can open one
+        # within its size. Else the read waits for a read's connection: checking more out for reads
+        # than the lane keeps sends each read beyond those through the pool's checkout and checkin,
+        # an overflow connection is opened only to be closed as it comes back, and the pool's other
+        # connections, taken by a burst of reads, are not there for the session that comes next.
         return self._busy < self._size and (pool.checkedin() > 0 or pool.overflow() < 0)
 
     async def _wait(self, deadline: float) -> tuple[PoolProxiedConnection, int] | None:
-        waiter: asyncio.Future[tuple[PoolProxiedConnection, int] | None] = (
-            asyncio.get_running_loop().create_future()
-        )
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[tuple[PoolProxiedConnection, int] | None] = loop.create_future()
         self._waiters.append(waiter)
+        patience = min(deadline, loop.time() + _PATIENCE_SECONDS)
         try:
-            async with asyncio.timeout_at(deadline):
+            async with asyncio.timeout_at(patience):
                 return await waiter
         except BaseException as exc:
             if waiter.done() and not waiter.cancelled():
@@ -194,6 +210,8 @@ class ReadLane:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
             if isinstance(exc, TimeoutError):
+                if patience < deadline:
+                    return None  # the reads' connections are stuck: the pool serves this one
                 raise PoolTimeout("no connection came back from a read in the pool's timeout") from exc
             raise
 
