@@ -177,7 +177,7 @@ def create_app_for_serving(settings: Settings) -> ASGIApp:
     every 700 walked objects still in use, and moved them to the older generations, to be walked
     again; later, most have died by their reference counts before a collection comes. Measured in the
     benchmark's refresh storm on SQLite (100 requests at once, six storms each, two runs in turns):
-    the slowest answer's lead over the provider's time 81-109 ms → 72-90 ms; the hot path at 8 and 128
+    the slowest answer's lead over the provider's time 71-109 ms → 72-90 ms; the hot path at 8 and 128
     connections about the same or a few percent faster (benchmarks/README.md)."""
     app = create_app(settings)
     gc.collect()
