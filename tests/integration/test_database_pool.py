@@ -312,6 +312,33 @@ def test_reads_do_not_wait_behind_reads_whose_connections_stopped_answering(migr
     asyncio.run(run())
 
 
+def test_a_long_line_of_reads_on_a_healthy_database_stays_on_the_reads_share(migrated: Settings) -> None:
+    """However long reads wait in line, while the reads' connections keep being handed on they stay
+    with those: the pool's other connections stay free for the sessions (a trial found a line two
+    seconds long sending its tail to the pool, ahead of the sessions, once each read's own wait
+    passed a second)."""
+    _postgresql_only(migrated)
+
+    async def run() -> None:
+        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)  # the reads keep two
+        loop = asyncio.get_running_loop()
+        try:
+            async with contextlib.AsyncExitStack() as held:
+                await _hold_sessions(held, engine, 4)  # all four open, then idle in the pool
+            # Two at a time, 50 ms each: the last of 80 waits about two seconds.
+            reads = [asyncio.create_task(_read_pid(engine, 0.05)) for _ in range(80)]
+            await asyncio.sleep(1.3)
+            started = loop.time()
+            async with engine.connect() as connection:
+                assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+            assert loop.time() - started < 0.5  # it takes an idle connection; it waits for none
+            assert len(set(await asyncio.gather(*reads))) == 2
+        finally:
+            await dispose(engine)
+
+    asyncio.run(run())
+
+
 def test_a_read_waits_no_longer_than_the_pools_timeout_in_all(migrated: Settings) -> None:
     """A read that waited for a read's connection, and then for the pool (the read it waited for
     failed, and a session took that connection), gives up when the pool's timeout has passed since it

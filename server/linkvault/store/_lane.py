@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import time
 import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -43,12 +44,13 @@ from linkvault.store._pool import FairAsyncQueuePool, serve_first_waiting
 
 __all__ = ["ReadLane"]
 
-# How long a read beyond the reads' share waits for another read's connection before it checks one
-# out of the pool itself, in seconds. Under load a read's connection is handed on within
-# milliseconds (at 128 connections on the benchmark's machine the whole request's p99 was 0.2 s), so
-# only reads stuck behind connections that stopped answering (a half-open TCP connection after a
-# failover, a stalled network path) wait this out; without it they waited the pool's whole timeout
-# (30 s) and failed with 503 beside idle connections (a trial found it).
+# How long reads beyond the reads' share wait with no read's connection handed on to any of them
+# before they check one out of the pool themselves, in seconds. Under load, however long the line,
+# connections are handed on every few milliseconds, so only reads stuck behind connections that
+# stopped answering (a half-open TCP connection after a failover, a stalled network path) wait this
+# out; without it they waited the pool's whole timeout (30 s) and failed with 503 beside idle
+# connections, and measured from each read's own wait, a long line on a healthy database sent its
+# tail to the pool, ahead of the sessions (two trials found them).
 _PATIENCE_SECONDS = 1.0
 
 
@@ -57,9 +59,9 @@ class ReadLane:
 
     ``acquire`` returns a kept connection; else one checked out of the pool when no read is under way,
     or fewer than ``size`` reads are under way and the pool has an idle one or can open one within
-    its size; else it waits, in arrival order, for the connection of a read under way, and after
-    ``_PATIENCE_SECONDS`` (a second) checks one out of the pool itself, all within the pool's
-    timeout.
+    its size; else it waits, in arrival order, for the connection of a read under way, and when no
+    read's connection has been handed on for ``_PATIENCE_SECONDS`` (a second) while it waited, checks
+    one out of the pool itself, all within the pool's timeout.
     ``release`` hands the connection to the first read waiting, unless a checkout waits in the
     pool (a session: it gets the connection, and the waiting read goes to the pool's queue behind
     it); else keeps it for the next read when the read ended well (``reusable``), fewer than
@@ -88,6 +90,8 @@ class ReadLane:
         # the reads waiting for one: each gets a connection with its generation, or None when the
         # connection went back to the pool instead (it checks one out itself).
         self._busy = 0
+        # When a read waiting last got a connection or its turn (time.monotonic()), for ``_wait``.
+        self._handed_on_at = 0.0
         self._waiters: collections.deque[asyncio.Future[tuple[PoolProxiedConnection, int] | None]] = (
             collections.deque()
         )
@@ -192,10 +196,19 @@ class ReadLane:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[tuple[PoolProxiedConnection, int] | None] = loop.create_future()
         self._waiters.append(waiter)
-        patience = min(deadline, loop.time() + _PATIENCE_SECONDS)
+        started = time.monotonic()
         try:
-            async with asyncio.timeout_at(patience):
-                return await waiter
+            while not waiter.done():
+                patience = max(started, self._handed_on_at) + _PATIENCE_SECONDS - time.monotonic()
+                if loop.time() >= deadline:
+                    raise TimeoutError
+                if patience <= 0:  # the reads' connections are stuck: the pool serves this one
+                    waiter.cancel()
+                    self._waiters.remove(waiter)
+                    return None
+                # Unlike a timeout around ``await waiter``, asyncio.wait leaves the waiter in line.
+                await asyncio.wait((waiter,), timeout=min(deadline - loop.time(), patience))
+            return waiter.result()
         except BaseException as exc:
             if waiter.done() and not waiter.cancelled():
                 # Handed a connection (or the turn to check one out) just as the wait ended: it goes
@@ -210,18 +223,21 @@ class ReadLane:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
             if isinstance(exc, TimeoutError):
-                if patience < deadline:
-                    return None  # the reads' connections are stuck: the pool serves this one
                 raise PoolTimeout("no connection came back from a read in the pool's timeout") from exc
             raise
 
     def _hand_over(self, connection: PoolProxiedConnection, generation: int) -> bool:
-        return serve_first_waiting(self._waiters, (connection, generation))
+        return self._handed_on(serve_first_waiting(self._waiters, (connection, generation)))
 
     def _wake_one(self) -> bool:
         # A connection left the reads (or the pool has one to give): the first read waiting checks
         # one out of the pool itself.
-        return serve_first_waiting(self._waiters, None)
+        return self._handed_on(serve_first_waiting(self._waiters, None))
+
+    def _handed_on(self, served: bool) -> bool:
+        if served:
+            self._handed_on_at = time.monotonic()
+        return served
 
     def _pass_on(self, connection: PoolProxiedConnection, generation: int) -> None:
         """``release`` of a connection handed to a read that was cancelled before it could use it."""
