@@ -65,6 +65,15 @@ async def _hold_sessions(held: contextlib.AsyncExitStack, engine: AsyncEngine, c
         await connection.execute(text("SELECT 1"))
 
 
+async def _four_idle_connections(settings: Settings) -> AsyncEngine:
+    """An engine whose pool holds four connections, all open and idle, and no more (the reads keep
+    two of them at most)."""
+    engine = create_engine(settings.database_url, pool_size=4, max_overflow=0)
+    async with contextlib.AsyncExitStack() as held:
+        await _hold_sessions(held, engine, 4)
+    return engine
+
+
 def _engine_named(settings: Settings, application_name: str) -> AsyncEngine:
     """An engine whose connections PostgreSQL lists under ``application_name``."""
     url = make_url(settings.database_url).update_query_dict({"application_name": application_name})
@@ -295,11 +304,9 @@ def test_reads_do_not_wait_behind_reads_whose_connections_stopped_answering(migr
     _postgresql_only(migrated)
 
     async def run() -> None:
-        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)  # the reads keep two
+        engine = await _four_idle_connections(migrated)
         loop = asyncio.get_running_loop()
         try:
-            async with contextlib.AsyncExitStack() as held:
-                await _hold_sessions(held, engine, 4)  # all four open, then idle in the pool
             stuck = [asyncio.create_task(_read_pid(engine, 5)) for _ in range(2)]
             await asyncio.sleep(0.1)
             started = loop.time()
@@ -320,11 +327,9 @@ def test_a_long_line_of_reads_on_a_healthy_database_stays_on_the_reads_share(mig
     _postgresql_only(migrated)
 
     async def run() -> None:
-        engine = create_engine(migrated.database_url, pool_size=4, max_overflow=0)  # the reads keep two
+        engine = await _four_idle_connections(migrated)
         loop = asyncio.get_running_loop()
         try:
-            async with contextlib.AsyncExitStack() as held:
-                await _hold_sessions(held, engine, 4)  # all four open, then idle in the pool
             # Two at a time, 50 ms each: the last of 80 waits about two seconds.
             reads = [asyncio.create_task(_read_pid(engine, 0.05)) for _ in range(80)]
             await asyncio.sleep(1.3)
