@@ -47,7 +47,14 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text
 
 from benchmarks import report
-from benchmarks.seed import SeededProject, insert_accounts, refresh_token_of, seed_projects, settle
+from benchmarks.seed import (
+    SeededProject,
+    grow_accounts,
+    insert_accounts,
+    refresh_token_of,
+    seed_projects,
+    settle,
+)
 from benchmarks.servers import (
     LOAD_CORE,
     ROOT,
@@ -83,8 +90,9 @@ POSTGRES_URL = os.environ.get(
 _HOT_TARGETS = 20_000
 # Links made before the measured callbacks (see Bench._callbacks).
 _CALLBACK_WARM_UP = 5
-# Turns of each server in the scale check (Bench._scale).
-_SCALE_ROUNDS = 3
+# Turns of each server in the scale check (Bench._scale): an even number, so that each goes first as
+# often as the other (a machine speeding up or slowing down during the rounds favours neither).
+_SCALE_ROUNDS = 4
 
 
 @dataclass
@@ -360,7 +368,7 @@ class Bench:
                 per_project = (self.options.grow_to - run.accounts) // len(projects)
                 began = time.monotonic()
                 for index, project in enumerate(grown_projects):
-                    await insert_accounts(grown, project, count=per_project, owner_prefix=f"grown-{index}")
+                    await grow_accounts(grown, project, count=per_project, owner_prefix=f"grown-{index}")
                 accounts = run.accounts + per_project * len(projects)
                 _say(f"  a copy grown to {accounts} accounts in {time.monotonic() - began:.0f} s")
                 await settle(grown)
