@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,9 +30,9 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
-from sqlalchemy.util import EMPTY_DICT
+from sqlalchemy.util import EMPTY_DICT, await_
 
-__all__ = ["dbapi"]
+__all__ = ["Dbapi", "dbapi"]
 
 _Outcome = tuple[list[Any], Any, int, int | None]
 
@@ -108,12 +110,37 @@ class _Connection(AsyncAdapt_aiosqlite_connection):
     _cursor_cls = _Cursor  # type: ignore[assignment]
 
 
-class _Dbapi(AsyncAdapt_aiosqlite_dbapi):
+class Dbapi(AsyncAdapt_aiosqlite_dbapi):
+    """SQLAlchemy's aiosqlite DBAPI with ``_Connection``, which knows its connections' threads."""
+
+    def __init__(self, aiosqlite_module: Any, sqlite_module: Any) -> None:
+        super().__init__(aiosqlite_module, sqlite_module)
+        # Each connection's worker thread, with a weak reference to the connection, until it ends.
+        self._threads: list[tuple[weakref.ref[aiosqlite.Connection], threading.Thread]] = []
+
     def connect(self, *arg: Any, **kw: Any) -> _Connection:
-        adapted = super().connect(*arg, **kw)
-        return _Connection(self, adapted._connection)
+        # SQLAlchemy's own, but the thread is noted before the connection is awaited: a task cancelled
+        # while connecting leaves it running, to close the connection it then opens.
+        connection = aiosqlite.connect(*arg, **kw)
+        connection._thread.daemon = True
+        self._threads = [(ref, thread) for ref, thread in self._threads if thread.is_alive()]
+        self._threads.append((weakref.ref(connection), connection._thread))
+        return _Connection(self, await_(connection))  # type: ignore[arg-type]  # as SQLAlchemy's own
+
+    def stopping(self) -> list[threading.Thread]:
+        """The threads of stopped connections that are still running, for the caller to wait for.
+
+        aiosqlite stops a connection whose opening was cancelled (a server stopped while it starts:
+        ``linkvault serve`` on a port in use) without waiting, as SQLAlchemy terminates one it gives
+        up on: its thread finishes what it was doing, then hands the outcome to the event loop. Were
+        the loop closed by then, the thread would die printing "RuntimeError: Event loop is closed"
+        after the process's last line. Connections still open (in use elsewhere) are not included."""
+        return [
+            thread for ref, thread in self._threads
+            if thread.is_alive() and ((connection := ref()) is None or not connection._running)
+        ]  # fmt: skip
 
 
-def dbapi() -> Any:
+def dbapi() -> Dbapi:
     """The DBAPI module to give ``create_async_engine`` as ``module`` for an aiosqlite URL."""
-    return _Dbapi(aiosqlite, sqlite3)
+    return Dbapi(aiosqlite, sqlite3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
@@ -116,6 +117,8 @@ def sqlite_path(database_url: str) -> Path | None:
 # waits on anything but the database (the provider and webhook calls are made between transactions).
 # Other processes on the file still meet the lock, and wait for it as before.
 _SQLITE_POOL = {"pool_size": 1, "max_overflow": 0}
+# How long closing an engine waits for the threads of SQLite connections stopped without waiting.
+_THREADS_STOP_SECONDS = 5.0
 
 
 def create_engine(database_url: str, *, pool_size: int = 20, max_overflow: int = 10) -> AsyncEngine:
@@ -634,7 +637,7 @@ def watch_kept_connections(engine: AsyncEngine, changed: Callable[[], None]) -> 
 
 async def dispose(engine: AsyncEngine) -> None:
     """Close ``engine``'s pooled connections, those its read lane keeps, and those of its inline
-    SQLite reader."""
+    SQLite reader, and wait for the threads of SQLite connections that were stopped (``Dbapi.stopping``)."""
     reader = _INLINE_READERS.pop(engine, None)
     if reader is not None:
         reader.close()
@@ -642,6 +645,11 @@ async def dispose(engine: AsyncEngine) -> None:
     if lane is not None:
         await lane.close()
     await engine.dispose()
+    dbapi = engine.dialect.loaded_dbapi
+    if isinstance(dbapi, _aiosqlite.Dbapi):
+        for thread in dbapi.stopping():
+            # In another thread, so that the event loop takes the thread's last call meanwhile.
+            await asyncio.to_thread(thread.join, _THREADS_STOP_SECONDS)
 
 
 @asynccontextmanager

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,10 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from linkvault.errors import Conflict, DatabaseUnavailable, InvalidInput, ProviderUnavailable
+from linkvault.store import _aiosqlite
 from linkvault.store.database import (
     connect,
     create_engine,
@@ -316,6 +319,48 @@ def test_a_sqlite_read_of_text_sqlite_cannot_hold_is_refused_as_the_request_s_fa
             await dispose(engine)
 
     asyncio.run(run())
+
+
+class _SlowToOpen(sqlite3.Connection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        time.sleep(0.5)
+        super().__init__(*args, **kwargs)
+
+
+def test_a_server_stopped_while_it_connects_ends_before_its_threads_do(tmp_path: Path) -> None:
+    """A server stopped as it starts (``linkvault serve`` on a port in use stops while its background
+    loops open their first connection) ends without a thread's "RuntimeError: Event loop is closed"
+    traceback after its last line: closing the engine waits for the thread of the connection whose
+    opening was cancelled."""
+    died: list[BaseException | None] = []
+    previous_hook = threading.excepthook
+    threading.excepthook = lambda args: died.append(args.exc_value)
+
+    async def run() -> None:
+        engine = create_async_engine(
+            f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+            module=_aiosqlite.dbapi(),
+            connect_args={"factory": _SlowToOpen},
+        )
+
+        async def first_read() -> None:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+
+        reading = asyncio.create_task(first_read())
+        await asyncio.sleep(0.1)  # the thread is opening the connection
+        reading.cancel()
+        await asyncio.gather(reading, return_exceptions=True)
+        await dispose(engine)
+
+    try:
+        asyncio.run(run())
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and thread.daemon:
+                thread.join(timeout=10)
+    finally:
+        threading.excepthook = previous_hook
+    assert died == []
 
 
 def test_a_sqlite_connection_returned_with_its_transaction_open_is_rolled_back(tmp_path: Path) -> None:
