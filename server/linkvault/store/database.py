@@ -8,6 +8,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import urllib.parse
 import urllib.request
 import weakref
@@ -647,9 +648,11 @@ async def dispose(engine: AsyncEngine) -> None:
     await engine.dispose()
     dbapi = engine.dialect.loaded_dbapi
     if isinstance(dbapi, _aiosqlite.Dbapi):
+        # One deadline for them all: a shutdown waits at most that long, however many there are.
+        deadline = time.monotonic() + _THREADS_STOP_SECONDS
         for thread in dbapi.stopping():
             # In another thread, so that the event loop takes the thread's last call meanwhile.
-            await asyncio.to_thread(thread.join, _THREADS_STOP_SECONDS)
+            await asyncio.to_thread(thread.join, max(0.0, deadline - time.monotonic()))
 
 
 @asynccontextmanager
