@@ -356,7 +356,7 @@ def test_a_server_stopped_while_it_connects_ends_before_its_threads_do(tmp_path:
     try:
         asyncio.run(run())
         for thread in threading.enumerate():
-            if thread is not threading.current_thread() and thread.daemon:
+            if "_connection_worker_thread" in thread.name:  # aiosqlite's
                 thread.join(timeout=10)
     finally:
         threading.excepthook = previous_hook
