@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from sqlalchemy import event
 
 from linkvault.engine import linking
 from linkvault.engine.services import Services
@@ -331,6 +330,13 @@ def test_a_failing_token_endpoint_creates_no_account(
     assert api.get(callback).json()["code"] == "invalid_state"
 
 
+def _driver_transaction(services: Services) -> Any:
+    """The class of ``database.transaction``'s transactions on the services' database."""
+    if services.db_engine.dialect.name == "sqlite":
+        return database._SqliteTransaction
+    return database._PostgresTransaction
+
+
 def test_a_callback_whose_state_cannot_be_used_up_links_nothing_and_revokes_the_grant(
     api: httpx.Client, project: Project, make_app, migrated: Settings
 ):
@@ -348,12 +354,18 @@ def test_a_callback_whose_state_cannot_be_used_up_links_nothing_and_revokes_the_
             if commits == 1:
                 raise ConnectionResetError("the database went away at commit")
 
-        engine = linkvault.services.db_engine.sync_engine
-        event.listen(engine, "commit", the_first_commit_fails)
+        driver_transaction = _driver_transaction(linkvault.services)
+        original_commit = driver_transaction.commit
+
+        async def commit(self: Any) -> None:
+            the_first_commit_fails(self)
+            await original_commit(self)
+
+        driver_transaction.commit = commit  # type: ignore[method-assign]
         try:
             failed = linkvault.http.get(callback)
         finally:
-            event.remove(engine, "commit", the_first_commit_fails)
+            driver_transaction.commit = original_commit  # type: ignore[method-assign]
         retried = linkvault.http.get(callback)
 
     assert failed.status_code == 503, failed.text
@@ -376,7 +388,7 @@ def test_a_callback_cancelled_while_its_state_commits_revokes_the_grant_it_got(
     already exchanged, leaves no live grant behind: it is revoked in the background."""
     app = make_app(project)
     redirect = query_of(consent(app, start_link(api, app)))
-    original_exit, original_exchange = database._Transaction.__aexit__, linking._code_exchange
+    original_exchange = linking._code_exchange
 
     async def cancelled_during_the_commit(services: Services) -> None:
         exchanged, cancelled = asyncio.Event(), asyncio.Event()
@@ -390,15 +402,17 @@ def test_a_callback_cancelled_while_its_state_commits_revokes_the_grant_it_got(
 
             return exchange()
 
-        async def commit_after_the_exchange(self: Any, *args: Any) -> None:
-            # SQLAlchemy shields a session's end from cancellation: the commit ends, then the
-            # cancellation reaches the callback.
+        driver_transaction = _driver_transaction(services)
+        original_commit = driver_transaction.commit
+
+        async def commit_after_the_exchange(self: Any) -> None:
+            # The cancellation lands while the commit waits: the state is not used up.
             await exchanged.wait()
             await cancelled.wait()
-            await original_exit(self, *args)
+            await original_commit(self)
 
         monkeypatch.setattr(linking, "_code_exchange", code_exchange)
-        monkeypatch.setattr(database._Transaction, "__aexit__", commit_after_the_exchange)
+        monkeypatch.setattr(driver_transaction, "commit", commit_after_the_exchange)
         callback = linking.CallbackParameters(
             state=redirect["state"], code=redirect["code"], iss=redirect.get("iss")
         )

@@ -27,6 +27,7 @@ from linkvault.engine.services import Services
 from linkvault.errors import InvalidInput, NeedsReauth, NotFound, TooManyWaiters
 from linkvault.store import link_states
 from linkvault.store import linked_accounts as account_store
+from linkvault.store.database import connect
 from linkvault.store.models import AppConfiguration
 
 __all__ = [
@@ -153,9 +154,9 @@ async def authenticate(
     Raises NotFound (no such provider), InvalidInput (an invalid user id), ProviderError (the
     refresh failed at the provider; the account is left as it was)."""
     app = await get_provider(services, project_id=project_id, provider_id=provider_id)
-    async with services.sessions() as session:
+    async with connect(services.db_engine) as reader:
         account = await account_store.find_linked_account(
-            session, project_id=project_id, app_name=app.app_name, owner_id=user_id, for_update=False
+            reader, project_id=project_id, app_name=app.app_name, owner_id=user_id, for_update=False
         )
     granted = (account.scope or "").split() if account is not None else []
     if (

@@ -20,6 +20,7 @@ from linkvault.engine import cursors
 from linkvault.engine.account_status import public_status
 from linkvault.engine.services import Services
 from linkvault.store import events as store
+from linkvault.store.database import Statements
 from linkvault.store.models import Event, LinkedAccount
 
 __all__ = [
@@ -99,7 +100,7 @@ def link_events(existing: LinkedAccount | None) -> list[str]:
 
 
 async def record_account_event(
-    session: AsyncSession,
+    transaction: AsyncSession | Statements,
     *,
     event_type: str,
     account: LinkedAccount,
@@ -107,7 +108,8 @@ async def record_account_event(
     reason: str | None = None,
     revocation: str | None = None,
 ) -> uuid.UUID:
-    """Write a ``linked_account.*`` event in the caller's transaction (returns its id). ``reason`` (needs_reauth: why)
+    """Write a ``linked_account.*`` event in the caller's ``transaction`` (a session's, or
+    ``store.database.transaction``'s; returns its id). ``reason`` (needs_reauth: why)
     and ``revocation`` (deleted: how revoking at the provider went) are added when given."""
     data = _account_data(account)
     if reason is not None:
@@ -115,7 +117,7 @@ async def record_account_event(
     if revocation is not None:
         data["revocation"] = revocation
     return await store.record_event(
-        session,
+        transaction,
         project_id=account.project_id,
         event_type=event_type,
         data=data,
@@ -126,7 +128,7 @@ async def record_account_event(
 
 
 async def record_link_failed(
-    session: AsyncSession,
+    transaction: AsyncSession | Statements,
     *,
     project_id: uuid.UUID,
     app_name: str,
@@ -136,7 +138,7 @@ async def record_link_failed(
 ) -> uuid.UUID:
     """Write a ``link.failed`` event (returns its id): ``reason`` is one of linkvault's error codes, never provider text."""
     return await store.record_event(
-        session,
+        transaction,
         project_id=project_id,
         event_type=LINK_FAILED,
         data={

@@ -13,6 +13,7 @@ from linkvault.engine.services import Services
 from linkvault.errors import NotFound
 from linkvault.store import app_configurations as app_store
 from linkvault.store import linked_accounts as store
+from linkvault.store.database import connect
 from linkvault.store.models import LinkedAccount
 
 __all__ = [
@@ -145,9 +146,9 @@ async def delete_linked_account(
     for accounts of non-OAuth2 apps, which hold no grant); the ``linked_account.deleted`` event, with
     that outcome, is written in the deleting transaction. Raises NotFound."""
     account = await get_linked_account(services, project_id=project_id, linked_account_id=linked_account_id)
-    async with services.sessions() as session:
+    async with connect(services.db_engine) as reader:
         app = await app_store.get_app_configuration_by_id(
-            session, app_configuration_id=account.app_configuration_id
+            reader, app_configuration_id=account.app_configuration_id
         )
     outcome: revocation.RevocationOutcome = "unsupported"
     # Only an OAuth2 account holds a grant to revoke; another scheme's secret is the caller's own.

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkvault.engine import catalog, events, id_tokens, outcomes, pkce, revocation, tokens
 from linkvault.engine import state as states
@@ -40,6 +39,7 @@ from linkvault.errors import (
 )
 from linkvault.limits import MAX_OWNER_ID_LENGTH, MAX_SCOPE_LENGTH
 from linkvault.store import app_configurations, link_states, linked_accounts
+from linkvault.store.database import Statements, transaction
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 from linkvault.text import NOT_TEXT_REASON, is_valid_text
 
@@ -300,28 +300,26 @@ async def _consume_state(
     exchange: asyncio.Task[tokens.TokenSet] | None = None
     exchanging_for: AppConfiguration | None = None
     try:
-        async with services.sessions.begin() as session:
+        async with transaction(services.db_engine) as statements:
             now = services.clock()
             link = await link_states.consume_link_state(
-                session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
+                statements, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
             )
             if link is not None:
-                refusal = await _refusal(session, services, link, callback, app_name=app_name)
+                refusal = await _refusal(statements, services, link, callback, app_name=app_name)
                 if refusal is not None:
-                    await _record_link_failed(session, link, refusal, now=now)
+                    await _record_link_failed(statements, link, refusal, now=now)
                     await link_states.record_outcome(
-                        session,
+                        statements,
                         link_state_id=link.id,
                         outcome=refusal.code[:_MAX_OUTCOME_LENGTH],
                         linked_account_id=None,
                     )
                     return link, None, refusal, None
                 app = await app_configurations.get_app_configuration_by_id(
-                    session, app_configuration_id=link.app_configuration_id
+                    statements, app_configuration_id=link.app_configuration_id
                 )
                 if app is not None:
-                    # Out of the session: a failed commit's rollback would expire what revoking needs.
-                    session.expunge(app)
                     # Runs while the block's exit commits: the token request does not wait for the
                     # commit's flush to disk, and the caller awaits both.
                     assert callback.code is not None  # else _refusal refused it
@@ -330,7 +328,7 @@ async def _consume_state(
                 return link, app, None, exchange
             # Looked up only within what the caller may see, so no other project's state is described.
             why = await link_states.why_unusable(
-                session, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
+                statements, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
             )
     except Exception:
         if exchange is not None and exchanging_for is not None:
@@ -430,10 +428,10 @@ async def _complete(
         if isinstance(exc, ServiceUnavailable):
             raise
         try:
-            async with services.sessions.begin() as session:
-                await _record_link_failed(session, link, exc, now=services.clock())
+            async with transaction(services.db_engine) as statements:
+                await _record_link_failed(statements, link, exc, now=services.clock())
                 await link_states.record_outcome(
-                    session,
+                    statements,
                     link_state_id=link.id,
                     outcome=exc.code[:_MAX_OUTCOME_LENGTH],
                     linked_account_id=None,
@@ -447,7 +445,7 @@ async def _complete(
 
 
 async def _refusal(
-    session: AsyncSession,
+    statements: Statements,
     services: Services,
     link: LinkState,
     callback: CallbackParameters,
@@ -459,7 +457,7 @@ async def _refusal(
     (``_check_redirect_uri_is_own``)."""
     try:
         if callback.iss is None and link.issuer_required and app_name is not None:
-            await _check_redirect_uri_is_own(session, services, link)
+            await _check_redirect_uri_is_own(statements, services, link)
         else:
             _check_issuer(link, callback.iss)
     except IssuerMismatch as exc:
@@ -473,13 +471,13 @@ async def _refusal(
 
 
 async def _record_link_failed(
-    session: AsyncSession, link: LinkState, exc: LinkvaultError, *, now: datetime
+    statements: Statements, link: LinkState, exc: LinkvaultError, *, now: datetime
 ) -> None:
     # The error's code (``access_denied``, ``invalid_grant``, ``account_mismatch``...), never its text:
     # a provider's words do not travel on.
     reason = "missing_code" if isinstance(exc, InvalidInput) else exc.code
     await events.record_link_failed(
-        session,
+        statements,
         project_id=link.project_id,
         app_name=link.app_name,
         owner_id=link.linked_account_owner_id,
@@ -537,12 +535,12 @@ async def _subject(
     return None
 
 
-async def _check_redirect_uri_is_own(session: AsyncSession, services: Services, link: LinkState) -> None:
+async def _check_redirect_uri_is_own(statements: Statements, services: Services, link: LinkState) -> None:
     """RFC 9700 §4.4.2.2: the mix-up defence without ``iss`` holds only where the link's redirect URI
     belongs to its app configuration alone (compared as RFC 3986 §6.2.2.1 says). Raises
     IssuerMismatch, saying how to fix it, where another app configuration of the project shares it."""
     default = services.settings.default_redirect_uri
-    others = await app_configurations.redirect_uris(session, project_id=link.project_id)
+    others = await app_configurations.redirect_uris(statements, project_id=link.project_id)
     if any(
         same_url(redirect_uri or default, link.redirect_uri)
         for app_id, redirect_uri in others
@@ -578,9 +576,9 @@ async def _save_account(
     without ``scope`` granted the scope the link asked for (RFC 6749 §5.1)."""
     for attempt in range(2):
         try:
-            async with services.sessions.begin() as session:
+            async with transaction(services.db_engine) as statements:
                 account = await linked_accounts.find_linked_account(
-                    session,
+                    statements,
                     project_id=link.project_id,
                     app_name=link.app_name,
                     owner_id=link.linked_account_owner_id,
@@ -597,6 +595,7 @@ async def _save_account(
                         "the provider signed in another user than the one this account belongs to"
                     )
                 announced = events.link_events(account)
+                existing = account is not None
                 if account is None:
                     account = LinkedAccount(
                         project_id=link.project_id,
@@ -607,11 +606,13 @@ async def _save_account(
                         token_type=token_set.token_type,
                         created_at=now,
                     )
+                changed = list(_RELINKED_COLUMNS)
                 account.app_configuration_id = link.app_configuration_id
                 account.access_token_encrypted = services.cipher.encrypt(token_set.access_token)
                 # A provider that sends no new refresh token keeps the old one valid (RFC 6749 §6).
                 if token_set.refresh_token is not None:
                     account.refresh_token_encrypted = services.cipher.encrypt(token_set.refresh_token)
+                    changed.append("refresh_token_encrypted")
                 account.token_type = token_set.token_type
                 account.scope = token_set.scope if token_set.scope is not None else link.scope
                 account.expires_at = (
@@ -626,16 +627,29 @@ async def _save_account(
                 account.token_issued_at = now
                 if subject is not None:
                     account.provider_subject = subject
+                    changed.append("provider_subject")
                 account.sequence += 1
                 account.updated_at = now
-                saved = await linked_accounts.save_linked_account(session, account=account)
+                if existing:
+                    await linked_accounts.update_linked_account(statements, account=account, columns=changed)
+                else:
+                    await linked_accounts.insert_linked_account(statements, account=account)
                 for event_type in announced:
-                    await events.record_account_event(session, event_type=event_type, account=saved, now=now)
+                    await events.record_account_event(
+                        statements, event_type=event_type, account=account, now=now
+                    )
                 await link_states.record_outcome(
-                    session, link_state_id=link.id, outcome="completed", linked_account_id=saved.id
+                    statements, link_state_id=link.id, outcome="completed", linked_account_id=account.id
                 )
-                return saved
+                return account
         except Conflict:
             if attempt == 1:
                 raise
     raise AssertionError("unreachable")
+
+
+# What a link writes to an account it already has, besides a new refresh token and subject.
+_RELINKED_COLUMNS = (
+    "app_configuration_id", "access_token_encrypted", "token_type", "scope", "expires_at", "enabled",
+    "credential_status", "status_reason", "token_issued_at", "sequence", "updated_at",
+)  # fmt: skip

@@ -18,6 +18,7 @@ from linkvault.engine.services import Services
 from linkvault.errors import Conflict, InvalidInput, NotFound
 from linkvault.limits import MAX_OWNER_ID_LENGTH
 from linkvault.store import app_configurations, linked_accounts
+from linkvault.store.database import as_statements
 from linkvault.store.linked_accounts import AccountCredentials
 from linkvault.store.models import LinkedAccount
 from linkvault.text import NOT_TEXT_REASON, invalid_text_path
@@ -80,11 +81,13 @@ async def link_static_account(
                         f"the app's security_scheme is {app.security_scheme}, not {scheme}",
                         field=("app_name",),
                     )
+                statements = await as_statements(session)
                 account = await linked_accounts.find_linked_account(
-                    session, project_id=project_id, app_name=app_name, owner_id=owner_id
+                    statements, project_id=project_id, app_name=app_name, owner_id=owner_id
                 )
                 now = services.clock()
                 announced = events.link_events(account)
+                existing = account is not None
                 if account is None:
                     account = LinkedAccount(
                         project_id=project_id,
@@ -102,11 +105,24 @@ async def link_static_account(
                 account.status_reason = None
                 account.sequence += 1
                 account.updated_at = now
-                saved = await linked_accounts.save_linked_account(session, account=account)
+                if existing:
+                    await linked_accounts.update_linked_account(
+                        statements, account=account, columns=_RELINKED_COLUMNS
+                    )
+                else:
+                    await linked_accounts.insert_linked_account(statements, account=account)
                 for event_type in announced:
-                    await events.record_account_event(session, event_type=event_type, account=saved, now=now)
-                return saved
+                    await events.record_account_event(
+                        statements, event_type=event_type, account=account, now=now
+                    )
+                return account
         except Conflict:
             if attempt == 1:
                 raise
     raise AssertionError("unreachable")
+
+
+# What saving a secret writes to an account it already has.
+_RELINKED_COLUMNS = (
+    "access_token_encrypted", "enabled", "credential_status", "status_reason", "sequence", "updated_at",
+)  # fmt: skip

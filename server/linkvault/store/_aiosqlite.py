@@ -32,7 +32,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util import EMPTY_DICT, await_
 
-__all__ = ["Dbapi", "dbapi"]
+__all__ = ["Dbapi", "dbapi", "end", "run", "run_many"]
 
 _Outcome = tuple[list[Any], Any, int, int | None]
 
@@ -55,6 +55,30 @@ def _run_many(connection: sqlite3.Connection, operation: str, parameters: Sequen
         return [], cursor.description, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+async def run(connection: Any, operation: str, parameters: Sequence[Any]) -> list[Any]:
+    """Run one statement on SQLAlchemy's adapted ``connection`` (a pool's ``dbapi_connection``) in
+    aiosqlite's thread, one trip there, and return its rows, for statements sent without SQLAlchemy's
+    execution machinery (``store.database.transaction``)."""
+    driver = connection._connection  # an aiosqlite.Connection
+    async with connection._execute_mutex:
+        outcome: _Outcome = await driver._execute(_run, driver._conn, operation, parameters)
+    return outcome[0]
+
+
+async def run_many(connection: Any, operation: str, parameters: Sequence[Sequence[Any]]) -> None:
+    """``run`` for a statement run once for each of ``parameters`` (sqlite3's ``executemany``)."""
+    driver = connection._connection
+    async with connection._execute_mutex:
+        await driver._execute(_run_many, driver._conn, operation, parameters)
+
+
+async def end(connection: Any, *, commit: bool) -> None:
+    """Commit or roll back ``connection``'s transaction (nothing when none is open)."""
+    driver = connection._connection
+    async with connection._execute_mutex:
+        await (driver.commit() if commit else driver.rollback())
 
 
 class _Cursor(AsyncAdapt_aiosqlite_cursor):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
+from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from linkvault.errors import Conflict
-from linkvault.store.database import flush_or_conflict
+from linkvault.store.database import Reader, Statements, flush_or_conflict
 from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
 from linkvault.store.types import utc_now
 
@@ -21,6 +22,7 @@ __all__ = [
     "get_app_configuration",
     "get_app_configuration_by_id",
     "list_app_configurations",
+    "redirect_uris",
     "update_app_configuration",
 ]
 
@@ -46,10 +48,21 @@ async def update_app_configuration(
     return app
 
 
+_APPS = AppConfiguration.__table__  # type: ignore[attr-defined]
+_COLUMNS = tuple(column.key for column in _APPS.columns)
+# Core statements built once: the callback runs them.
+_APP_BY_ID = core_select(*_APPS.columns).where(_APPS.c.id == bindparam("id"))
+_REDIRECT_URIS = core_select(_APPS.c.id, _APPS.c.redirect_uri).where(
+    _APPS.c.project_id == bindparam("project_id")
+)
+
+
 async def get_app_configuration_by_id(
-    session: AsyncSession, *, app_configuration_id: uuid.UUID
+    reader: Reader, *, app_configuration_id: uuid.UUID
 ) -> AppConfiguration | None:
-    return await session.get(AppConfiguration, app_configuration_id)
+    """The app configuration with this id, an object of no session, or None."""
+    row = await reader.first(_APP_BY_ID, {"id": app_configuration_id})
+    return None if row is None else AppConfiguration(**dict(zip(_COLUMNS, row, strict=True)))
 
 
 async def get_app_configuration(
@@ -73,15 +86,10 @@ async def list_app_configurations(session: AsyncSession, *, project_id: uuid.UUI
 
 
 async def redirect_uris(
-    session: AsyncSession, *, project_id: uuid.UUID
+    statements: Statements, *, project_id: uuid.UUID
 ) -> list[tuple[uuid.UUID, str | None]]:
     """(id, redirect_uri) of every app configuration of the project; None where it uses the default."""
-    result = await session.execute(
-        select(AppConfiguration.id, AppConfiguration.redirect_uri).where(
-            AppConfiguration.project_id == project_id
-        )
-    )
-    return [(row[0], row[1]) for row in result]
+    return [(row[0], row[1]) for row in await statements.all(_REDIRECT_URIS, {"project_id": project_id})]
 
 
 async def count_linked_accounts(session: AsyncSession, *, app_configuration_id: uuid.UUID) -> int:

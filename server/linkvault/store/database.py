@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import asyncpg
 import sqlalchemy
-from sqlalchemy import Executable, Select, Update, event, text
+from sqlalchemy import Delete, Executable, Insert, Select, Update, event, text
 from sqlalchemy.engine import Connection, Dialect, Row, make_url
 from sqlalchemy.exc import (
     DBAPIError,
@@ -51,15 +51,19 @@ from linkvault.text import is_valid_text
 
 __all__ = [
     "Reader",
+    "Statements",
+    "as_statements",
     "check_connection",
     "connect",
     "create_engine",
     "create_sessionmaker",
     "dispose",
     "flush_or_conflict",
+    "is_integrity_error",
     "is_unavailable",
     "ping",
     "sqlite_path",
+    "transaction",
     "translate_unavailable",
     "write_first",
 ]
@@ -372,9 +376,10 @@ class _AsyncReader:
 
 
 @dataclass(frozen=True)
-class _CompiledRead:
-    """A Core statement compiled once for asyncpg: its SQL, its parameters' names in ``$n`` order, and
-    the bind and result processors SQLAlchemy would apply (``UtcDateTime``, for one)."""
+class _Compiled:
+    """A Core statement compiled once for its driver: its SQL, its parameters' names in positional
+    order (``$n`` for asyncpg, ``?`` for sqlite3), and the bind and result processors SQLAlchemy
+    would apply (``UtcDateTime``, JSON, SQLite's UUIDs as text)."""
 
     sql: str
     names: tuple[str, ...]
@@ -398,11 +403,15 @@ class _CompiledRead:
         )
 
 
-@functools.lru_cache(maxsize=64)
-def _compile_read(statement: Select[Any] | Update, dialect: Dialect) -> _CompiledRead:
+_Statement = Select[Any] | Insert | Update | Delete
+_STATEMENTS = (Select, Insert, Update, Delete)
+
+
+@functools.lru_cache(maxsize=128)
+def _compile(statement: _Statement, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)
     names = tuple(compiled.positiontup or ())
-    return _CompiledRead(
+    return _Compiled(
         sql=str(compiled),
         names=names,
         binders=tuple(
@@ -410,7 +419,8 @@ def _compile_read(statement: Select[Any] | Update, dialect: Dialect) -> _Compile
         ),
         results=tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in statement.exported_columns  # a select's columns, or an UPDATE's RETURNING
+            # A select's columns, or what an INSERT, UPDATE or DELETE returns (RETURNING).
+            for column in statement.exported_columns
         ),
     )
 
@@ -418,7 +428,7 @@ def _compile_read(statement: Select[Any] | Update, dialect: Dialect) -> _Compile
 class _PostgresReader:
     """PostgreSQL reads by key sent by asyncpg itself, on a raw connection from SQLAlchemy's pool.
 
-    The statement is SQLAlchemy's, compiled once (``_compile_read``), with SQLAlchemy's own bind and
+    The statement is SQLAlchemy's, compiled once (``_compile``), with SQLAlchemy's own bind and
     result processors applied; what is skipped is SQLAlchemy's execution machinery (greenlet switch,
     execution context, cursor adapter, result buffering) and its ``AsyncConnection`` around the pooled
     connection, which together cost more than the round trip itself: measured on this project's
@@ -433,27 +443,35 @@ class _PostgresReader:
         self._connection = connection
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
-        if not isinstance(statement, (Select, Update)):
+        if not isinstance(statement, _STATEMENTS):
             async with self._engine.connect() as connection:
                 return await _AsyncReader(connection).first(statement, parameters)
-        read = _compile_read(statement, self._engine.dialect)
+        read = _compile(statement, self._engine.dialect)
         arguments = read.arguments(parameters)
         driver = self._connection.driver_connection
         assert driver is not None  # checked out, so connected
         try:
             record = await driver.fetchrow(read.sql, *arguments)
         except Exception as exc:
-            # A connection the server closed while it sat in the pool fails as "connection is
-            # closed" (asyncpg's InterfaceError) when asyncpg noticed before the statement was sent.
-            if is_unavailable(exc) or driver.is_closed():
-                # As SQLAlchemy does on a disconnect (Connection._handle_dbapi_exception): the pool's
-                # other connections date from before it too (a restart, a failover closes them all),
-                # so each is replaced at its next checkout instead of failing one request of its own.
-                pool = self._engine.sync_engine.pool
-                await greenlet_spawn(pool._invalidate, self._connection, exc)
-                raise _unavailable(exc) from exc
+            await _after_postgres_error(self._engine, self._connection, exc)
             raise
         return None if record is None else read.row(record)
+
+
+async def _after_postgres_error(
+    engine: AsyncEngine, connection: PoolProxiedConnection, exc: Exception
+) -> None:
+    """Raise DatabaseUnavailable, after invalidating the pool, when ``exc`` (raised by asyncpg on
+    ``connection``) says the database cannot be reached; return otherwise."""
+    driver = connection.driver_connection
+    # A connection the server closed while it sat in the pool fails as "connection is closed"
+    # (asyncpg's InterfaceError) when asyncpg noticed before the statement was sent.
+    if is_unavailable(exc) or (driver is not None and driver.is_closed()):
+        # As SQLAlchemy does on a disconnect (Connection._handle_dbapi_exception): the pool's other
+        # connections date from before it too (a restart, a failover closes them all), so each is
+        # replaced at its next checkout instead of failing one request of its own.
+        await greenlet_spawn(engine.sync_engine.pool._invalidate, connection, exc)
+        raise _unavailable(exc) from exc
 
 
 # SQLITE_BUSY and SQLITE_LOCKED (https://sqlite.org/rescode.html), extended codes included.
@@ -543,9 +561,9 @@ class _InlineReader:
     def _first_compiled(
         self, connection: Connection, statement: Select[Any], parameters: Mapping[str, Any]
     ) -> Sequence[Any] | None:
-        """The read sent by ``sqlite3`` itself, compiled once as on PostgreSQL (``_compile_read``):
+        """The read sent by ``sqlite3`` itself, compiled once as on PostgreSQL (``_compile``):
         SQLAlchemy's execution machinery cost several times what SQLite does for an indexed lookup."""
-        read = _compile_read(statement, connection.dialect)
+        read = _compile(statement, connection.dialect)
         arguments = read.arguments(parameters)
         driver = connection.connection.driver_connection
         assert driver is not None  # kept open by this reader
@@ -698,6 +716,192 @@ async def write_first(
             return await _PostgresReader(engine, connection).first(statement, parameters)
         finally:
             await greenlet_spawn(connection.close)
+
+
+class Statements(Reader, Protocol):
+    """The statements of one transaction (``transaction``, or a session's: ``as_statements``), each a
+    Core statement with its parameters by name. Rows come back as tuples of their columns in order."""
+
+    async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
+        """Every row of the statement."""
+        ...
+
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
+        """Run a statement that returns nothing (an INSERT, UPDATE or DELETE without RETURNING)."""
+        ...
+
+    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
+        """Run the statement once for each of ``rows`` (an INSERT of several rows)."""
+        ...
+
+
+class _ConnectionStatements:
+    """A session's transaction, through SQLAlchemy's connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
+        row: Row[Any] | None = (await self._connection.execute(statement, parameters)).first()
+        return row
+
+    async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
+        return list((await self._connection.execute(statement, parameters)).all())
+
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
+        await self._connection.execute(statement, parameters)
+
+    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
+        await self._connection.execute(statement, list(rows))
+
+
+async def as_statements(session: AsyncSession) -> Statements:
+    """The session's transaction as ``Statements``, its pending ORM changes flushed first (as a query
+    would), so that a statement may refer to the rows they make."""
+    await session.flush()
+    return _ConnectionStatements(await session.connection())
+
+
+class _PostgresTransaction:
+    """A transaction whose statements asyncpg sends itself, compiled once (``_compile``), as the
+    hot path's reads are (``_PostgresReader``), on a connection checked out of SQLAlchemy's pool."""
+
+    def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
+        self._engine = engine
+        self._connection = connection
+        driver = connection.driver_connection
+        assert driver is not None  # checked out, so connected
+        self._driver: asyncpg.Connection = driver
+        self._transaction = driver.transaction()
+
+    async def _call(self, operation: Awaitable[Any]) -> Any:
+        try:
+            return await operation
+        except Exception as exc:
+            await _after_postgres_error(self._engine, self._connection, exc)
+            raise
+
+    async def begin(self) -> None:
+        await self._call(self._transaction.start())
+
+    async def commit(self) -> None:
+        await self._call(self._transaction.commit())
+
+    async def rollback(self) -> None:
+        await self._call(self._transaction.rollback())
+
+    def _compiled(self, statement: Executable) -> _Compiled:
+        assert isinstance(statement, _STATEMENTS), statement
+        return _compile(statement, self._engine.dialect)
+
+    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
+        compiled = self._compiled(statement)
+        record = await self._call(self._driver.fetchrow(compiled.sql, *compiled.arguments(parameters)))
+        return None if record is None else compiled.row(record)
+
+    async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
+        compiled = self._compiled(statement)
+        records = await self._call(self._driver.fetch(compiled.sql, *compiled.arguments(parameters)))
+        return [compiled.row(record) for record in records]
+
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
+        compiled = self._compiled(statement)
+        await self._call(self._driver.execute(compiled.sql, *compiled.arguments(parameters)))
+
+    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
+        compiled = self._compiled(statement)
+        await self._call(self._driver.executemany(compiled.sql, [compiled.arguments(row) for row in rows]))
+
+
+class _SqliteTransaction:
+    """A transaction whose statements sqlite3 runs in aiosqlite's thread, one trip there for each
+    (``_aiosqlite.run``), compiled once (``_compile``). As with SQLAlchemy's own pysqlite dialect,
+    sqlite3 begins the transaction at the first statement that changes a row; the pool's one
+    connection (``_SQLITE_POOL``) is held from the first statement to the commit, so the process's
+    transactions never meet each other's lock. SQLite's own errors for a database that cannot be
+    used (locked beyond the busy timeout, unable to open, I/O) end in DatabaseUnavailable."""
+
+    def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
+        self._dialect = engine.dialect
+        self._connection = connection.dbapi_connection
+
+    async def _call(self, operation: Awaitable[Any]) -> Any:
+        try:
+            return await operation
+        except sqlite3.OperationalError as exc:
+            raise _unavailable(exc) from exc
+
+    async def begin(self) -> None:
+        return None
+
+    async def commit(self) -> None:
+        await self._call(_aiosqlite.end(self._connection, commit=True))
+
+    async def rollback(self) -> None:
+        await self._call(_aiosqlite.end(self._connection, commit=False))
+
+    def _compiled(self, statement: Executable) -> _Compiled:
+        assert isinstance(statement, _STATEMENTS), statement
+        return _compile(statement, self._dialect)
+
+    async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
+        compiled = self._compiled(statement)
+        rows = await self._call(
+            _aiosqlite.run(self._connection, compiled.sql, compiled.arguments(parameters))
+        )
+        return [compiled.row(row) for row in rows]
+
+    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
+        rows = await self.all(statement, parameters)
+        return rows[0] if rows else None
+
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
+        await self.all(statement, parameters)
+
+    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
+        compiled = self._compiled(statement)
+        await self._call(
+            _aiosqlite.run_many(self._connection, compiled.sql, [compiled.arguments(row) for row in rows])
+        )
+
+
+@asynccontextmanager
+async def transaction(engine: AsyncEngine) -> AsyncIterator[Statements]:
+    """One transaction of Core statements sent by the database's driver itself, without an ORM
+    session or SQLAlchemy's execution machinery, which cost several times the statements on the
+    callback's path (benchmarks/README.md): committed when the block ends, rolled back when it
+    raises. The connection is checked out of the pool as a session's is, and goes back to it after a
+    commit or a rollback that worked; after one that did not (a cancellation in mid-statement), it is
+    closed instead. Raises DatabaseUnavailable when the database cannot be reached, and the
+    statements' own errors (``is_integrity_error`` tells a constraint's)."""
+    with translate_unavailable():
+        connection = await engine.raw_connection()
+        reusable = False
+        try:
+            transaction_: _PostgresTransaction | _SqliteTransaction = (
+                _SqliteTransaction(engine, connection)
+                if engine.dialect.name == "sqlite"
+                else _PostgresTransaction(engine, connection)
+            )
+            await transaction_.begin()
+            try:
+                yield transaction_
+            except BaseException:
+                await transaction_.rollback()
+                reusable = True
+                raise
+            await transaction_.commit()
+            reusable = True
+        finally:
+            await greenlet_spawn(connection.close if reusable else connection.invalidate)
+
+
+def is_integrity_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a constraint the statement broke (unique, foreign key, not null), raised
+    through a session (SQLAlchemy's IntegrityError) or by the driver itself (``transaction``)."""
+    return isinstance(
+        exc, (IntegrityError, sqlite3.IntegrityError, asyncpg.exceptions.IntegrityConstraintViolationError)
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

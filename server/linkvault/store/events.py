@@ -12,6 +12,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from linkvault.store.database import Statements, as_statements
 from linkvault.store.models import Event, WebhookDelivery, WebhookEndpoint
 
 __all__ = ["list_events", "record_event"]
@@ -27,10 +28,14 @@ def _subscribes(filter_: list[str], event_type: str, *, opt_in: bool) -> bool:
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
 _DELIVERIES = WebhookDelivery.__table__  # type: ignore[attr-defined]
 _ENDPOINTS = WebhookEndpoint.__table__  # type: ignore[attr-defined]
+_EVENT_COLUMNS = ("id", "project_id", "type", "linked_account_id", "data", "created_at")
+_DELIVERY_COLUMNS = (
+    "id", "project_id", "event_id", "endpoint_id", "status", "attempt_count", "next_attempt_at", "created_at", "updated_at",
+)  # fmt: skip
 # Built once: an event is written by every change to an account, and building these costs more than
 # sending them. Core, not ORM objects: nothing reads them back in the transaction that writes them.
-_INSERT_EVENT = insert(_EVENTS)
-_INSERT_DELIVERIES = insert(_DELIVERIES)
+_INSERT_EVENT = insert(_EVENTS).values({name: bindparam(name) for name in _EVENT_COLUMNS})
+_INSERT_DELIVERIES = insert(_DELIVERIES).values({name: bindparam(name) for name in _DELIVERY_COLUMNS})
 _ENABLED_ENDPOINTS = core_select(_ENDPOINTS.c.id, _ENDPOINTS.c.events).where(
     _ENDPOINTS.c.project_id == bindparam("project_id"), _ENDPOINTS.c.enabled.is_(True)
 )
@@ -38,7 +43,7 @@ _ENABLED_ENDPOINT = _ENABLED_ENDPOINTS.where(_ENDPOINTS.c.id == bindparam("endpo
 
 
 async def record_event(
-    session: AsyncSession,
+    transaction: AsyncSession | Statements,
     *,
     project_id: uuid.UUID,
     event_type: str,
@@ -52,20 +57,20 @@ async def record_event(
     subscribes to ``event_type`` (``opt_in`` types only where the endpoint's filter names them). With
     ``only_endpoint_id`` the event goes to that one endpoint whatever its filter (a ``ping``).
 
-    Returns the event's id. Written in the session's transaction, which commits it with the change the
-    event describes (pending ORM changes are flushed first, as a query would)."""
-    await session.flush()
-    connection = await session.connection()
+    Returns the event's id. Written in ``transaction`` (a session's, whose pending ORM changes are
+    flushed first, as a query would; or ``database.transaction``'s), which commits it with the change
+    the event describes."""
+    statements = await as_statements(transaction) if isinstance(transaction, AsyncSession) else transaction
     event_id = uuid.uuid4()
-    await connection.execute(
+    await statements.execute(
         _INSERT_EVENT,
         {"id": event_id, "project_id": project_id, "type": event_type,
          "linked_account_id": linked_account_id, "data": data, "created_at": now},
     )  # fmt: skip
     if only_endpoint_id is None:
-        endpoints = await connection.execute(_ENABLED_ENDPOINTS, {"project_id": project_id})
+        endpoints = await statements.all(_ENABLED_ENDPOINTS, {"project_id": project_id})
     else:
-        endpoints = await connection.execute(
+        endpoints = await statements.all(
             _ENABLED_ENDPOINT, {"project_id": project_id, "endpoint_id": only_endpoint_id}
         )
     deliveries = [
@@ -75,7 +80,7 @@ async def record_event(
         if only_endpoint_id is not None or _subscribes(filter_, event_type, opt_in=opt_in)
     ]  # fmt: skip
     if deliveries:
-        await connection.execute(_INSERT_DELIVERIES, deliveries)
+        await statements.execute_many(_INSERT_DELIVERIES, deliveries)
     return event_id
 
 

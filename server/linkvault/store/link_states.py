@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from linkvault.store.database import Statements
 from linkvault.store.models import LinkState
 
 __all__ = [
@@ -29,43 +30,42 @@ async def add_link_state(session: AsyncSession, *, link_state: LinkState) -> Lin
 
 
 _NARROWED = ((False, False), (True, False), (False, True), (True, True))
+_LINK_STATES = LinkState.__table__  # type: ignore[attr-defined]
+_COLUMNS = tuple(column.key for column in _LINK_STATES.columns)
 
 
 def _narrowed(conditions: list[Any], *, by_project: bool, by_app: bool) -> list[Any]:
     """``conditions`` with the project's and the app's where the caller's face names them."""
     if by_project:
-        conditions.append(col(LinkState.project_id) == bindparam("project_id_"))
+        conditions.append(_LINK_STATES.c.project_id == bindparam("project_id_"))
     if by_app:
-        conditions.append(col(LinkState.app_name) == bindparam("app_name_"))
+        conditions.append(_LINK_STATES.c.app_name == bindparam("app_name_"))
     return conditions
 
 
-# Built once per combination of narrowing: a callback runs them, and building them cost more than
-# sending them (benchmarks/README.md).
+# Core statements, built once per combination of narrowing: a callback runs them, and building them
+# cost more than sending them (benchmarks/README.md).
 _CONSUME = {
-    (by_project, by_app): update(LinkState)
+    (by_project, by_app): update(_LINK_STATES)
     .where(
         *_narrowed(
             [
-                col(LinkState.state_hash) == bindparam("state_hash_"),
-                col(LinkState.consumed_at).is_(None),
-                col(LinkState.expires_at) > bindparam("now_"),
+                _LINK_STATES.c.state_hash == bindparam("state_hash_"),
+                _LINK_STATES.c.consumed_at.is_(None),
+                _LINK_STATES.c.expires_at > bindparam("now_"),
             ],
             by_project=by_project,
             by_app=by_app,
         )
     )
     .values(consumed_at=bindparam("now_"))
-    .returning(LinkState)
-    # The row comes back whole (RETURNING); no object in the session needs the ORM's evaluation of
-    # the criteria against it, which cost more than the statement.
-    .execution_options(synchronize_session=False)
+    .returning(*_LINK_STATES.columns)
     for by_project, by_app in _NARROWED
 }
 _STATE_TIMES = {
-    (by_project, by_app): select(col(LinkState.consumed_at), col(LinkState.expires_at)).where(
+    (by_project, by_app): select(_LINK_STATES.c.consumed_at, _LINK_STATES.c.expires_at).where(
         *_narrowed(
-            [col(LinkState.state_hash) == bindparam("state_hash_")], by_project=by_project, by_app=by_app
+            [_LINK_STATES.c.state_hash == bindparam("state_hash_")], by_project=by_project, by_app=by_app
         )
     )
     for by_project, by_app in _NARROWED
@@ -83,23 +83,23 @@ def _parameters(state_hash: str, project_id: uuid.UUID | None, app_name: str | N
 
 
 async def consume_link_state(
-    session: AsyncSession,
+    statements: Statements,
     *,
     state_hash: str,
     now: datetime,
     project_id: uuid.UUID | None = None,
     app_name: str | None = None,
 ) -> LinkState | None:
-    """Mark the state used and return it, in one statement, so that two callbacks racing with the
-    same state cannot both get it. A state that is expired, used, or of another project or app
-    (when those are given) is left as it is and None is returned."""
+    """Mark the state used and return it (an object of no session), in one statement, so that two
+    callbacks racing with the same state cannot both get it. A state that is expired, used, or of
+    another project or app (when those are given) is left as it is and None is returned."""
     statement = _CONSUME[project_id is not None, app_name is not None]
-    result = await session.execute(statement, {**_parameters(state_hash, project_id, app_name), "now_": now})
-    return result.scalar_one_or_none()
+    row = await statements.first(statement, {**_parameters(state_hash, project_id, app_name), "now_": now})
+    return None if row is None else LinkState(**dict(zip(_COLUMNS, row, strict=True)))
 
 
 async def why_unusable(
-    session: AsyncSession,
+    statements: Statements,
     *,
     state_hash: str,
     now: datetime,
@@ -110,8 +110,7 @@ async def why_unusable(
     not it has expired since), ``expired``, or None when no such state is stored for the project and
     app given (unknown, another project's or app's, or expired and already deleted)."""
     statement = _STATE_TIMES[project_id is not None, app_name is not None]
-    result = await session.execute(statement, _parameters(state_hash, project_id, app_name))
-    row = result.one_or_none()
+    row = await statements.first(statement, _parameters(state_hash, project_id, app_name))
     if row is None:
         return None
     consumed_at, expires_at = row
@@ -141,19 +140,17 @@ async def get_link_state(
 
 
 _RECORD_OUTCOME = (
-    update(LinkState)
-    .where(col(LinkState.id) == bindparam("link_state_id"))
+    update(_LINK_STATES)
+    .where(_LINK_STATES.c.id == bindparam("link_state_id"))
     .values(outcome=bindparam("outcome_"), linked_account_id=bindparam("linked_account_id_"))
-    # The session's LinkState, if any, is not read again in the transaction that notes the outcome.
-    .execution_options(synchronize_session=False)
 )
 
 
 async def record_outcome(
-    session: AsyncSession, *, link_state_id: uuid.UUID, outcome: str, linked_account_id: uuid.UUID | None
+    statements: Statements, *, link_state_id: uuid.UUID, outcome: str, linked_account_id: uuid.UUID | None
 ) -> None:
     """Note how a consumed link ended: ``completed`` with the account it saved, or an error code."""
-    await session.execute(
+    await statements.execute(
         _RECORD_OUTCOME,
         {"link_state_id": link_state_id, "outcome_": outcome, "linked_account_id_": linked_account_id},
     )

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, null, or_, tuple_, update
+from sqlalchemy import Update, and_, bindparam, case, func, insert, null, or_, tuple_, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col, select
 
-from linkvault.errors import NotFound
+from linkvault.errors import Conflict, NotFound
 from linkvault.store.api_keys import find_project_id_by_key_hash
-from linkvault.store.database import Reader, connect, flush_or_conflict, write_first
+from linkvault.store.app_configurations import get_app_configuration_by_id
+from linkvault.store.database import Reader, Statements, connect, is_integrity_error, write_first
 from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount
 from linkvault.store.types import utc_now
 
@@ -29,6 +30,7 @@ __all__ = [
     "get_linked_account",
     "get_linked_account_by_id",
     "has_usable_account",
+    "insert_linked_account",
     "list_account_ids",
     "list_idle_accounts",
     "list_linked_accounts",
@@ -36,9 +38,9 @@ __all__ = [
     "read_account_credentials",
     "read_account_credentials_for_key",
     "release_refresh_lease",
-    "save_linked_account",
     "set_enabled",
     "store_refreshed_credentials",
+    "update_linked_account",
 ]
 
 
@@ -50,17 +52,6 @@ _BY_ID = select(LinkedAccount).where(
 )
 _ACCOUNT_BY_ID = {
     for_update: (_BY_ID.with_for_update() if for_update else _BY_ID).execution_options(populate_existing=True)
-    for for_update in (False, True)
-}
-_BY_OWNER = select(LinkedAccount).where(
-    col(LinkedAccount.project_id) == bindparam("project_id"),
-    col(LinkedAccount.app_name) == bindparam("app_name"),
-    col(LinkedAccount.linked_account_owner_id) == bindparam("owner_id"),
-)
-_ACCOUNT_BY_OWNER = {
-    for_update: (_BY_OWNER.with_for_update() if for_update else _BY_OWNER).execution_options(
-        populate_existing=True
-    )
     for for_update in (False, True)
 }
 
@@ -95,6 +86,7 @@ class AccountCredentials:
 
 
 _ACCOUNTS = LinkedAccount.__table__.c  # type: ignore[attr-defined]
+_ACCOUNT_NAMES = tuple(column.key for column in _ACCOUNTS)
 # Built once; by primary key, and the project's, so that a key of one project reads nothing of another.
 _ACCOUNT_CREDENTIALS = core_select(
     *(_ACCOUNTS[name] for name in AccountCredentials.__dataclass_fields__)
@@ -155,23 +147,60 @@ async def get_linked_account_by_id(
     return await session.get(LinkedAccount, linked_account_id)
 
 
+# Core statements built once: the callback runs them. The row lock is PostgreSQL's (SQLite has none,
+# and its compiler leaves FOR UPDATE out).
+_BY_OWNER = core_select(*_ACCOUNTS).where(
+    _ACCOUNTS.project_id == bindparam("project_id"),
+    _ACCOUNTS.app_name == bindparam("app_name"),
+    _ACCOUNTS.linked_account_owner_id == bindparam("owner_id"),
+)
+_ACCOUNT_BY_OWNER = {False: _BY_OWNER, True: _BY_OWNER.with_for_update()}
+_INSERT_ACCOUNT = insert(LinkedAccount.__table__).values(  # type: ignore[attr-defined]
+    {column.key: bindparam(f"{column.key}_") for column in _ACCOUNTS}
+)
+
+
+@functools.lru_cache(maxsize=16)
+def _update_account(columns: frozenset[str]) -> Update:
+    # One statement object for each set of columns, so that its compiled form is reused.
+    return (
+        update(LinkedAccount.__table__)  # type: ignore[attr-defined]
+        .where(_ACCOUNTS.id == bindparam("id_"))
+        .values({name: bindparam(f"{name}_") for name in sorted(columns)})
+    )
+
+
 async def find_linked_account(
-    session: AsyncSession, *, project_id: uuid.UUID, app_name: str, owner_id: str, for_update: bool = True
+    reader: Reader, *, project_id: uuid.UUID, app_name: str, owner_id: str, for_update: bool = True
 ) -> LinkedAccount | None:
-    """The account for (project, app, owner), locked for update where the database can (unless
-    ``for_update`` is false: a plain read)."""
-    result = await session.execute(
+    """The account for (project, app, owner), an object of no session, locked for update where the
+    database can (unless ``for_update`` is false: a plain read)."""
+    row = await reader.first(
         _ACCOUNT_BY_OWNER[for_update], {"project_id": project_id, "app_name": app_name, "owner_id": owner_id}
     )
-    return result.scalar_one_or_none()
+    return None if row is None else LinkedAccount(**dict(zip(_ACCOUNT_NAMES, row, strict=True)))
 
 
-async def save_linked_account(session: AsyncSession, *, account: LinkedAccount) -> LinkedAccount:
-    """Insert or update ``account``. Raises Conflict when a concurrent insert of the same
-    (project, app, owner) won the race to the unique constraint."""
-    session.add(account)
-    await flush_or_conflict(session, conflict="the linked account was created concurrently")
-    return account
+async def insert_linked_account(statements: Statements, *, account: LinkedAccount) -> None:
+    """Insert ``account`` (every column). Raises Conflict when a concurrent insert of the same
+    (project, app, owner) won the race to the unique constraint, or its app was deleted meanwhile."""
+    try:
+        await statements.execute(
+            _INSERT_ACCOUNT, {f"{name}_": getattr(account, name) for name in _ACCOUNT_NAMES}
+        )
+    except Exception as exc:
+        if is_integrity_error(exc):
+            raise Conflict("the linked account was created concurrently") from exc
+        raise
+
+
+async def update_linked_account(
+    statements: Statements, *, account: LinkedAccount, columns: Collection[str]
+) -> None:
+    """Write ``columns`` of ``account`` to its row, and no other: what another writer changed meanwhile
+    in the rest (a refresh lease, on SQLite, which has no row lock) stays as it wrote it."""
+    parameters = {f"{name}_": getattr(account, name) for name in columns}
+    await statements.execute(_update_account(frozenset(columns)), {**parameters, "id_": account.id})
 
 
 async def list_linked_accounts(
@@ -264,7 +293,6 @@ async def _flush_or_gone(session: AsyncSession) -> None:
 
 
 _APPS = AppConfiguration.__table__.c  # type: ignore[attr-defined]
-_ACCOUNT_NAMES = tuple(column.key for column in _ACCOUNTS)
 _APP_NAMES = tuple(column.key for column in _APPS)
 # Built once. The lease is free when nobody holds it or its holder's time ran out.
 _TAKE_LEASE = (
@@ -289,7 +317,6 @@ _LEASED = _TAKE_LEASE.cte("leased")
 _TAKE_LEASE_WITH_APP = core_select(_LEASED, *_APPS).select_from(
     _LEASED.outerjoin(AppConfiguration.__table__, _APPS.id == _LEASED.c.app_configuration_id)  # type: ignore[attr-defined]
 )
-_APP_BY_ID = core_select(*_APPS).where(_APPS.id == bindparam("id"))
 
 
 async def acquire_refresh_lease(
@@ -306,23 +333,21 @@ async def acquire_refresh_lease(
     in a refresh storm, is busy with the requests waiting for this refresh (benchmarks/README.md).
     SQLite cannot change rows inside ``WITH``; its app read runs inline after the commit."""
     parameters = {"account_id": linked_account_id, "lease_id": lease_id, "now": now, "until": until}
-    account_row: Sequence[Any] | None
-    app_row: Sequence[Any] | None
-    if engine.dialect.name == "postgresql":
-        row = await write_first(engine, _TAKE_LEASE_WITH_APP, parameters)
-        if row is None:
+    if engine.dialect.name != "postgresql":
+        leased = await write_first(engine, _TAKE_LEASE, parameters)
+        if leased is None:
             return None
-        account_row, app_row = row[: len(_ACCOUNT_NAMES)], row[len(_ACCOUNT_NAMES) :]
-    else:
-        account_row = await write_first(engine, _TAKE_LEASE, parameters)
-        if account_row is None:
-            return None
+        account = LinkedAccount(**dict(zip(_ACCOUNT_NAMES, leased, strict=True)))
         async with connect(engine) as reader:
-            app_row = await reader.first(
-                _APP_BY_ID, {"id": account_row[_ACCOUNT_NAMES.index("app_configuration_id")]}
+            return account, await get_app_configuration_by_id(
+                reader, app_configuration_id=account.app_configuration_id
             )
+    row = await write_first(engine, _TAKE_LEASE_WITH_APP, parameters)
+    if row is None:
+        return None
+    account_row, app_row = row[: len(_ACCOUNT_NAMES)], row[len(_ACCOUNT_NAMES) :]
     account = LinkedAccount(**dict(zip(_ACCOUNT_NAMES, account_row, strict=True)))
-    if app_row is None or app_row[_APP_NAMES.index("id")] is None:
+    if app_row[_APP_NAMES.index("id")] is None:
         return account, None
     return account, AppConfiguration(**dict(zip(_APP_NAMES, app_row, strict=True)))
 
