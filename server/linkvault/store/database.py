@@ -385,13 +385,17 @@ class _Compiled:
     names: tuple[str, ...]
     binders: tuple[Callable[[Any], Any] | None, ...]
     results: tuple[Callable[[Any], Any] | None, ...]
+    # The values the statement holds itself (``column == 5``), by name; a ``bindparam`` without one
+    # must be given.
+    values: Mapping[str, Any]
 
     def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
         """The driver's arguments, in order; InvalidInput for text no database may hold, as for every
-        statement SQLAlchemy sends (``_refuse_invalid_text``)."""
+        statement SQLAlchemy sends (``_refuse_invalid_text``). KeyError for a parameter not given."""
+        values = (parameters[name] if name in parameters else self.values[name] for name in self.names)
         arguments = [
             value if binder is None else binder(value)
-            for binder, value in zip(self.binders, (parameters[name] for name in self.names), strict=True)
+            for binder, value in zip(self.binders, values, strict=True)
         ]
         _check_text(arguments)
         return arguments
@@ -417,6 +421,9 @@ def _compile(statement: _Statement, dialect: Dialect) -> _Compiled:
         binders=tuple(
             compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
         ),
+        values={
+            name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+        },
         results=tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             # A select's columns, or what an INSERT, UPDATE or DELETE returns (RETURNING).

@@ -1,0 +1,141 @@
+"""``store.database.transaction``: statements the driver sends itself, all or nothing, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+
+from linkvault.engine import projects
+from linkvault.engine.services import Services, open_services
+from linkvault.settings import Settings
+from linkvault.store import events
+from linkvault.store.database import is_integrity_error, transaction
+from linkvault.store.models import Event
+
+_NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def services(migrated: Settings) -> AsyncIterator[Services]:
+    opened = open_services(migrated)
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
+
+
+async def _project(services: Services) -> uuid.UUID:
+    return (await projects.create_project(services, name="transactions")).project_id
+
+
+async def _event_types(services: Services, project_id: uuid.UUID) -> list[str]:
+    async with services.sessions() as session:
+        rows = await session.execute(
+            select(Event.type).where(Event.project_id == project_id).order_by(Event.type)  # type: ignore[arg-type]
+        )
+        return list(rows.scalars())
+
+
+async def _record(statements: Any, project_id: uuid.UUID, event_type: str) -> uuid.UUID:
+    return await events.record_event(
+        statements, project_id=project_id, event_type=event_type, data={"n": 1}, now=_NOW
+    )
+
+
+def _checked_in(services: Services) -> int:
+    return services.db_engine.sync_engine.pool.checkedin()  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.mark.anyio
+async def test_a_transaction_commits_its_statements_together(services: Services) -> None:
+    project_id = await _project(services)
+    async with transaction(services.db_engine) as statements:
+        await _record(statements, project_id, "a")
+        await _record(statements, project_id, "b")
+        # Its own writes are visible to its later statements.
+        counted = await statements.first(
+            select(func.count()).select_from(Event).where(Event.project_id == project_id),  # type: ignore[arg-type]
+            {},
+        )
+        assert counted is not None and counted[0] == 2
+    assert await _event_types(services, project_id) == ["a", "b"]
+
+
+@pytest.mark.anyio
+async def test_a_transaction_that_raises_writes_nothing_and_its_connection_serves_the_next(
+    services: Services,
+) -> None:
+    project_id = await _project(services)
+    with pytest.raises(RuntimeError, match="changed its mind"):
+        async with transaction(services.db_engine) as statements:
+            await _record(statements, project_id, "lost")
+            raise RuntimeError("the caller changed its mind")
+    available = _checked_in(services)
+    assert available >= 1
+    async with transaction(services.db_engine) as statements:
+        await _record(statements, project_id, "kept")
+    assert await _event_types(services, project_id) == ["kept"]
+    assert _checked_in(services) == available  # the same connection went back, none was lost
+
+
+@pytest.mark.anyio
+async def test_a_broken_constraint_is_told_apart_and_undoes_the_whole_transaction(services: Services) -> None:
+    project_id = await _project(services)
+    async with transaction(services.db_engine) as statements:
+        existing = await _record(statements, project_id, "existing")
+    with pytest.raises(Exception) as raised:
+        async with transaction(services.db_engine) as statements:
+            await _record(statements, project_id, "lost")
+            await statements.execute(
+                events._INSERT_EVENT,
+                {"id": existing, "project_id": project_id, "type": "duplicate", "linked_account_id": None,
+                 "data": {}, "created_at": _NOW},
+            )  # fmt: skip
+    assert is_integrity_error(raised.value)
+    assert await _event_types(services, project_id) == ["existing"]
+
+
+@pytest.mark.anyio
+async def test_a_transaction_cancelled_in_mid_statement_writes_nothing_and_the_pool_goes_on(
+    services: Services,
+) -> None:
+    """A request cancelled (a client gone, a shutdown) while its statement runs: the transaction
+    is rolled back or its connection closed, never returned to the pool with it open."""
+    project_id = await _project(services)
+    engine = services.db_engine
+    if engine.dialect.name == "sqlite":
+        # SQLite has no sleep of its own: one the test gives it, run in aiosqlite's thread.
+        def add_sleep(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.create_function("pg_sleep", 1, lambda seconds: time.sleep(seconds))
+
+        event.listen(engine.sync_engine, "connect", add_sleep)
+        await engine.dispose()  # the next connection gets it
+    started = asyncio.Event()
+
+    async def slow_transaction() -> None:
+        async with transaction(engine) as statements:
+            await _record(statements, project_id, "lost")
+            started.set()
+            await statements.first(select(func.pg_sleep(1)), {})
+
+    running = asyncio.create_task(slow_transaction())
+    await asyncio.wait_for(started.wait(), 10)
+    await asyncio.sleep(0.1)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    async with transaction(engine) as statements:
+        await _record(statements, project_id, "kept")
+    assert await _event_types(services, project_id) == ["kept"]
