@@ -421,9 +421,7 @@ def _compile(statement: _Statement, dialect: Dialect) -> _Compiled:
         binders=tuple(
             compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
         ),
-        values={
-            name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
-        },
+        values={name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required},
         results=tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             # A select's columns, or what an INSERT, UPDATE or DELETE returns (RETURNING).
