@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from linkvault.errors import Conflict
 from linkvault.store.database import Reader, Statements, flush_or_conflict
-from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState
+from linkvault.store.models import AppConfiguration, LinkedAccount, LinkState, from_row
 from linkvault.store.types import utc_now
 
 __all__ = [
@@ -62,7 +62,7 @@ async def get_app_configuration_by_id(
 ) -> AppConfiguration | None:
     """The app configuration with this id, an object of no session, or None."""
     row = await reader.first(_APP_BY_ID, {"id": app_configuration_id})
-    return None if row is None else AppConfiguration(**dict(zip(_COLUMNS, row, strict=True)))
+    return None if row is None else from_row(AppConfiguration, _COLUMNS, row)
 
 
 async def get_app_configuration(

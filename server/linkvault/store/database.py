@@ -76,6 +76,9 @@ logger = logging.getLogger(__name__)
 # connecting, and asyncpg's connection-class and shutdown errors (SQLSTATE classes 08, 53 and 57).
 _UNAVAILABLE: tuple[type[BaseException], ...] = (
     OperationalError,
+    # sqlite3's own, from statements sqlite3 runs without SQLAlchemy (``transaction``) and from
+    # opening a connection for them.
+    sqlite3.OperationalError,
     PoolTimeout,
     OSError,
     asyncpg.PostgresConnectionError,
@@ -824,26 +827,21 @@ class _SqliteTransaction:
     sqlite3 begins the transaction at the first statement that changes a row; the pool's one
     connection (``_SQLITE_POOL``) is held from the first statement to the commit, so the process's
     transactions never meet each other's lock. SQLite's own errors for a database that cannot be
-    used (locked beyond the busy timeout, unable to open, I/O) end in DatabaseUnavailable."""
+    used (locked beyond the busy timeout, unable to open, I/O) end in DatabaseUnavailable, as
+    SQLAlchemy's do (``is_unavailable``)."""
 
     def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
         self._dialect = engine.dialect
         self._connection = connection.dbapi_connection
 
-    async def _call(self, operation: Awaitable[Any]) -> Any:
-        try:
-            return await operation
-        except sqlite3.OperationalError as exc:
-            raise _unavailable(exc) from exc
-
     async def begin(self) -> None:
         return None
 
     async def commit(self) -> None:
-        await self._call(_aiosqlite.end(self._connection, commit=True))
+        await _aiosqlite.end(self._connection, commit=True)
 
     async def rollback(self) -> None:
-        await self._call(_aiosqlite.end(self._connection, commit=False))
+        await _aiosqlite.end(self._connection, commit=False)
 
     def _compiled(self, statement: Executable) -> _Compiled:
         assert isinstance(statement, _STATEMENTS), statement
@@ -851,9 +849,7 @@ class _SqliteTransaction:
 
     async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
         compiled = self._compiled(statement)
-        rows = await self._call(
-            _aiosqlite.run(self._connection, compiled.sql, compiled.arguments(parameters))
-        )
+        rows = await _aiosqlite.run(self._connection, compiled.sql, compiled.arguments(parameters))
         return [compiled.row(row) for row in rows]
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
@@ -865,9 +861,7 @@ class _SqliteTransaction:
 
     async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
         compiled = self._compiled(statement)
-        await self._call(
-            _aiosqlite.run_many(self._connection, compiled.sql, [compiled.arguments(row) for row in rows])
-        )
+        await _aiosqlite.run_many(self._connection, compiled.sql, [compiled.arguments(row) for row in rows])
 
 
 @asynccontextmanager

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from linkvault.store.database import Statements
-from linkvault.store.models import LinkState
+from linkvault.store.models import LinkState, from_row
 
 __all__ = [
     "add_link_state",
@@ -95,7 +95,7 @@ async def consume_link_state(
     another project or app (when those are given) is left as it is and None is returned."""
     statement = _CONSUME[project_id is not None, app_name is not None]
     row = await statements.first(statement, {**_parameters(state_hash, project_id, app_name), "now_": now})
-    return None if row is None else LinkState(**dict(zip(_COLUMNS, row, strict=True)))
+    return None if row is None else from_row(LinkState, _COLUMNS, row)
 
 
 async def why_unusable(

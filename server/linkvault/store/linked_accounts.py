@@ -19,7 +19,7 @@ from linkvault.errors import Conflict, NotFound
 from linkvault.store.api_keys import find_project_id_by_key_hash
 from linkvault.store.app_configurations import get_app_configuration_by_id
 from linkvault.store.database import Reader, Statements, connect, is_integrity_error, write_first
-from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount
+from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount, from_row
 from linkvault.store.types import utc_now
 
 __all__ = [
@@ -178,7 +178,7 @@ async def find_linked_account(
     row = await reader.first(
         _ACCOUNT_BY_OWNER[for_update], {"project_id": project_id, "app_name": app_name, "owner_id": owner_id}
     )
-    return None if row is None else LinkedAccount(**dict(zip(_ACCOUNT_NAMES, row, strict=True)))
+    return None if row is None else from_row(LinkedAccount, _ACCOUNT_NAMES, row)
 
 
 async def insert_linked_account(statements: Statements, *, account: LinkedAccount) -> None:
@@ -337,7 +337,7 @@ async def acquire_refresh_lease(
         leased = await write_first(engine, _TAKE_LEASE, parameters)
         if leased is None:
             return None
-        account = LinkedAccount(**dict(zip(_ACCOUNT_NAMES, leased, strict=True)))
+        account = from_row(LinkedAccount, _ACCOUNT_NAMES, leased)
         async with connect(engine) as reader:
             return account, await get_app_configuration_by_id(
                 reader, app_configuration_id=account.app_configuration_id
@@ -346,10 +346,10 @@ async def acquire_refresh_lease(
     if row is None:
         return None
     account_row, app_row = row[: len(_ACCOUNT_NAMES)], row[len(_ACCOUNT_NAMES) :]
-    account = LinkedAccount(**dict(zip(_ACCOUNT_NAMES, account_row, strict=True)))
+    account = from_row(LinkedAccount, _ACCOUNT_NAMES, account_row)
     if app_row[_APP_NAMES.index("id")] is None:
         return account, None
-    return account, AppConfiguration(**dict(zip(_APP_NAMES, app_row, strict=True)))
+    return account, from_row(AppConfiguration, _APP_NAMES, app_row)
 
 
 async def release_refresh_lease(

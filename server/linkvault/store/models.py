@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
@@ -31,6 +32,7 @@ __all__ = [
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "from_row",
 ]
 
 
@@ -258,3 +260,16 @@ class WebhookAttempt(SQLModel, table=True):
     latency_ms: int = 0
     # None on success; else "http_status", "timeout", "connection_error" or "address_not_allowed".
     error_class: str | None = Field(default=None, max_length=40)
+
+
+_Model = TypeVar("_Model", bound=SQLModel)
+
+
+def from_row(model: type[_Model], names: Sequence[str], row: Sequence[Any]) -> _Model:
+    """An object of ``model`` holding ``row``, its columns ``names`` in order (a Core statement's
+    columns), attached to no session. Made as SQLAlchemy makes the objects it loads, without
+    SQLModel's ``__init__``, which cost about 100 µs an object on the benchmark's machine against 5
+    this way (a callback makes three). Raises ValueError when ``row`` and ``names`` differ in length."""
+    instance: _Model = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
+    instance.__dict__.update(zip(names, row, strict=True))
+    return instance

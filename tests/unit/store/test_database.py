@@ -39,6 +39,8 @@ from linkvault.store.database import (
     "exc",
     [
         OperationalError("SELECT 1", {}, Exception("unable to open database file")),
+        # Unwrapped, from opening a connection for statements sqlite3 runs itself (a callback's).
+        sqlite3.OperationalError("unable to open database file"),
         DBAPIError("SELECT 1", {}, Exception("connection is closed"), connection_invalidated=True),
         DBAPIError("SELECT 1", {}, asyncpg.ConnectionDoesNotExistError("closed")),
         PoolTimeout("QueuePool limit reached"),
