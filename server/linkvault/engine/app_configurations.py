@@ -391,8 +391,12 @@ async def delete_app_configuration(services: Services, *, project_id: uuid.UUID,
 
 
 def client_credentials(services: Services, app: AppConfiguration) -> ClientCredentials:
-    """How the app's client authenticates at the provider's token and revocation endpoints."""
-    secret = services.cipher.decrypt(app.client_secret_encrypted) if app.client_secret_encrypted else None
+    """How the app's client authenticates at the provider's token and revocation endpoints. The
+    secret is decrypted through the cipher's recent plaintexts (``Cipher.decrypt_recent``): every
+    callback and refresh of the app needs the same one, and a changed secret is a new ciphertext."""
+    secret = (
+        services.cipher.decrypt_recent(app.client_secret_encrypted) if app.client_secret_encrypted else None
+    )
     return ClientCredentials(
         client_id=app.client_id, client_secret=secret, auth_method=app.token_endpoint_auth_method
     )
