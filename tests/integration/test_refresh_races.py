@@ -19,6 +19,7 @@ from linkvault.engine.services import Services, open_services
 from linkvault.errors import AccountDisabled, NeedsReauth, NotFound, ProviderUnavailable
 from linkvault.settings import Settings
 from linkvault.store import linked_accounts as account_store
+from linkvault.store.database import transaction
 from linkvault.store.models import AppConfiguration, LinkedAccount
 
 pytestmark = pytest.mark.anyio
@@ -95,9 +96,9 @@ async def _stored(services: Services, account: LinkedAccount) -> LinkedAccount:
 
 async def _write_newer_credentials(services: Services, account: LinkedAccount) -> None:
     """What another replica's refresh stores meanwhile: sequence 2, with a rotated refresh token."""
-    async with services.sessions.begin() as session:
+    async with transaction(services.db_engine) as statements:
         stored = await account_store.store_refreshed_credentials(
-            session,
+            statements,
             linked_account_id=account.id,
             expected_sequence=1,
             access_token_encrypted=services.cipher.encrypt("at-2"),
@@ -206,9 +207,9 @@ async def _waiting_on_another_replica(
     waiter = asyncio.create_task(_credentials_with(services, account, provider))
     await asyncio.sleep(0.2)
     assert not waiter.done()
-    async with services.sessions.begin() as session:
+    async with transaction(services.db_engine) as statements:
         await account_store.release_refresh_lease(
-            session,
+            statements,
             linked_account_id=account.id,
             lease_id="other-replica",
             failed_at=services.clock() if failed else None,

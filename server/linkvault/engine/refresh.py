@@ -40,7 +40,7 @@ from linkvault.errors import (
     TokenRequestRejected,
 )
 from linkvault.store import linked_accounts
-from linkvault.store.database import connect
+from linkvault.store.database import connect, transaction
 from linkvault.store.linked_accounts import AccountCredentials
 from linkvault.store.models import AppConfiguration, LinkedAccount
 
@@ -229,9 +229,9 @@ async def _refresh(services: Services, seen: AccountCredentials, *, force: bool)
         raise
     finally:
         if not lease.released:
-            async with services.sessions.begin() as session:
+            async with transaction(services.db_engine) as statements:
                 await linked_accounts.release_refresh_lease(
-                    session, linked_account_id=seen.id, lease_id=lease_id, failed_at=failed_at
+                    statements, linked_account_id=seen.id, lease_id=lease_id, failed_at=failed_at
                 )
 
 
@@ -279,9 +279,9 @@ async def _refresh_holding_lease(
         await _mark_needs_reauth(services, account, reason="invalid_grant")
         raise NeedsReauth("the provider refused the refresh token (invalid_grant)") from exc
     now = services.clock()
-    async with services.sessions.begin() as session:
+    async with transaction(services.db_engine) as statements:
         stored = await linked_accounts.store_refreshed_credentials(
-            session,
+            statements,
             linked_account_id=account.id,
             expected_sequence=account.sequence,
             access_token_encrypted=services.cipher.encrypt(token_set.access_token),
@@ -301,7 +301,7 @@ async def _refresh_holding_lease(
         )
         if stored is not None:
             await events.record_account_event(
-                session, event_type=events.ACCOUNT_REFRESHED, account=stored, now=now
+                statements, event_type=events.ACCOUNT_REFRESHED, account=stored, now=now
             )
     if stored is None:
         return _credentials(services, await _read_any(services, account))
@@ -336,11 +336,15 @@ async def _mark_needs_reauth(services: Services, account: LinkedAccount, *, reas
     """Mark the account ``needs_reauth`` and announce it (``linked_account.needs_reauth`` with the
     reason) in one transaction, unless newer credentials were stored meanwhile."""
     now = services.clock()
-    async with services.sessions.begin() as session:
+    async with transaction(services.db_engine) as statements:
         marked = await linked_accounts.mark_needs_reauth(
-            session, linked_account_id=account.id, expected_sequence=account.sequence, reason=reason, now=now
+            statements,
+            linked_account_id=account.id,
+            expected_sequence=account.sequence,
+            reason=reason,
+            now=now,
         )
         if marked is not None:
             await events.record_account_event(
-                session, event_type=events.ACCOUNT_NEEDS_REAUTH, account=marked, now=now, reason=reason
+                statements, event_type=events.ACCOUNT_NEEDS_REAUTH, account=marked, now=now, reason=reason
             )

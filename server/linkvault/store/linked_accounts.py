@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Update, and_, bindparam, case, func, insert, null, or_, tuple_, update
 from sqlalchemy import delete as sql_delete
@@ -352,20 +353,65 @@ async def acquire_refresh_lease(
     return account, from_row(AppConfiguration, _APP_NAMES, app_row)
 
 
+_RELEASE_LEASE = (
+    update(LinkedAccount.__table__)  # type: ignore[attr-defined]
+    .where(_ACCOUNTS.id == bindparam("account_id"), _ACCOUNTS.refresh_lease_id == bindparam("lease_id"))
+    .values(
+        refresh_lease_id=null(), refresh_lease_expires_at=null(), refresh_failed_at=bindparam("failed_at")
+    )
+)
+
+
 async def release_refresh_lease(
-    session: AsyncSession, *, linked_account_id: uuid.UUID, lease_id: str, failed_at: datetime | None = None
+    statements: Statements, *, linked_account_id: uuid.UUID, lease_id: str, failed_at: datetime | None = None
 ) -> None:
     """Give the lease back, if it is still this holder's; ``failed_at`` when the provider failed the
     refresh (stored as ``refresh_failed_at``, for the requests waiting on this holder)."""
-    await session.execute(
-        update(LinkedAccount)
-        .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.refresh_lease_id) == lease_id)
-        .values(refresh_lease_id=None, refresh_lease_expires_at=None, refresh_failed_at=failed_at)
+    await statements.execute(
+        _RELEASE_LEASE, {"account_id": linked_account_id, "lease_id": lease_id, "failed_at": failed_at}
+    )
+
+
+# Guarded by the sequence the writer started from: a newer write wins, and this one changes nothing.
+_SAME_CREDENTIALS = (
+    _ACCOUNTS.id == bindparam("account_id"),
+    _ACCOUNTS.sequence == bindparam("expected_sequence"),
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _store_refreshed(*, new_refresh_token: bool, releases_lease: bool) -> Update:
+    # Built once for each combination: a refresh runs it, and building it cost more than sending it.
+    values: dict[str, Any] = {
+        "access_token_encrypted": bindparam("access_token_encrypted_"),
+        "token_type": bindparam("token_type_"),
+        "scope": bindparam("scope_"),
+        "expires_at": bindparam("expires_at_"),
+        "token_issued_at": bindparam("now_"),
+        "last_refreshed_at": bindparam("now_"),
+        "credential_status": "active",
+        "status_reason": null(),
+        "sequence": _ACCOUNTS.sequence + 1,
+        "updated_at": bindparam("now_"),
+    }
+    if new_refresh_token:
+        values["refresh_token_encrypted"] = bindparam("refresh_token_encrypted_")
+    if releases_lease:
+        still_ours = _ACCOUNTS.refresh_lease_id == bindparam("release_lease_id_")
+        values["refresh_lease_id"] = case((still_ours, null()), else_=_ACCOUNTS.refresh_lease_id)
+        values["refresh_lease_expires_at"] = case(
+            (still_ours, null()), else_=_ACCOUNTS.refresh_lease_expires_at
+        )
+    return (
+        update(LinkedAccount.__table__)  # type: ignore[attr-defined]
+        .where(*_SAME_CREDENTIALS)
+        .values(values)
+        .returning(*_ACCOUNTS)
     )
 
 
 async def store_refreshed_credentials(
-    session: AsyncSession,
+    statements: Statements,
     *,
     linked_account_id: uuid.UUID,
     expected_sequence: int,
@@ -381,54 +427,52 @@ async def store_refreshed_credentials(
     of ``expected_sequence``; None when another write came first. A None refresh token keeps the
     stored one (RFC 6749 §6: the old one stays valid when no new one is issued). With
     ``release_lease_id``, the refresh lease is given back in the same statement if it is still that
-    holder's (``release_refresh_lease``'s rule)."""
-    values: dict[str, object] = {
-        "access_token_encrypted": access_token_encrypted,
-        "token_type": token_type,
-        "scope": scope,
-        "expires_at": expires_at,
-        "token_issued_at": now,
-        "last_refreshed_at": now,
-        "credential_status": "active",
-        "status_reason": None,
-        "sequence": LinkedAccount.sequence + 1,
-        "updated_at": now,
-    }
-    if refresh_token_encrypted is not None:
-        values["refresh_token_encrypted"] = refresh_token_encrypted
-    if release_lease_id is not None:
-        still_ours = col(LinkedAccount.refresh_lease_id) == release_lease_id
-        values["refresh_lease_id"] = case((still_ours, None), else_=col(LinkedAccount.refresh_lease_id))
-        values["refresh_lease_expires_at"] = case(
-            (still_ours, None), else_=col(LinkedAccount.refresh_lease_expires_at)
-        )
-    result = await session.execute(
-        update(LinkedAccount)
-        .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.sequence) == expected_sequence)
-        .values(**values)
-        .returning(LinkedAccount)
+    holder's (``release_refresh_lease``'s rule). Returns the account as written, an object of no session."""
+    statement = _store_refreshed(
+        new_refresh_token=refresh_token_encrypted is not None, releases_lease=release_lease_id is not None
     )
-    return result.scalar_one_or_none()
+    row = await statements.first(
+        statement,
+        {
+            "account_id": linked_account_id,
+            "expected_sequence": expected_sequence,
+            "access_token_encrypted_": access_token_encrypted,
+            "refresh_token_encrypted_": refresh_token_encrypted,
+            "token_type_": token_type,
+            "scope_": scope,
+            "expires_at_": expires_at,
+            "now_": now,
+            "release_lease_id_": release_lease_id,
+        },
+    )
+    return None if row is None else from_row(LinkedAccount, _ACCOUNT_NAMES, row)
+
+
+_MARK_NEEDS_REAUTH = (
+    update(LinkedAccount.__table__)  # type: ignore[attr-defined]
+    .where(*_SAME_CREDENTIALS)
+    .values(credential_status="needs_reauth", status_reason=bindparam("reason"), updated_at=bindparam("now"))
+    .returning(*_ACCOUNTS)
+)
 
 
 async def mark_needs_reauth(
-    session: AsyncSession,
+    statements: Statements,
     *,
     linked_account_id: uuid.UUID,
     expected_sequence: int,
     reason: str,
     now: datetime | None = None,
 ) -> LinkedAccount | None:
-    """Mark the account ``needs_reauth`` for ``reason`` and return it, only if its credentials are
-    still those of ``expected_sequence`` (a newer write means the dead token was already replaced);
-    None otherwise."""
-    result = await session.execute(
-        update(LinkedAccount)
-        .where(col(LinkedAccount.id) == linked_account_id, col(LinkedAccount.sequence) == expected_sequence)
-        .values(credential_status="needs_reauth", status_reason=reason, updated_at=now or utc_now())
-        .returning(LinkedAccount)
-    )
-    return result.scalar_one_or_none()
+    """Mark the account ``needs_reauth`` for ``reason`` and return it (an object of no session), only
+    if its credentials are still those of ``expected_sequence`` (a newer write means the dead token was
+    already replaced); None otherwise."""
+    row = await statements.first(
+        _MARK_NEEDS_REAUTH,
+        {"account_id": linked_account_id, "expected_sequence": expected_sequence, "reason": reason,
+         "now": now or utc_now()},
+    )  # fmt: skip
+    return None if row is None else from_row(LinkedAccount, _ACCOUNT_NAMES, row)
 
 
 async def set_enabled(session: AsyncSession, *, account: LinkedAccount, enabled: bool) -> LinkedAccount:
