@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from linkvault.engine.services import Services, open_services
 from linkvault.settings import Settings
 from support.inprocess import InProcess, in_process
 
@@ -25,3 +26,18 @@ def unreachable(tmp_path: Path, encryption_key: str) -> Iterator[InProcess]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'linkvault.db'}"
     with in_process(Settings(database_url=url, encryption_keys=encryption_key)) as app:
         yield app
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def services(migrated: Settings) -> AsyncIterator[Services]:
+    """linkvault's services on the test database, for tests that call the engine or the store."""
+    opened = open_services(migrated)
+    try:
+        yield opened
+    finally:
+        await opened.aclose()

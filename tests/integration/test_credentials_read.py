@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from linkvault.engine import api_keys, projects, refresh
-from linkvault.engine.services import Services, open_services
+from linkvault.engine.services import Services
 from linkvault.settings import Settings
 from linkvault.store import linked_accounts as account_store
 from linkvault.store.crypto import Cipher
@@ -26,20 +25,6 @@ from support.inprocess import InProcess
 from support.projects import Project, create_project
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def services(migrated: Settings) -> AsyncIterator[Services]:
-    opened = open_services(migrated)
-    try:
-        yield opened
-    finally:
-        await opened.aclose()
 
 
 def _link_api_key_account(http: httpx.Client, project: Project, secret: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import httpx
@@ -26,20 +26,6 @@ pytestmark = pytest.mark.anyio
 
 TOKEN_URL = "http://127.0.0.1:9/token"
 Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def services(migrated: Settings) -> AsyncIterator[Services]:
-    opened = open_services(migrated)
-    try:
-        yield opened
-    finally:
-        await opened.aclose()
 
 
 async def _account(services: Services) -> LinkedAccount:

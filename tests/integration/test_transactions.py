@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,27 +12,12 @@ import pytest
 from sqlalchemy import event, func, select
 
 from linkvault.engine import projects
-from linkvault.engine.services import Services, open_services
-from linkvault.settings import Settings
+from linkvault.engine.services import Services
 from linkvault.store import events
 from linkvault.store.database import is_integrity_error, transaction
 from linkvault.store.models import Event
 
 _NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def services(migrated: Settings) -> AsyncIterator[Services]:
-    opened = open_services(migrated)
-    try:
-        yield opened
-    finally:
-        await opened.aclose()
 
 
 async def _project(services: Services) -> uuid.UUID:

@@ -369,13 +369,25 @@ class Reader(Protocol):
         ...
 
 
-class _AsyncReader:
+class _ConnectionStatements:
+    """Statements sent through SQLAlchemy's ``AsyncConnection``: a session's transaction, and the
+    reads that cannot take a lighter way (``_PostgresReader``, ``_InlineReader``)."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
         row: Row[Any] | None = (await self._connection.execute(statement, parameters)).first()
         return row
+
+    async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
+        return list((await self._connection.execute(statement, parameters)).all())
+
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
+        await self._connection.execute(statement, parameters)
+
+    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
+        await self._connection.execute(statement, list(rows))
 
 
 @dataclass(frozen=True)
@@ -453,7 +465,7 @@ class _PostgresReader:
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
         if not isinstance(statement, _STATEMENTS):
             async with self._engine.connect() as connection:
-                return await _AsyncReader(connection).first(statement, parameters)
+                return await _ConnectionStatements(connection).first(statement, parameters)
         read = _compile(statement, self._engine.dialect)
         arguments = read.arguments(parameters)
         driver = self._connection.driver_connection
@@ -584,7 +596,7 @@ class _InlineReader:
         self, statement: Executable, parameters: Mapping[str, Any]
     ) -> Sequence[Any] | None:
         async with self._engine.connect() as async_connection:
-            return await _AsyncReader(async_connection).first(statement, parameters)
+            return await _ConnectionStatements(async_connection).first(statement, parameters)
 
     def _discard(self) -> None:
         """Close this thread's connection: whatever broke it (the file, the disk), the next read opens
@@ -718,7 +730,7 @@ async def write_first(
     with translate_unavailable():
         if engine.dialect.name == "sqlite":
             async with engine.begin() as transaction:
-                return await _AsyncReader(transaction).first(statement, parameters)
+                return await _ConnectionStatements(transaction).first(statement, parameters)
         connection = await engine.raw_connection()
         try:
             return await _PostgresReader(engine, connection).first(statement, parameters)
@@ -741,26 +753,6 @@ class Statements(Reader, Protocol):
     async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
         """Run the statement once for each of ``rows`` (an INSERT of several rows)."""
         ...
-
-
-class _ConnectionStatements:
-    """A session's transaction, through SQLAlchemy's connection."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
-        row: Row[Any] | None = (await self._connection.execute(statement, parameters)).first()
-        return row
-
-    async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
-        return list((await self._connection.execute(statement, parameters)).all())
-
-    async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
-        await self._connection.execute(statement, parameters)
-
-    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
-        await self._connection.execute(statement, list(rows))
 
 
 async def as_statements(session: AsyncSession) -> Statements:
