@@ -99,9 +99,9 @@ async def start_link(
     state = states.new_state()
     verifier = pkce.new_code_verifier()
     nonce = id_tokens.new_nonce()
-    async with services.sessions.begin() as session:
+    async with transaction(services.db_engine) as statements:
         app = await app_configurations.get_app_configuration(
-            session, project_id=project_id, app_name=app_name
+            statements, project_id=project_id, app_name=app_name
         )
         if app is None:
             raise NotFound("no such app configuration")
@@ -125,7 +125,7 @@ async def start_link(
         sends_nonce = _validates_id_tokens(app) and "openid" in requested
         now = services.clock()
         link_state = await link_states.add_link_state(
-            session,
+            statements,
             link_state=LinkState(
                 state_hash=states.hash_state(state),
                 project_id=project_id,

@@ -65,15 +65,28 @@ async def get_app_configuration_by_id(
     return None if row is None else from_row(AppConfiguration, _COLUMNS, row)
 
 
+_APP_BY_NAME = core_select(*_APPS.columns).where(
+    _APPS.c.project_id == bindparam("project_id"), _APPS.c.app_name == bindparam("app_name")
+)
+
+
 async def get_app_configuration(
-    session: AsyncSession, *, project_id: uuid.UUID, app_name: str, for_update: bool = False
+    transaction: AsyncSession | Reader, *, project_id: uuid.UUID, app_name: str, for_update: bool = False
 ) -> AppConfiguration | None:
+    """The project's app configuration of this name, or None: in a session, the session's object
+    (locked for update where the database can, on request), for the caller to change; read by
+    ``reader`` (``database.transaction``'s statements, or ``database.connect``), an object of no
+    session, for a caller that only reads it (start link)."""
+    if not isinstance(transaction, AsyncSession):
+        assert not for_update, "a lock is taken in a session, whose object is changed"
+        row = await transaction.first(_APP_BY_NAME, {"project_id": project_id, "app_name": app_name})
+        return None if row is None else from_row(AppConfiguration, _COLUMNS, row)
     query = select(AppConfiguration).where(
         AppConfiguration.project_id == project_id, AppConfiguration.app_name == app_name
     )
     if for_update:
         query = query.with_for_update()
-    return (await session.execute(query)).scalar_one_or_none()
+    return (await transaction.execute(query)).scalar_one_or_none()
 
 
 async def list_app_configurations(session: AsyncSession, *, project_id: uuid.UUID) -> list[AppConfiguration]:

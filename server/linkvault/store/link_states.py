@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -23,15 +23,17 @@ __all__ = [
 ]
 
 
-async def add_link_state(session: AsyncSession, *, link_state: LinkState) -> LinkState:
-    session.add(link_state)
-    await session.flush()
-    return link_state
-
-
 _NARROWED = ((False, False), (True, False), (False, True), (True, True))
 _LINK_STATES = LinkState.__table__  # type: ignore[attr-defined]
 _COLUMNS = tuple(column.key for column in _LINK_STATES.columns)
+# Built once: every start link runs it.
+_INSERT_LINK_STATE = insert(_LINK_STATES).values({name: bindparam(f"{name}_") for name in _COLUMNS})
+
+
+async def add_link_state(statements: Statements, *, link_state: LinkState) -> LinkState:
+    """Insert ``link_state`` (every column) and return it."""
+    await statements.execute(_INSERT_LINK_STATE, {f"{name}_": getattr(link_state, name) for name in _COLUMNS})
+    return link_state
 
 
 def _narrowed(conditions: list[Any], *, by_project: bool, by_app: bool) -> list[Any]:
