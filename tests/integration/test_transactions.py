@@ -8,11 +8,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import event, func, select
 
 from linkvault.engine import projects
 from linkvault.engine.services import Services
+from linkvault.errors import DatabaseUnavailable
 from linkvault.store import events
 from linkvault.store.database import is_integrity_error, transaction
 from linkvault.store.models import Event
@@ -121,5 +123,55 @@ async def test_a_transaction_cancelled_in_mid_statement_writes_nothing_and_the_p
     with pytest.raises(asyncio.CancelledError):
         await running
     async with transaction(engine) as statements:
+        await _record(statements, project_id, "kept")
+    assert await _event_types(services, project_id) == ["kept"]
+
+
+async def _close_every_connection(services: Services) -> None:
+    """What a PostgreSQL restart or failover does to linkvault's connections: the server ends them."""
+    url = services.db_engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+
+
+def _postgresql_only(services: Services) -> None:
+    if services.db_engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: an SQLite file has no server to end its connections")
+
+
+@pytest.mark.anyio
+async def test_a_pooled_connection_the_server_ended_is_one_503_then_the_pool_is_renewed(
+    services: Services,
+) -> None:
+    _postgresql_only(services)
+    project_id = await _project(services)
+    async with transaction(services.db_engine) as statements:
+        await _record(statements, project_id, "before")  # a connection is pooled, idle
+    await _close_every_connection(services)
+    with pytest.raises(DatabaseUnavailable):
+        async with transaction(services.db_engine) as statements:
+            await _record(statements, project_id, "lost")
+    async with transaction(services.db_engine) as statements:
+        await _record(statements, project_id, "after")
+    assert await _event_types(services, project_id) == ["after", "before"]
+
+
+@pytest.mark.anyio
+async def test_a_connection_lost_in_mid_transaction_is_a_503_and_writes_nothing(services: Services) -> None:
+    """The rollback cannot be sent either; the loss, not the failed rollback, is what the caller hears."""
+    _postgresql_only(services)
+    project_id = await _project(services)
+    with pytest.raises(DatabaseUnavailable):
+        async with transaction(services.db_engine) as statements:
+            await _record(statements, project_id, "lost")
+            await _close_every_connection(services)
+            await _record(statements, project_id, "never")
+    async with transaction(services.db_engine) as statements:
         await _record(statements, project_id, "kept")
     assert await _event_types(services, project_id) == ["kept"]

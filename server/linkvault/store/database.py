@@ -772,23 +772,29 @@ class _PostgresTransaction:
         driver = connection.driver_connection
         assert driver is not None  # checked out, so connected
         self._driver: asyncpg.Connection = driver
-        self._transaction = driver.transaction()
+        self._transaction: Any = None
 
-    async def _call(self, operation: Awaitable[Any]) -> Any:
+    async def _call(self, operation: Callable[[], Awaitable[Any]]) -> Any:
         try:
-            return await operation
+            # Made here, not before: asyncpg refuses a connection the server closed while it sat in
+            # the pool as soon as a transaction or statement is asked of it.
+            return await operation()
         except Exception as exc:
             await _after_postgres_error(self._engine, self._connection, exc)
             raise
 
     async def begin(self) -> None:
-        await self._call(self._transaction.start())
+        async def start() -> None:
+            self._transaction = self._driver.transaction()
+            await self._transaction.start()
+
+        await self._call(start)
 
     async def commit(self) -> None:
-        await self._call(self._transaction.commit())
+        await self._call(self._transaction.commit)
 
     async def rollback(self) -> None:
-        await self._call(self._transaction.rollback())
+        await self._call(self._transaction.rollback)
 
     def _compiled(self, statement: Executable) -> _Compiled:
         assert isinstance(statement, _STATEMENTS), statement
@@ -796,21 +802,25 @@ class _PostgresTransaction:
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
         compiled = self._compiled(statement)
-        record = await self._call(self._driver.fetchrow(compiled.sql, *compiled.arguments(parameters)))
+        arguments = compiled.arguments(parameters)
+        record = await self._call(lambda: self._driver.fetchrow(compiled.sql, *arguments))
         return None if record is None else compiled.row(record)
 
     async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
         compiled = self._compiled(statement)
-        records = await self._call(self._driver.fetch(compiled.sql, *compiled.arguments(parameters)))
+        arguments = compiled.arguments(parameters)
+        records = await self._call(lambda: self._driver.fetch(compiled.sql, *arguments))
         return [compiled.row(record) for record in records]
 
     async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
         compiled = self._compiled(statement)
-        await self._call(self._driver.execute(compiled.sql, *compiled.arguments(parameters)))
+        arguments = compiled.arguments(parameters)
+        await self._call(lambda: self._driver.execute(compiled.sql, *arguments))
 
     async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
         compiled = self._compiled(statement)
-        await self._call(self._driver.executemany(compiled.sql, [compiled.arguments(row) for row in rows]))
+        arguments = [compiled.arguments(row) for row in rows]
+        await self._call(lambda: self._driver.executemany(compiled.sql, arguments))
 
 
 class _SqliteTransaction:
@@ -878,13 +888,24 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[Statements]:
             try:
                 yield transaction_
             except BaseException:
-                await transaction_.rollback()
-                reusable = True
+                try:
+                    await transaction_.rollback()
+                except Exception:  # noqa: S110 (the block's own error says why)
+                    # The connection failed with the transaction (a rollback cannot be sent on a
+                    # connection the server closed): the error that ended the block is the one to
+                    # raise, and the connection is not pooled again.
+                    pass
+                else:
+                    reusable = True
                 raise
             await transaction_.commit()
             reusable = True
         finally:
-            await greenlet_spawn(connection.close if reusable else connection.invalidate)
+            # One that a failure already invalidated (``_after_postgres_error``) goes back as it is.
+            if reusable or not connection.is_valid:
+                await greenlet_spawn(connection.close)
+            else:
+                await greenlet_spawn(connection.invalidate)
 
 
 def is_integrity_error(exc: BaseException) -> bool:
