@@ -95,7 +95,7 @@ _HOT_TARGETS = 20_000
 _CALLBACK_WARM_UP = 5
 # Turns of each server in the scale check (Bench._scale): an even number, so that each goes first as
 # often as the other (a machine speeding up or slowing down during the rounds favours neither).
-_SCALE_ROUNDS = 4
+_SCALE_ROUNDS = 8
 
 
 @dataclass
@@ -405,15 +405,18 @@ class Bench:
                 rounds: dict[str, dict[str, list[dict[str, float]]]] = {
                     when: {"hot": [], "start_link": []} for when in servers
                 }
-                for round_ in range(_SCALE_ROUNDS):
+                # Short rounds, many of them: on this machine one server's own rounds of a point spread
+                # by up to 20%, and more turns in the same time let the drift hit both sides alike.
+                # (A smoke run's duration of a second makes one round.)
+                budget = self.options.duration * _SCALE_ROUNDS / 2 if self.options.duration > 1 else 1
+                scale_rounds, seconds = hot_rounds(budget, _SCALE_ROUNDS)
+                for round_ in range(scale_rounds):
                     order = list(servers) if round_ % 2 == 0 else list(reversed(servers))
                     for when in order:
                         for name, path in targets[when].items():
                             if round_ == 0 and self.options.duration > 1:  # warm up, except in a smoke run
                                 run_wrk(servers[when].base_url, path, concurrency=8, duration=1)
-                            point = run_wrk(
-                                servers[when].base_url, path, concurrency=8, duration=self.options.duration
-                            )
+                            point = run_wrk(servers[when].base_url, path, concurrency=8, duration=seconds)
                             if point.errors:
                                 raise RuntimeError(f"{name} ({when} growing): {point.errors} failed requests")
                             rounds[when][name].append(_point(point))
@@ -425,7 +428,7 @@ class Bench:
         run.scale = {
             "accounts_before": run.accounts,
             "accounts_after": accounts,
-            "rounds": _SCALE_ROUNDS,
+            "rounds": scale_rounds,
             **{when: {name: _median_point(points) for name, points in by_name.items()}
                for when, by_name in rounds.items()},
         }  # fmt: skip
