@@ -776,14 +776,14 @@ class _PostgresTransaction:
 
     async def _call(self, operation: Callable[[], Awaitable[Any]]) -> Any:
         try:
-            # Made here, not before: asyncpg refuses a connection the server closed while it sat in
-            # the pool as soon as a transaction or statement is asked of it.
             return await operation()
         except Exception as exc:
             await _after_postgres_error(self._engine, self._connection, exc)
             raise
 
     async def begin(self) -> None:
+        # The transaction is made under ``_call``: asyncpg refuses one on a connection the server
+        # ended while it sat in the pool, and that refusal is a 503 like any lost connection.
         async def start() -> None:
             self._transaction = self._driver.transaction()
             await self._transaction.start()
