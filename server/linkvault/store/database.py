@@ -59,6 +59,7 @@ __all__ = [
     "create_sessionmaker",
     "dispose",
     "flush_or_conflict",
+    "integrity_as_conflict",
     "is_integrity_error",
     "is_unavailable",
     "ping",
@@ -927,13 +928,22 @@ async def ping(db_engine: AsyncEngine) -> None:
             await connection.execute(text("SELECT 1"))
 
 
-async def flush_or_conflict(session: AsyncSession, *, conflict: str) -> None:
-    """Flush ``session``; a unique constraint the flush breaks (a concurrent insert that won the race)
-    becomes Conflict(``conflict``), the domain's word for it."""
+@contextmanager
+def integrity_as_conflict(conflict: str) -> Iterator[None]:
+    """A constraint the block's statements break (a concurrent insert that won the race to a unique
+    one, say; ``is_integrity_error``) becomes Conflict(``conflict``), the domain's word for it."""
     try:
+        yield
+    except Exception as exc:
+        if is_integrity_error(exc):
+            raise Conflict(conflict) from exc
+        raise
+
+
+async def flush_or_conflict(session: AsyncSession, *, conflict: str) -> None:
+    """Flush ``session``; a constraint the flush breaks becomes Conflict(``conflict``)."""
+    with integrity_as_conflict(conflict):
         await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(conflict) from exc
 
 
 async def check_connection(engine: AsyncEngine) -> None:

@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col, select
 
-from linkvault.errors import Conflict, NotFound
+from linkvault.errors import NotFound
 from linkvault.store.api_keys import find_project_id_by_key_hash
 from linkvault.store.app_configurations import get_app_configuration_by_id
-from linkvault.store.database import Reader, Statements, connect, is_integrity_error, write_first
+from linkvault.store.database import Reader, Statements, connect, integrity_as_conflict, write_first
 from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount, from_row
 from linkvault.store.types import utc_now
 
@@ -185,14 +185,10 @@ async def find_linked_account(
 async def insert_linked_account(statements: Statements, *, account: LinkedAccount) -> None:
     """Insert ``account`` (every column). Raises Conflict when a concurrent insert of the same
     (project, app, owner) won the race to the unique constraint, or its app was deleted meanwhile."""
-    try:
+    with integrity_as_conflict("the linked account was created concurrently"):
         await statements.execute(
             _INSERT_ACCOUNT, {f"{name}_": getattr(account, name) for name in _ACCOUNT_NAMES}
         )
-    except Exception as exc:
-        if is_integrity_error(exc):
-            raise Conflict("the linked account was created concurrently") from exc
-        raise
 
 
 async def update_linked_account(
