@@ -763,11 +763,23 @@ async def as_statements(session: AsyncSession) -> Statements:
     return _ConnectionStatements(await session.connection())
 
 
-class _PostgresTransaction:
+class _DriverTransaction:
+    """What the two drivers' transactions share: statements compiled once for the engine's dialect."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._dialect = engine.dialect
+
+    def _compiled(self, statement: Executable) -> _Compiled:
+        assert isinstance(statement, _STATEMENTS), statement
+        return _compile(statement, self._dialect)
+
+
+class _PostgresTransaction(_DriverTransaction):
     """A transaction whose statements asyncpg sends itself, compiled once (``_compile``), as the
     hot path's reads are (``_PostgresReader``), on a connection checked out of SQLAlchemy's pool."""
 
     def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
+        super().__init__(engine)
         self._engine = engine
         self._connection = connection
         driver = connection.driver_connection
@@ -797,10 +809,6 @@ class _PostgresTransaction:
     async def rollback(self) -> None:
         await self._call(self._transaction.rollback)
 
-    def _compiled(self, statement: Executable) -> _Compiled:
-        assert isinstance(statement, _STATEMENTS), statement
-        return _compile(statement, self._engine.dialect)
-
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
         compiled = self._compiled(statement)
         arguments = compiled.arguments(parameters)
@@ -824,7 +832,7 @@ class _PostgresTransaction:
         await self._call(lambda: self._driver.executemany(compiled.sql, arguments))
 
 
-class _SqliteTransaction:
+class _SqliteTransaction(_DriverTransaction):
     """A transaction whose statements sqlite3 runs in aiosqlite's thread, one trip there for each
     (``_aiosqlite.run``), compiled once (``_compile``). As with SQLAlchemy's own pysqlite dialect,
     sqlite3 begins the transaction at the first statement that changes a row; the pool's one
@@ -834,7 +842,7 @@ class _SqliteTransaction:
     SQLAlchemy's do (``is_unavailable``)."""
 
     def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
-        self._dialect = engine.dialect
+        super().__init__(engine)
         self._connection = connection.dbapi_connection
 
     async def begin(self) -> None:
@@ -845,10 +853,6 @@ class _SqliteTransaction:
 
     async def rollback(self) -> None:
         await _aiosqlite.end(self._connection, commit=False)
-
-    def _compiled(self, statement: Executable) -> _Compiled:
-        assert isinstance(statement, _STATEMENTS), statement
-        return _compile(statement, self._dialect)
 
     async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
         compiled = self._compiled(statement)
