@@ -220,6 +220,54 @@ async def test_waiters_fail_with_the_holder_instead_of_asking_the_provider_again
     assert asked == []
 
 
+async def test_a_holder_failing_just_before_the_waiter_tries_again_fails_the_waiter_too(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The holder gives the lease back failed between the waiter's read (lease held) and its next try
+    for the lease. That try used to take the free lease and ask the provider a second time (a CI run
+    on PostgreSQL caught it); the lease's own statement now refuses a waiter after a failed holder."""
+    account = await _account(services)
+    now = services.clock()
+    held = await account_store.acquire_refresh_lease(
+        services.db_engine,
+        linked_account_id=account.id,
+        lease_id="other-replica",
+        now=now,
+        until=now + timedelta(minutes=1),
+    )
+    assert held is not None
+    acquire = account_store.acquire_refresh_lease
+    tries: list[object] = []
+
+    async def holder_fails_first(engine, **arguments):  # type: ignore[no-untyped-def]
+        tries.append(arguments)
+        if len(tries) == 2:
+            async with transaction(services.db_engine) as statements:
+                await account_store.release_refresh_lease(
+                    statements,
+                    linked_account_id=account.id,
+                    lease_id="other-replica",
+                    failed_at=services.clock(),
+                )
+        return await acquire(engine, **arguments)
+
+    monkeypatch.setattr(account_store, "acquire_refresh_lease", holder_fails_first)
+    asked: list[httpx.Request] = []
+
+    async def provider(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(503)
+
+    with pytest.raises(ProviderUnavailable):
+        await asyncio.wait_for(_credentials_with(services, account, provider), timeout=10)
+
+    assert asked == []
+    # A request arriving afterwards is no waiter: it takes the lease and asks the provider itself.
+    with pytest.raises(ProviderUnavailable):
+        await _credentials_with(services, account, provider)
+    assert len(asked) == 1
+
+
 async def test_a_waiter_refreshes_itself_when_the_holder_gives_the_lease_back_with_nothing_done(
     services: Services,
 ) -> None:

@@ -191,6 +191,7 @@ def _credentials(services: Services, account: LinkedAccount | AccountCredentials
 async def _refresh(services: Services, seen: AccountCredentials, *, force: bool) -> Credentials:
     lease_id = secrets.token_hex(16)
     deadline = asyncio.get_running_loop().time() + 2 * lease_seconds(services)
+    waited = False
     while True:
         now = services.clock()
         leased = await linked_accounts.acquire_refresh_lease(
@@ -199,10 +200,12 @@ async def _refresh(services: Services, seen: AccountCredentials, *, force: bool)
             lease_id=lease_id,
             now=now,
             until=now + timedelta(seconds=lease_seconds(services)),
+            unless_failed=waited,
         )
         if leased is not None:
             break
         # Another process refreshes this account: wait for what it stores.
+        waited = True
         await asyncio.sleep(_POLL_SECONDS)
         current = await _read(services, project_id=seen.project_id, linked_account_id=seen.id)
         if current.sequence != seen.sequence:

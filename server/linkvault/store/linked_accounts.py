@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Update, and_, bindparam, case, func, insert, null, or_, tuple_, update
+from sqlalchemy import Boolean, Update, and_, bindparam, case, func, insert, not_, null, or_, tuple_, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -291,7 +291,9 @@ async def _flush_or_gone(session: AsyncSession) -> None:
 
 _APPS = AppConfiguration.__table__.c  # type: ignore[attr-defined]
 _APP_NAMES = tuple(column.key for column in _APPS)
-# Built once. The lease is free when nobody holds it or its holder's time ran out.
+# Built once. The lease is free when nobody holds it or its holder's time ran out; to a request that
+# waited on a holder ("unless_failed") it is not, once that holder gave it back failed: checked in the
+# same statement, since a holder can give it back between the waiter's read and its next try.
 _TAKE_LEASE = (
     update(LinkedAccount.__table__)  # type: ignore[attr-defined]
     .where(
@@ -300,6 +302,7 @@ _TAKE_LEASE = (
             _ACCOUNTS.refresh_lease_expires_at.is_(None),
             _ACCOUNTS.refresh_lease_expires_at <= bindparam("now"),
         ),
+        or_(not_(bindparam("unless_failed", type_=Boolean)), _ACCOUNTS.refresh_failed_at.is_(None)),
     )
     .values(
         refresh_lease_id=bindparam("lease_id"),
@@ -317,19 +320,32 @@ _TAKE_LEASE_WITH_APP = core_select(_LEASED, *_APPS).select_from(
 
 
 async def acquire_refresh_lease(
-    engine: AsyncEngine, *, linked_account_id: uuid.UUID, lease_id: str, now: datetime, until: datetime
+    engine: AsyncEngine,
+    *,
+    linked_account_id: uuid.UUID,
+    lease_id: str,
+    now: datetime,
+    until: datetime,
+    unless_failed: bool = False,
 ) -> tuple[LinkedAccount, AppConfiguration | None] | None:
     """Take the account's refresh lease until ``until``, in one statement committed alone, so that of
     any number of processes exactly one gets it; clears the previous holder's ``refresh_failed_at``.
     Returns the account as leased and its app configuration (None when the app was deleted); None
-    when another holder's lease has not run out (or there is no such account). Both are plain
+    when another holder's lease has not run out (or there is no such account), or, ``unless_failed``
+    (a request that waited on that holder), when the last holder gave it back failed. Both are plain
     objects, attached to no session.
 
     On PostgreSQL the app is read in the same statement: one round trip before the provider is asked,
     where a session's transaction and another session's read took six, each a turn of an event loop that,
     in a refresh storm, is busy with the requests waiting for this refresh (benchmarks/README.md).
     SQLite cannot change rows inside ``WITH``; its app read runs inline after the commit."""
-    parameters = {"account_id": linked_account_id, "lease_id": lease_id, "now": now, "until": until}
+    parameters = {
+        "account_id": linked_account_id,
+        "lease_id": lease_id,
+        "now": now,
+        "until": until,
+        "unless_failed": unless_failed,
+    }
     if engine.dialect.name != "postgresql":
         leased = await write_first(engine, _TAKE_LEASE, parameters)
         if leased is None:
