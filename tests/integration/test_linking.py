@@ -12,7 +12,7 @@ import pytest
 from linkvault.engine import linking
 from linkvault.engine.services import Services
 from linkvault.settings import Settings
-from linkvault.store import database
+from linkvault.store import database, linked_accounts
 from support.faces import callback_path
 from support.flows import FRONTEND_CALLBACK, consent, query_of, start_link
 from support.inprocess import in_process
@@ -433,6 +433,38 @@ def test_a_callback_cancelled_while_its_state_commits_revokes_the_grant_it_got(
     assert app.provider.token_requests(app.client.client_id) == 1
     assert app.provider.revocation_requests(app.client.client_id) == 1
     assert api.get("/v1/linked-accounts", headers=project.headers).json() == []
+
+
+def test_a_link_whose_first_insert_loses_the_race_to_another_replica_updates_its_account(
+    api: httpx.Client, project: Project, make_app, migrated: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """Two links of one owner finishing at once on two replicas: both find no account, and the insert
+    that loses the race to the unique (project, app, owner) is tried again as an update of the winner's
+    account (on SQLite the insert is put off until the commit, where the constraint then breaks)."""
+    app = make_app(project)
+    first = api.get(callback_path(consent(app, start_link(api, app, owner="racing"))))
+    assert first.status_code == 200, first.text
+    second = callback_path(consent(app, start_link(api, app, owner="racing")))
+    find = linked_accounts.find_linked_account
+    finds = 0
+
+    async def not_yet_committed_at_first(statements: Any, **arguments: Any) -> Any:
+        nonlocal finds
+        finds += 1
+        return None if finds == 1 else await find(statements, **arguments)
+
+    monkeypatch.setattr(linked_accounts, "find_linked_account", not_yet_committed_at_first)
+    with in_process(migrated) as linkvault:
+        relinked = linkvault.http.get(second)
+        after = linkvault.http.get(f"/v1/linked-accounts/{first.json()['id']}", headers=project.headers)
+
+    assert relinked.status_code == 200, relinked.text
+    assert finds == 2
+    assert relinked.json()["id"] == first.json()["id"]
+    assert after.status_code == 200, after.text
+    listed = api.get("/v1/linked-accounts", params={"app_name": app.app_name}, headers=project.headers).json()
+    assert [item["id"] for item in listed] == [first.json()["id"]]
+    assert app.provider.token_requests(app.client.client_id) == 2
 
 
 def test_client_secret_post_is_used_when_configured(api: httpx.Client, project: Project, make_app):

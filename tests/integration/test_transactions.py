@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 
 from linkvault.engine import projects
 from linkvault.engine.services import Services
-from linkvault.errors import DatabaseUnavailable
+from linkvault.errors import Conflict, DatabaseUnavailable
 from linkvault.store import events
 from linkvault.store.database import is_integrity_error, transaction
 from linkvault.store.models import Event
@@ -91,6 +91,52 @@ async def test_a_broken_constraint_is_told_apart_and_undoes_the_whole_transactio
             )  # fmt: skip
     assert is_integrity_error(raised.value)
     assert await _event_types(services, project_id) == ["existing"]
+
+
+@pytest.mark.anyio
+async def test_a_put_off_statement_that_breaks_a_constraint_is_a_conflict_and_undoes_everything(
+    services: Services,
+) -> None:
+    """``execute_later``: on SQLite the statement runs in the commit's trip, on PostgreSQL at once;
+    either way its broken constraint is the Conflict it names, nothing of the transaction is kept,
+    and the next transaction works."""
+    project_id = await _project(services)
+    async with transaction(services.db_engine) as statements:
+        existing = await _record(statements, project_id, "existing")
+    with pytest.raises(Conflict, match="already recorded"):
+        async with transaction(services.db_engine) as statements:
+            await _record(statements, project_id, "lost")
+            await statements.execute_later(
+                events._INSERT_EVENT,
+                {"id": existing, "project_id": project_id, "type": "duplicate", "linked_account_id": None,
+                 "data": {}, "created_at": _NOW},
+                conflict="already recorded",
+            )  # fmt: skip
+    assert await _event_types(services, project_id) == ["existing"]
+    async with transaction(services.db_engine) as statements:
+        await _record(statements, project_id, "kept")
+    assert await _event_types(services, project_id) == ["existing", "kept"]
+
+
+@pytest.mark.anyio
+async def test_put_off_statements_run_before_the_next_one_in_order_and_go_with_a_rollback(
+    services: Services,
+) -> None:
+    project_id = await _project(services)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    row = {"project_id": project_id, "linked_account_id": None, "data": {}, "created_at": _NOW}
+    with pytest.raises(RuntimeError, match="changed its mind"):
+        async with transaction(services.db_engine) as statements:
+            await statements.execute_later(events._INSERT_EVENT, {**row, "id": first, "type": "one"})
+            await statements.execute_later(events._INSERT_EVENT, {**row, "id": second, "type": "two"})
+            seen = await statements.all(
+                select(Event.id).where(Event.project_id == project_id).order_by(Event.type),  # type: ignore[arg-type]
+                {},
+            )
+            assert [found[0] for found in seen] == [first, second]
+            await statements.execute_later(events._INSERT_EVENT, {**row, "id": uuid.uuid4(), "type": "three"})
+            raise RuntimeError("the caller changed its mind")
+    assert await _event_types(services, project_id) == []
 
 
 @pytest.mark.anyio

@@ -32,7 +32,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util import EMPTY_DICT, await_
 
-__all__ = ["Dbapi", "dbapi", "end", "run", "run_many"]
+__all__ = ["Dbapi", "Later", "LaterFailed", "dbapi", "end", "run", "run_many"]
 
 _Outcome = tuple[list[Any], Any, int, int | None]
 
@@ -57,28 +57,81 @@ def _run_many(connection: sqlite3.Connection, operation: str, parameters: Sequen
         cursor.close()
 
 
-async def run(connection: Any, operation: str, parameters: Sequence[Any]) -> list[Any]:
+# Statements put off by their transaction (``store.database.transaction``'s ``execute_later``), each
+# with its arguments: they run first in the next trip to the thread.
+Later = Sequence[tuple[str, Sequence[Any]]]
+
+
+class LaterFailed(Exception):
+    """Statement ``index`` of a trip's ``later`` failed; its error is the ``__cause__``."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"statement {index} put off until this trip failed")
+        self.index = index
+
+
+def _run_later(connection: sqlite3.Connection, later: Later) -> None:
+    for index, (operation, parameters) in enumerate(later):
+        try:
+            connection.execute(operation, parameters).close()
+        except Exception as exc:
+            raise LaterFailed(index) from exc
+
+
+def _run_after(
+    connection: sqlite3.Connection, later: Later, operation: str, parameters: Sequence[Any]
+) -> _Outcome:
+    _run_later(connection, later)
+    return _run(connection, operation, parameters)
+
+
+def _commit_after(connection: sqlite3.Connection, later: Later) -> None:
+    try:
+        _run_later(connection, later)
+        connection.commit()
+    except BaseException:
+        # In the same trip: the write lock goes at once, whatever the event loop does next.
+        connection.rollback()
+        raise
+
+
+async def run(connection: Any, operation: str, parameters: Sequence[Any], *, later: Later = ()) -> list[Any]:
     """Run one statement on SQLAlchemy's adapted ``connection`` (a pool's ``dbapi_connection``) in
-    aiosqlite's thread, one trip there, and return its rows, for statements sent without SQLAlchemy's
-    execution machinery (``store.database.transaction``)."""
+    aiosqlite's thread, one trip there, after the ``later`` statements put off until it, and return
+    its rows, for statements sent without SQLAlchemy's execution machinery
+    (``store.database.transaction``). Raises LaterFailed when one of ``later`` fails."""
     driver = connection._connection  # an aiosqlite.Connection
     async with connection._execute_mutex:
-        outcome: _Outcome = await driver._execute(_run, driver._conn, operation, parameters)
+        outcome: _Outcome = await driver._execute(_run_after, driver._conn, later, operation, parameters)
     return outcome[0]
 
 
-async def run_many(connection: Any, operation: str, parameters: Sequence[Sequence[Any]]) -> None:
+def _run_many_after(
+    connection: sqlite3.Connection, later: Later, operation: str, parameters: Sequence[Sequence[Any]]
+) -> _Outcome:
+    _run_later(connection, later)
+    return _run_many(connection, operation, parameters)
+
+
+async def run_many(
+    connection: Any, operation: str, parameters: Sequence[Sequence[Any]], *, later: Later = ()
+) -> None:
     """``run`` for a statement run once for each of ``parameters`` (sqlite3's ``executemany``)."""
     driver = connection._connection
     async with connection._execute_mutex:
-        await driver._execute(_run_many, driver._conn, operation, parameters)
+        await driver._execute(_run_many_after, driver._conn, later, operation, parameters)
 
 
-async def end(connection: Any, *, commit: bool) -> None:
-    """Commit or roll back ``connection``'s transaction (nothing when none is open)."""
+async def end(connection: Any, *, commit: bool, later: Later = ()) -> None:
+    """Commit ``connection``'s transaction after the ``later`` statements put off until then, in one
+    trip, or roll it back (``later`` is then dropped); nothing when none is open. A commit that fails
+    (LaterFailed when one of ``later`` does) has rolled the transaction back."""
     driver = connection._connection
     async with connection._execute_mutex:
-        await (driver.commit() if commit else driver.rollback())
+        if commit:
+            await driver._execute(_commit_after, driver._conn, later)
+        else:
+            await driver.rollback()
 
 
 class _Cursor(AsyncAdapt_aiosqlite_cursor):

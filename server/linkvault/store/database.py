@@ -370,7 +370,26 @@ class Reader(Protocol):
         ...
 
 
-class _ConnectionStatements:
+class _AtOnce:
+    """``execute_later`` for transactions that gain nothing by putting a statement off."""
+
+    async def execute_later(
+        self: Statements,
+        statement: Executable,
+        parameters: Mapping[str, Any],
+        /,
+        *,
+        conflict: str | None = None,
+    ) -> None:
+        """``Statements.execute_later``: the statement runs now."""
+        if conflict is None:
+            await self.execute(statement, parameters)
+            return
+        with integrity_as_conflict(conflict):
+            await self.execute(statement, parameters)
+
+
+class _ConnectionStatements(_AtOnce):
     """Statements sent through SQLAlchemy's ``AsyncConnection``: a session's transaction, and the
     reads that cannot take a lighter way (``_PostgresReader``, ``_InlineReader``)."""
 
@@ -755,6 +774,16 @@ class Statements(Reader, Protocol):
         """Run the statement once for each of ``rows`` (an INSERT of several rows)."""
         ...
 
+    async def execute_later(
+        self, statement: Executable, parameters: Mapping[str, Any], /, *, conflict: str | None = None
+    ) -> None:
+        """``execute``, for a statement whose outcome the caller does not wait for: it may be put off
+        until the transaction's next statement or its commit, and runs before either, in order. On
+        SQLite it then goes in the same trip to aiosqlite's thread (each trip costs more than SQLite's
+        work on a row: benchmarks/README.md); elsewhere it runs at once. Its errors are raised where
+        it runs; a constraint it breaks, as Conflict(``conflict``) when that is given."""
+        ...
+
 
 async def as_statements(session: AsyncSession) -> Statements:
     """The session's transaction as ``Statements``, its pending ORM changes flushed first (as a query
@@ -774,7 +803,7 @@ class _DriverTransaction:
         return _compile(statement, self._dialect)
 
 
-class _PostgresTransaction(_DriverTransaction):
+class _PostgresTransaction(_AtOnce, _DriverTransaction):
     """A transaction whose statements asyncpg sends itself, compiled once (``_compile``), as the
     hot path's reads are (``_PostgresReader``), on a connection checked out of SQLAlchemy's pool."""
 
@@ -834,8 +863,9 @@ class _PostgresTransaction(_DriverTransaction):
 
 class _SqliteTransaction(_DriverTransaction):
     """A transaction whose statements sqlite3 runs in aiosqlite's thread, one trip there for each
-    (``_aiosqlite.run``), compiled once (``_compile``). As with SQLAlchemy's own pysqlite dialect,
-    sqlite3 begins the transaction at the first statement that changes a row; the pool's one
+    (``_aiosqlite.run``), compiled once (``_compile``), but for those put off (``execute_later``),
+    which go in the next statement's trip or the commit's. As with SQLAlchemy's own pysqlite
+    dialect, sqlite3 begins the transaction at the first statement that changes a row; the pool's one
     connection (``_SQLITE_POOL``) is held from the first statement to the commit, so the process's
     transactions never meet each other's lock. SQLite's own errors for a database that cannot be
     used (locked beyond the busy timeout, unable to open, I/O) end in DatabaseUnavailable, as
@@ -844,19 +874,47 @@ class _SqliteTransaction(_DriverTransaction):
     def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
         super().__init__(engine)
         self._connection = connection.dbapi_connection
+        self._later: list[tuple[str, list[Any], str | None]] = []
+
+    def _take_later(self) -> list[tuple[str, list[Any], str | None]]:
+        later, self._later = self._later, []
+        return later
+
+    async def _after_later(
+        self,
+        later: list[tuple[str, list[Any], str | None]],
+        trip: Callable[[_aiosqlite.Later], Awaitable[Any]],
+    ) -> Any:
+        """Make ``trip`` with ``later`` run first; the error of one of them is raised as its own."""
+        try:
+            return await trip([(sql, arguments) for sql, arguments, _conflict in later])
+        except _aiosqlite.LaterFailed as exc:
+            cause = exc.__cause__
+            assert isinstance(cause, Exception)
+            conflict = later[exc.index][2]
+            if conflict is not None and is_integrity_error(cause):
+                raise Conflict(conflict) from cause
+            raise cause from None
 
     async def begin(self) -> None:
         return None
 
     async def commit(self) -> None:
-        await _aiosqlite.end(self._connection, commit=True)
+        await self._after_later(
+            self._take_later(), lambda later: _aiosqlite.end(self._connection, commit=True, later=later)
+        )
 
     async def rollback(self) -> None:
+        self._later.clear()
         await _aiosqlite.end(self._connection, commit=False)
 
     async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
         compiled = self._compiled(statement)
-        rows = await _aiosqlite.run(self._connection, compiled.sql, compiled.arguments(parameters))
+        arguments = compiled.arguments(parameters)
+        rows = await self._after_later(
+            self._take_later(),
+            lambda later: _aiosqlite.run(self._connection, compiled.sql, arguments, later=later),
+        )
         return [compiled.row(row) for row in rows]
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
@@ -868,7 +926,19 @@ class _SqliteTransaction(_DriverTransaction):
 
     async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
         compiled = self._compiled(statement)
-        await _aiosqlite.run_many(self._connection, compiled.sql, [compiled.arguments(row) for row in rows])
+        arguments = [compiled.arguments(row) for row in rows]
+        await self._after_later(
+            self._take_later(),
+            lambda later: _aiosqlite.run_many(self._connection, compiled.sql, arguments, later=later),
+        )
+
+    async def execute_later(
+        self, statement: Executable, parameters: Mapping[str, Any], /, *, conflict: str | None = None
+    ) -> None:
+        """``Statements.execute_later``: compiled and checked now (InvalidInput for text no database may
+        hold), run in the next trip."""
+        compiled = self._compiled(statement)
+        self._later.append((compiled.sql, compiled.arguments(parameters), conflict))
 
 
 @asynccontextmanager

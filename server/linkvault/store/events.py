@@ -62,7 +62,7 @@ async def record_event(
     the event describes."""
     statements = await as_statements(transaction) if isinstance(transaction, AsyncSession) else transaction
     event_id = uuid.uuid4()
-    await statements.execute(
+    await statements.execute_later(
         _INSERT_EVENT,
         {"id": event_id, "project_id": project_id, "type": event_type,
          "linked_account_id": linked_account_id, "data": data, "created_at": now},

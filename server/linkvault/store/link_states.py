@@ -31,8 +31,11 @@ _INSERT_LINK_STATE = insert(_LINK_STATES).values({name: bindparam(f"{name}_") fo
 
 
 async def add_link_state(statements: Statements, *, link_state: LinkState) -> LinkState:
-    """Insert ``link_state`` (every column) and return it."""
-    await statements.execute(_INSERT_LINK_STATE, {f"{name}_": getattr(link_state, name) for name in _COLUMNS})
+    """Insert ``link_state`` (every column), put off as ``Statements.execute_later`` puts it, and
+    return it."""
+    await statements.execute_later(
+        _INSERT_LINK_STATE, {f"{name}_": getattr(link_state, name) for name in _COLUMNS}
+    )
     return link_state
 
 
@@ -151,8 +154,9 @@ _RECORD_OUTCOME = (
 async def record_outcome(
     statements: Statements, *, link_state_id: uuid.UUID, outcome: str, linked_account_id: uuid.UUID | None
 ) -> None:
-    """Note how a consumed link ended: ``completed`` with the account it saved, or an error code."""
-    await statements.execute(
+    """Note how a consumed link ended: ``completed`` with the account it saved, or an error code
+    (put off as ``Statements.execute_later`` puts it)."""
+    await statements.execute_later(
         _RECORD_OUTCOME,
         {"link_state_id": link_state_id, "outcome_": outcome, "linked_account_id_": linked_account_id},
     )

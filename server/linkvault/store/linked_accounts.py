@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from linkvault.errors import NotFound
 from linkvault.store.api_keys import find_project_id_by_key_hash
 from linkvault.store.app_configurations import get_app_configuration_by_id
-from linkvault.store.database import Reader, Statements, connect, integrity_as_conflict, write_first
+from linkvault.store.database import Reader, Statements, connect, write_first
 from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount, from_row
 from linkvault.store.types import utc_now
 
@@ -183,21 +183,24 @@ async def find_linked_account(
 
 
 async def insert_linked_account(statements: Statements, *, account: LinkedAccount) -> None:
-    """Insert ``account`` (every column). Raises Conflict when a concurrent insert of the same
-    (project, app, owner) won the race to the unique constraint, or its app was deleted meanwhile."""
-    with integrity_as_conflict("the linked account was created concurrently"):
-        await statements.execute(
-            _INSERT_ACCOUNT, {f"{name}_": getattr(account, name) for name in _ACCOUNT_NAMES}
-        )
+    """Insert ``account`` (every column), put off as ``Statements.execute_later`` puts it. Raises
+    Conflict, there or at the commit, when a concurrent insert of the same (project, app, owner) won
+    the race to the unique constraint, or its app was deleted meanwhile."""
+    await statements.execute_later(
+        _INSERT_ACCOUNT,
+        {f"{name}_": getattr(account, name) for name in _ACCOUNT_NAMES},
+        conflict="the linked account was created concurrently",
+    )
 
 
 async def update_linked_account(
     statements: Statements, *, account: LinkedAccount, columns: Collection[str]
 ) -> None:
     """Write ``columns`` of ``account`` to its row, and no other: what another writer changed meanwhile
-    in the rest (a refresh lease, on SQLite, which has no row lock) stays as it wrote it."""
+    in the rest (a refresh lease, on SQLite, which has no row lock) stays as it wrote it. Put off as
+    ``Statements.execute_later`` puts it."""
     parameters = {f"{name}_": getattr(account, name) for name in columns}
-    await statements.execute(_update_account(frozenset(columns)), {**parameters, "id_": account.id})
+    await statements.execute_later(_update_account(frozenset(columns)), {**parameters, "id_": account.id})
 
 
 async def list_linked_accounts(
@@ -378,8 +381,9 @@ async def release_refresh_lease(
     statements: Statements, *, linked_account_id: uuid.UUID, lease_id: str, failed_at: datetime | None = None
 ) -> None:
     """Give the lease back, if it is still this holder's; ``failed_at`` when the provider failed the
-    refresh (stored as ``refresh_failed_at``, for the requests waiting on this holder)."""
-    await statements.execute(
+    refresh (stored as ``refresh_failed_at``, for the requests waiting on this holder). Put off as
+    ``Statements.execute_later`` puts it."""
+    await statements.execute_later(
         _RELEASE_LEASE, {"account_id": linked_account_id, "lease_id": lease_id, "failed_at": failed_at}
     )
 
