@@ -7,6 +7,7 @@ and goes only to addresses the client's ``EgressPolicy`` allows, checked after D
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import json
 import ssl
@@ -151,8 +152,15 @@ class ProviderResponse:
             return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _url(url: str) -> httpx.URL:
+    # A provider's few endpoints are asked again and again; httpx parses a URL given as text each
+    # time, in Python, and an httpx.URL is immutable.
+    return httpx.URL(url)
+
+
 async def get(client: httpx.AsyncClient, url: str) -> ProviderResponse:
-    return await _send(client, client.build_request("GET", url, headers={"Accept": "application/json"}))
+    return await _send(client, client.build_request("GET", _url(url), headers={"Accept": "application/json"}))
 
 
 async def post_form(
@@ -163,7 +171,9 @@ async def post_form(
         "Accept": "application/json",
         **headers,
     }
-    return await _send(client, client.build_request("POST", url, content=body.encode(), headers=headers))
+    return await _send(
+        client, client.build_request("POST", _url(url), content=body.encode(), headers=headers)
+    )
 
 
 async def post_json(
@@ -172,37 +182,41 @@ async def post_json(
     """POST ``body`` (already serialised JSON, sent byte for byte: a signature covers it) to ``url``.
     Raises ProviderTimeout, ProviderUnavailable or AddressNotAllowed as every call here does."""
     headers = {"Content-Type": "application/json", **headers}
-    return await _send(client, client.build_request("POST", url, content=body, headers=headers))
+    return await _send(client, client.build_request("POST", _url(url), content=body, headers=headers))
+
+
+def _where(request: httpx.Request) -> str:
+    # The URL is the provider's endpoint, which we built; it holds no secret, so it may be named.
+    # Made only for an error: building it cost a tenth of a token request's own work.
+    return f"{request.method} {request.url.copy_with(query=None)}"
 
 
 async def _send(client: httpx.AsyncClient, request: httpx.Request) -> ProviderResponse:
-    # The URL is the provider's endpoint, which we built; it holds no secret, so it may be named.
-    where = f"{request.method} {request.url.copy_with(query=None)}"
     # httpx's timeouts bound each socket operation; a provider that answers a few bytes at a time
     # would pass every one of them, so the call as a whole has the same bound.
     deadline = client.timeout.read
     try:
         async with asyncio.timeout(deadline):
-            status_code, content_type, body = await _exchange(client, request, where)
+            status_code, content_type, body = await _exchange(client, request)
     except TimeoutError as exc:
-        raise ProviderTimeout(f"{where}: no whole answer within {deadline:g} s") from exc
+        raise ProviderTimeout(f"{_where(request)}: no whole answer within {deadline:g} s") from exc
     except httpx.TimeoutException as exc:
-        raise ProviderTimeout(f"{where}: no answer in time") from exc
+        raise ProviderTimeout(f"{_where(request)}: no answer in time") from exc
     except _Refused as exc:
-        raise AddressNotAllowed(f"{where}: refused, {exc}") from exc
+        raise AddressNotAllowed(f"{_where(request)}: refused, {exc}") from exc
     except httpx.HTTPError as exc:
-        raise ProviderUnavailable(f"{where}: {_reason(exc)}") from exc
+        raise ProviderUnavailable(f"{_where(request)}: {_reason(exc)}") from exc
     return ProviderResponse(status_code=status_code, content_type=content_type, body=body)
 
 
-async def _exchange(client: httpx.AsyncClient, request: httpx.Request, where: str) -> tuple[int, str, bytes]:
+async def _exchange(client: httpx.AsyncClient, request: httpx.Request) -> tuple[int, str, bytes]:
     response = await client.send(request, stream=True)
     try:
         body = bytearray()
         async for chunk in response.aiter_bytes():
             body += chunk
             if len(body) > _MAX_RESPONSE_BYTES:
-                raise ProviderUnavailable(f"{where}: the response is too large")
+                raise ProviderUnavailable(f"{_where(request)}: the response is too large")
     finally:
         await response.aclose()
     return response.status_code, response.headers.get("content-type", ""), bytes(body)

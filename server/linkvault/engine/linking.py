@@ -302,10 +302,11 @@ async def _consume_state(
     try:
         async with transaction(services.db_engine) as statements:
             now = services.clock()
-            link = await link_states.consume_link_state(
+            consumed = await link_states.consume_link_state(
                 statements, state_hash=state_hash, now=now, project_id=project_id, app_name=app_name
             )
-            if link is not None:
+            if consumed is not None:
+                link, app = consumed
                 refusal = await _refusal(statements, services, link, callback, app_name=app_name)
                 if refusal is not None:
                     await _record_link_failed(statements, link, refusal, now=now)
@@ -316,9 +317,6 @@ async def _consume_state(
                         linked_account_id=None,
                     )
                     return link, None, refusal, None
-                app = await app_configurations.get_app_configuration_by_id(
-                    statements, app_configuration_id=link.app_configuration_id
-                )
                 if app is not None:
                     # Runs while the block's exit commits: the token request does not wait for the
                     # commit's flush to disk, and the caller awaits both.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func
@@ -55,6 +56,27 @@ _APP_BY_ID = core_select(*_APPS.columns).where(_APPS.c.id == bindparam("id"))
 _REDIRECT_URIS = core_select(_APPS.c.id, _APPS.c.redirect_uri).where(
     _APPS.c.project_id == bindparam("project_id")
 )
+
+
+def with_app(table: Any, app_configuration_id: Any) -> Any:
+    """``table`` (a statement's CTE or a table) outer-joined to the app configuration its
+    ``app_configuration_id`` names, for a select of ``table``'s columns then the app's, in one
+    statement where a second would cost a round trip (``joined_app`` reads the app back)."""
+    return table.outerjoin(_APPS, _APPS.c.id == app_configuration_id)
+
+
+APP_COLUMNS = tuple(_APPS.columns)
+
+
+def joined_app(row: Sequence[Any]) -> AppConfiguration | None:
+    """The app configuration of ``row``, the ``APP_COLUMNS`` of an outer join (``with_app``), or None
+    when the join found none (the app was deleted)."""
+    if row[_ID_INDEX] is None:
+        return None
+    return from_row(AppConfiguration, _COLUMNS, row)
+
+
+_ID_INDEX = _COLUMNS.index("id")
 
 
 async def get_app_configuration_by_id(

@@ -395,6 +395,7 @@ class _ConnectionStatements(_AtOnce):
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        self.dialect_name = connection.dialect.name
 
     async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
         row: Row[Any] | None = (await self._connection.execute(statement, parameters)).first()
@@ -760,7 +761,11 @@ async def write_first(
 
 class Statements(Reader, Protocol):
     """The statements of one transaction (``transaction``, or a session's: ``as_statements``), each a
-    Core statement with its parameters by name. Rows come back as tuples of their columns in order."""
+    Core statement with its parameters by name. Rows come back as tuples of their columns in order.
+    ``dialect_name`` (``sqlite``, ``postgresql``) is for the few statements written for each apart."""
+
+    @property
+    def dialect_name(self) -> str: ...
 
     async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
         """Every row of the statement."""
@@ -797,6 +802,7 @@ class _DriverTransaction:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._dialect = engine.dialect
+        self.dialect_name = engine.dialect.name
 
     def _compiled(self, statement: Executable) -> _Compiled:
         assert isinstance(statement, _STATEMENTS), statement

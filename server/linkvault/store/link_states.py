@@ -10,8 +10,9 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from linkvault.store.app_configurations import APP_COLUMNS, get_app_configuration_by_id, joined_app, with_app
 from linkvault.store.database import Statements
-from linkvault.store.models import LinkState, from_row
+from linkvault.store.models import AppConfiguration, LinkState, from_row
 
 __all__ = [
     "add_link_state",
@@ -87,6 +88,16 @@ def _parameters(state_hash: str, project_id: uuid.UUID | None, app_name: str | N
     return parameters
 
 
+# PostgreSQL: the state used up and its app read in one statement (a data-modifying WITH), where a
+# second statement cost a round trip before the code's exchange could start.
+_CONSUME_WITH_APP = {
+    narrowing: select(consumed, *APP_COLUMNS).select_from(with_app(consumed, consumed.c.app_configuration_id))
+    for narrowing, consumed in (
+        (narrowing, statement.cte("consumed")) for narrowing, statement in _CONSUME.items()
+    )
+}
+
+
 async def consume_link_state(
     statements: Statements,
     *,
@@ -94,13 +105,24 @@ async def consume_link_state(
     now: datetime,
     project_id: uuid.UUID | None = None,
     app_name: str | None = None,
-) -> LinkState | None:
-    """Mark the state used and return it (an object of no session), in one statement, so that two
-    callbacks racing with the same state cannot both get it. A state that is expired, used, or of
-    another project or app (when those are given) is left as it is and None is returned."""
-    statement = _CONSUME[project_id is not None, app_name is not None]
-    row = await statements.first(statement, {**_parameters(state_hash, project_id, app_name), "now_": now})
-    return None if row is None else from_row(LinkState, _COLUMNS, row)
+) -> tuple[LinkState, AppConfiguration | None] | None:
+    """Mark the state used and return it with its app configuration (None when the app was deleted),
+    both objects of no session; the state in one statement, so that two callbacks racing with the
+    same state cannot both get it (on PostgreSQL the app in the same statement, on SQLite in the
+    next). A state that is expired, used, or of another project or app (when those are given) is
+    left as it is and None is returned."""
+    narrowing = (project_id is not None, app_name is not None)
+    parameters = {**_parameters(state_hash, project_id, app_name), "now_": now}
+    if statements.dialect_name == "postgresql":
+        row = await statements.first(_CONSUME_WITH_APP[narrowing], parameters)
+        if row is None:
+            return None
+        return from_row(LinkState, _COLUMNS, row[: len(_COLUMNS)]), joined_app(row[len(_COLUMNS) :])
+    row = await statements.first(_CONSUME[narrowing], parameters)
+    if row is None:
+        return None
+    link = from_row(LinkState, _COLUMNS, row)
+    return link, await get_app_configuration_by_id(statements, app_configuration_id=link.app_configuration_id)
 
 
 async def why_unusable(

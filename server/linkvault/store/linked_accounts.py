@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from linkvault.errors import NotFound
 from linkvault.store.api_keys import find_project_id_by_key_hash
-from linkvault.store.app_configurations import get_app_configuration_by_id
+from linkvault.store.app_configurations import APP_COLUMNS, get_app_configuration_by_id, joined_app, with_app
 from linkvault.store.database import Reader, Statements, connect, write_first
 from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount, from_row
 from linkvault.store.types import utc_now
@@ -292,8 +292,6 @@ async def _flush_or_gone(session: AsyncSession) -> None:
         raise NotFound("no such linked account") from exc
 
 
-_APPS = AppConfiguration.__table__.c  # type: ignore[attr-defined]
-_APP_NAMES = tuple(column.key for column in _APPS)
 # Built once. The lease is free when nobody holds it or its holder's time ran out; to a request that
 # waited on a holder ("unless_failed") it is not, once that holder gave it back failed: checked in the
 # same statement, since a holder can give it back between the waiter's read and its next try.
@@ -317,8 +315,8 @@ _TAKE_LEASE = (
 _LEASED = _TAKE_LEASE.cte("leased")
 # PostgreSQL: the lease taken and the account's app read in one statement (a data-modifying WITH),
 # an outer join so that an account whose app is gone is still leased, and told apart.
-_TAKE_LEASE_WITH_APP = core_select(_LEASED, *_APPS).select_from(
-    _LEASED.outerjoin(AppConfiguration.__table__, _APPS.id == _LEASED.c.app_configuration_id)  # type: ignore[attr-defined]
+_TAKE_LEASE_WITH_APP = core_select(_LEASED, *APP_COLUMNS).select_from(
+    with_app(_LEASED, _LEASED.c.app_configuration_id)
 )
 
 
@@ -362,10 +360,7 @@ async def acquire_refresh_lease(
     if row is None:
         return None
     account_row, app_row = row[: len(_ACCOUNT_NAMES)], row[len(_ACCOUNT_NAMES) :]
-    account = from_row(LinkedAccount, _ACCOUNT_NAMES, account_row)
-    if app_row[_APP_NAMES.index("id")] is None:
-        return account, None
-    return account, from_row(AppConfiguration, _APP_NAMES, app_row)
+    return from_row(LinkedAccount, _ACCOUNT_NAMES, account_row), joined_app(app_row)
 
 
 _RELEASE_LEASE = (
