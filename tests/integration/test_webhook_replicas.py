@@ -76,6 +76,23 @@ def test_an_event_committed_before_a_crash_is_delivered_after_the_restart(
     assert hook.verified[0]["type"] == "ping"
 
 
+def test_the_server_log_shows_no_webhook_url_a_credential_may_be_part_of(
+    own_database: str, server_factory: ServerFactory, encryption_key: str
+) -> None:
+    """Incoming-webhook URLs of chat services carry the receiver's credential in the path; httpx
+    logs each request's URL at INFO, the level `linkvault serve` logs at."""
+    with receiver("/services/T0001/B0002/credential-in-the-path") as hook:
+        server = server_factory.start("logging", database_url=own_database, extra_env=QUICK)
+        project = _project(own_database, encryption_key)
+        endpoint = _endpoint(server, project, hook)
+        _ping(server, project, endpoint)
+        hook.wait_for(lambda r: len(r.verified) == 1)
+
+    log = server.log_text()
+    assert "POST /v1/webhook-endpoints" in log  # the access log was written
+    assert "credential-in-the-path" not in log
+
+
 def test_replicas_on_one_database_never_send_a_delivery_twice(
     own_database: str, server_factory: ServerFactory, encryption_key: str
 ) -> None:
