@@ -955,7 +955,8 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[Statements]:
     raises. The connection is checked out of the pool as a session's is, and goes back to it after a
     commit or a rollback that worked; after one that did not (a cancellation in mid-statement), it is
     closed instead. Raises DatabaseUnavailable when the database cannot be reached, and the
-    statements' own errors (``is_integrity_error`` tells a constraint's)."""
+    statements' own errors (``is_integrity_error`` tells a constraint's), a put-off statement's
+    (``Statements.execute_later``) where it runs, the commit included."""
     with translate_unavailable():
         connection = await engine.raw_connection()
         reusable = False
