@@ -176,11 +176,7 @@ async def test_an_account_disabled_while_the_provider_answers_gets_nothing_but_k
     assert services.cipher.decrypt(stored.refresh_token_encrypted or "") == "rt-2"
 
 
-async def _waiting_on_another_replica(
-    services: Services, account: LinkedAccount, provider: Handler, *, failed: bool
-) -> asyncio.Task[Credentials]:
-    """A request for the account's credentials, waiting while another replica holds the refresh lease;
-    that replica has then given the lease back, marking its refresh ``failed`` at the provider or not."""
+async def _held_by_another_replica(services: Services, account: LinkedAccount) -> None:
     now = services.clock()
     held = await account_store.acquire_refresh_lease(
         services.db_engine,
@@ -190,9 +186,11 @@ async def _waiting_on_another_replica(
         until=now + timedelta(minutes=1),
     )
     assert held is not None
-    waiter = asyncio.create_task(_credentials_with(services, account, provider))
-    await asyncio.sleep(0.2)
-    assert not waiter.done()
+
+
+async def _given_back_by_the_other_replica(
+    services: Services, account: LinkedAccount, *, failed: bool
+) -> None:
     async with transaction(services.db_engine) as statements:
         await account_store.release_refresh_lease(
             statements,
@@ -200,6 +198,18 @@ async def _waiting_on_another_replica(
             lease_id="other-replica",
             failed_at=services.clock() if failed else None,
         )
+
+
+async def _waiting_on_another_replica(
+    services: Services, account: LinkedAccount, provider: Handler, *, failed: bool
+) -> asyncio.Task[Credentials]:
+    """A request for the account's credentials, waiting while another replica holds the refresh lease;
+    that replica has then given the lease back, marking its refresh ``failed`` at the provider or not."""
+    await _held_by_another_replica(services, account)
+    waiter = asyncio.create_task(_credentials_with(services, account, provider))
+    await asyncio.sleep(0.2)
+    assert not waiter.done()
+    await _given_back_by_the_other_replica(services, account, failed=failed)
     return waiter
 
 
@@ -227,28 +237,14 @@ async def test_a_holder_failing_just_before_the_waiter_tries_again_fails_the_wai
     for the lease. That try used to take the free lease and ask the provider a second time (a CI run
     on PostgreSQL caught it); the lease's own statement now refuses a waiter after a failed holder."""
     account = await _account(services)
-    now = services.clock()
-    held = await account_store.acquire_refresh_lease(
-        services.db_engine,
-        linked_account_id=account.id,
-        lease_id="other-replica",
-        now=now,
-        until=now + timedelta(minutes=1),
-    )
-    assert held is not None
+    await _held_by_another_replica(services, account)
     acquire = account_store.acquire_refresh_lease
     tries: list[object] = []
 
     async def holder_fails_first(engine, **arguments):  # type: ignore[no-untyped-def]
         tries.append(arguments)
         if len(tries) == 2:
-            async with transaction(services.db_engine) as statements:
-                await account_store.release_refresh_lease(
-                    statements,
-                    linked_account_id=account.id,
-                    lease_id="other-replica",
-                    failed_at=services.clock(),
-                )
+            await _given_back_by_the_other_replica(services, account, failed=True)
         return await acquire(engine, **arguments)
 
     monkeypatch.setattr(account_store, "acquire_refresh_lease", holder_fails_first)
