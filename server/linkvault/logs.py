@@ -93,11 +93,10 @@ def log_config(*, log_format: LogFormat, level: str) -> dict[str, Any]:
             # Connexion logs each refused request body at INFO, quoting the refused value (which may
             # be a mistyped secret); the 400 answer already says what was wrong.
             "connexion.validators.json": {"level": "WARNING"},
-            # httpx logs every request's whole URL at INFO (httpcore its headers at DEBUG): a webhook
-            # endpoint's URL may hold the receiver's credentials (Slack's and Discord's do, in the
-            # path). linkvault's own lines name the endpoint by id, and the provider by its URL
-            # without the query (engine.http).
+            # httpx logs every request's whole URL at INFO: a webhook endpoint's URL may hold the
+            # receiver's credentials (Slack's and Discord's do, in the path). linkvault's own lines
+            # name the endpoint by id, and the provider by its URL without the query (engine.http).
+            # httpcore's DEBUG lines name the host and port only (tests/security/test_leakage.py).
             "httpx": {"level": "WARNING"},
-            "httpcore": {"level": "WARNING"},
         },
     }
