@@ -98,5 +98,9 @@ def log_config(*, log_format: LogFormat, level: str) -> dict[str, Any]:
             # name the endpoint by id, and the provider by its URL without the query (engine.http).
             # httpcore's DEBUG lines name the host and port only (tests/security/test_leakage.py).
             "httpx": {"level": "WARNING"},
+            # aiosqlite logs each call to its thread at DEBUG with its arguments: every SQLite
+            # statement's parameters, a webhook endpoint's URL among them. (SQLAlchemy holds its own
+            # loggers at WARNING unless told otherwise.)
+            "aiosqlite": {"level": "INFO"},
         },
     }

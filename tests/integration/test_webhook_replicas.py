@@ -76,13 +76,16 @@ def test_an_event_committed_before_a_crash_is_delivered_after_the_restart(
     assert hook.verified[0]["type"] == "ping"
 
 
+@pytest.mark.parametrize("log_level", ["info", "debug"])
 def test_the_server_log_shows_no_webhook_url_a_credential_may_be_part_of(
-    own_database: str, server_factory: ServerFactory, encryption_key: str
+    own_database: str, server_factory: ServerFactory, encryption_key: str, log_level: str
 ) -> None:
     """Incoming-webhook URLs of chat services carry the receiver's credential in the path; httpx
-    logs each request's URL at INFO, the level `linkvault serve` logs at."""
+    logs each request's URL at INFO, the level `linkvault serve` logs at by default."""
     with receiver("/services/T0001/B0002/credential-in-the-path") as hook:
-        server = server_factory.start("logging", database_url=own_database, extra_env=QUICK)
+        server = server_factory.start(
+            f"logging-{log_level}", database_url=own_database, extra_env=QUICK, log_level=log_level
+        )
         project = _project(own_database, encryption_key)
         endpoint = _endpoint(server, project, hook)
         _ping(server, project, endpoint)
