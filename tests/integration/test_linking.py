@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from linkvault.engine import linking
+from linkvault.engine import app_configurations, linking
 from linkvault.engine.services import Services
 from linkvault.settings import Settings
 from linkvault.store import database, linked_accounts
@@ -465,6 +466,33 @@ def test_a_link_whose_first_insert_loses_the_race_to_another_replica_updates_its
     listed = api.get("/v1/linked-accounts", params={"app_name": app.app_name}, headers=project.headers).json()
     assert [item["id"] for item in listed] == [first.json()["id"]]
     assert app.provider.token_requests(app.client.client_id) == 2
+
+
+def test_a_link_whose_app_is_deleted_during_the_exchange_links_nothing_and_revokes_the_grant(
+    api: httpx.Client, project: Project, make_app, migrated: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """An app with no account may be deleted; a link of it already past its state's use then fails
+    as a state of a deleted app does (400 invalid_state, as the spec lists), not as a conflict, and
+    the grant its exchange got is revoked (RFC 7009)."""
+    app = make_app(project)
+    callback = callback_path(consent(app, start_link(api, app)))
+    subject = linking._subject
+
+    async def app_deleted_first(services: Services, *arguments: Any) -> Any:
+        await app_configurations.delete_app_configuration(
+            services, project_id=uuid.UUID(project.id), app_name=app.app_name
+        )
+        return await subject(services, *arguments)
+
+    monkeypatch.setattr(linking, "_subject", app_deleted_first)
+    with in_process(migrated) as linkvault:
+        failed = linkvault.http.get(callback)
+
+    assert failed.status_code == 400, failed.text
+    assert failed.json()["code"] == "invalid_state"
+    assert app.provider.token_requests(app.client.client_id) == 1
+    assert app.provider.revocation_requests(app.client.client_id) == 1
+    assert api.get("/v1/linked-accounts", headers=project.headers).json() == []
 
 
 def test_client_secret_post_is_used_when_configured(api: httpx.Client, project: Project, make_app):

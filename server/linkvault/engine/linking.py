@@ -496,7 +496,7 @@ async def _finish_consumed_link(
     try:
         subject = await _subject(services, app, link, token_set)
         account = await _save_account(services, link, token_set, subject)
-    except (InvalidIdToken, AccountMismatch):
+    except (InvalidIdToken, AccountMismatch, InvalidState):
         # The tokens are thrown away: revoke them (RFC 7009), so no live grant is left behind.
         await revocation.revoke_grant(
             services, app, access_token=token_set.access_token, refresh_token=token_set.refresh_token
@@ -570,7 +570,8 @@ async def _save_account(
     insert is retried as an update.
 
     Raises AccountMismatch, changing nothing, when the account belongs to another provider subject
-    than ``subject`` and the link was not started with ``allow_account_switch``. A token response
+    than ``subject`` and the link was not started with ``allow_account_switch``; InvalidState when
+    the app was deleted meanwhile. A token response
     without ``scope`` granted the scope the link asked for (RFC 6749 §5.1)."""
     for attempt in range(2):
         try:
@@ -640,9 +641,12 @@ async def _save_account(
                     statements, link_state_id=link.id, outcome="completed", linked_account_id=account.id
                 )
                 return account
-        except Conflict:
+        except Conflict as exc:
             if attempt == 1:
-                raise
+                # The second try found the account, or none, and still broke a constraint: only the
+                # app's foreign key is left. The app was deleted while the code was exchanged, as
+                # it may be once it has no account; a state of a deleted app links nothing.
+                raise InvalidState("the app configuration of this state was deleted") from exc
     raise AssertionError("unreachable")
 
 
