@@ -571,8 +571,8 @@ async def _save_account(
 
     Raises AccountMismatch, changing nothing, when the account belongs to another provider subject
     than ``subject`` and the link was not started with ``allow_account_switch``; InvalidState when
-    the app was deleted meanwhile. A token response
-    without ``scope`` granted the scope the link asked for (RFC 6749 §5.1)."""
+    the app was deleted meanwhile. A token response without ``scope`` granted the scope the link
+    asked for (RFC 6749 §5.1)."""
     for attempt in range(2):
         try:
             async with transaction(services.db_engine) as statements:

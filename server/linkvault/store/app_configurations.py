@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func
+from sqlalchemy import ColumnElement, FromClause, Join, bindparam, delete, func
 from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -58,7 +58,7 @@ _REDIRECT_URIS = core_select(_APPS.c.id, _APPS.c.redirect_uri).where(
 )
 
 
-def with_app(table: Any, app_configuration_id: Any) -> Any:
+def with_app(table: FromClause, app_configuration_id: ColumnElement[Any]) -> Join:
     """``table`` (a statement's CTE or a table) outer-joined to the app configuration its
     ``app_configuration_id`` names, for a select of ``table``'s columns then the app's, in one
     statement where a second would cost a round trip (``joined_app`` reads the app back)."""

@@ -867,6 +867,10 @@ class _PostgresTransaction(_AtOnce, _DriverTransaction):
         await self._call(lambda: self._driver.executemany(compiled.sql, arguments))
 
 
+# A statement put off (``execute_later``): its SQL, its arguments, the Conflict its broken constraint is.
+_PutOff = tuple[str, list[Any], str | None]
+
+
 class _SqliteTransaction(_DriverTransaction):
     """A transaction whose statements sqlite3 runs in aiosqlite's thread, one trip there for each
     (``_aiosqlite.run``), compiled once (``_compile``), but for those put off (``execute_later``),
@@ -880,15 +884,15 @@ class _SqliteTransaction(_DriverTransaction):
     def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
         super().__init__(engine)
         self._connection = connection.dbapi_connection
-        self._later: list[tuple[str, list[Any], str | None]] = []
+        self._later: list[_PutOff] = []
 
-    def _take_later(self) -> list[tuple[str, list[Any], str | None]]:
+    def _take_later(self) -> list[_PutOff]:
         later, self._later = self._later, []
         return later
 
     async def _after_later(
         self,
-        later: list[tuple[str, list[Any], str | None]],
+        later: list[_PutOff],
         trip: Callable[[_aiosqlite.Later], Awaitable[Any]],
     ) -> Any:
         """Make ``trip`` with ``later`` run first; the error of one of them is raised as its own."""
