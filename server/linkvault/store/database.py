@@ -59,7 +59,6 @@ __all__ = [
     "create_sessionmaker",
     "dispose",
     "flush_or_conflict",
-    "integrity_as_conflict",
     "is_integrity_error",
     "is_unavailable",
     "ping",
