@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from linkvault.app import create_app
 from linkvault.engine.egress import IPAddress
+from linkvault.engine.http import OutboundClient
 from linkvault.engine.services import open_services
 from linkvault.engine.urls import is_loopback_host
 from linkvault.settings import Settings
@@ -69,12 +70,8 @@ def contract_app(migrated: Settings) -> ASGIApp:
     One per test: Schemathesis ends an ASGI app's lifespan when a test ends, and linkvault's lifespan
     closes the app's services then."""
     services = open_services(migrated, resolver=_loopback_names_only)
-    client = httpx.AsyncClient(
-        transport=_LoopbackOnlyTransport(), timeout=migrated.http_timeout_seconds, follow_redirects=False
-    )
-    webhooks = httpx.AsyncClient(
-        transport=_LoopbackOnlyTransport(), timeout=migrated.webhooks_timeout_seconds, follow_redirects=False
-    )
+    client = OutboundClient(_LoopbackOnlyTransport(), timeout_seconds=migrated.http_timeout_seconds)
+    webhooks = OutboundClient(_LoopbackOnlyTransport(), timeout_seconds=migrated.webhooks_timeout_seconds)
     return create_app(migrated, dataclasses.replace(services, http=client, webhook_http=webhooks))
 
 

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from linkvault.engine import projects
+from linkvault.engine.http import OutboundClient
 from linkvault.engine.refresh import Credentials, get_credentials
 from linkvault.engine.services import Services, open_services
 from linkvault.errors import AccountDisabled, NeedsReauth, NotFound, ProviderUnavailable
@@ -62,7 +63,9 @@ async def _account(services: Services) -> LinkedAccount:
 
 async def _credentials_with(services: Services, account: LinkedAccount, provider: Handler) -> Credentials:
     """The account's credentials, asked of the engine while ``provider`` plays the token endpoint."""
-    scripted = dataclasses.replace(services, http=httpx.AsyncClient(transport=httpx.MockTransport(provider)))
+    scripted = dataclasses.replace(
+        services, http=OutboundClient(httpx.MockTransport(provider), timeout_seconds=5)
+    )
     try:
         found = await get_credentials(scripted, project_id=account.project_id, linked_account_id=account.id)
         assert isinstance(found, Credentials)

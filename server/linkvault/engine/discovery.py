@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from linkvault.engine import http
 from linkvault.engine.urls import check_endpoint_url
 from linkvault.errors import InvalidInput, ProviderUnavailable
-
-if TYPE_CHECKING:
-    # Only a type here: engine/http.py is the one module that calls httpx.
-    import httpx
 
 __all__ = ["ProviderMetadata", "discover", "metadata_urls"]
 
@@ -37,7 +32,7 @@ def metadata_urls(issuer: str) -> list[str]:
     ]
 
 
-async def discover(client: httpx.AsyncClient, issuer: str) -> ProviderMetadata:
+async def discover(client: http.OutboundClient, issuer: str) -> ProviderMetadata:
     field = ("issuer",)
     check_endpoint_url(issuer, what="issuer", field=field)
     if urlsplit(issuer).query:

@@ -14,7 +14,7 @@ import secrets
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NewType
+from typing import Any, NewType
 
 from cachetools import TTLCache
 from joserfc import jwt
@@ -23,10 +23,6 @@ from joserfc.jwk import KeySet
 
 from linkvault.engine import http
 from linkvault.errors import InvalidIdToken, ProviderUnavailable
-
-if TYPE_CHECKING:
-    # Only a type here: engine/http.py is the one module that calls httpx.
-    import httpx
 
 __all__ = ["ALGORITHMS", "KeySetCache", "NonceHash", "hash_nonce", "new_nonce", "verify_id_token"]
 
@@ -61,7 +57,7 @@ class KeySetCache:
         # jwks_uri -> (key set, when it was fetched)
         self._sets: TTLCache[str, tuple[KeySet, float]] = TTLCache(max_entries, max_age_seconds, timer=timer)
 
-    async def get(self, http_client: httpx.AsyncClient, jwks_uri: str) -> tuple[KeySet, bool]:
+    async def get(self, http_client: http.OutboundClient, jwks_uri: str) -> tuple[KeySet, bool]:
         """The key set at ``jwks_uri`` and whether it was just fetched. Raises ProviderUnavailable or
         ProviderTimeout when it has to be fetched and cannot be."""
         kept = self._sets.get(jwks_uri)
@@ -69,14 +65,14 @@ class KeySetCache:
             return kept[0], False
         return await self._fetch(http_client, jwks_uri), True
 
-    async def refetched(self, http_client: httpx.AsyncClient, jwks_uri: str) -> KeySet | None:
+    async def refetched(self, http_client: http.OutboundClient, jwks_uri: str) -> KeySet | None:
         """A fresh key set, or None when the kept one is younger than ``refetch_after_seconds``."""
         kept = self._sets.get(jwks_uri)
         if kept is not None and self._timer() - kept[1] < self._refetch_after:
             return None
         return await self._fetch(http_client, jwks_uri)
 
-    async def _fetch(self, http_client: httpx.AsyncClient, jwks_uri: str) -> KeySet:
+    async def _fetch(self, http_client: http.OutboundClient, jwks_uri: str) -> KeySet:
         key_set = await _key_set(http_client, jwks_uri)
         self._sets[jwks_uri] = (key_set, self._timer())
         return key_set
@@ -93,7 +89,7 @@ def hash_nonce(nonce: str) -> NonceHash:
 
 
 async def verify_id_token(
-    http_client: httpx.AsyncClient,
+    http_client: http.OutboundClient,
     key_sets: KeySetCache,
     *,
     id_token: str,
@@ -153,7 +149,7 @@ def _check_claims(
         raise InvalidIdToken("the ID token has expired")
 
 
-async def _key_set(http_client: httpx.AsyncClient, jwks_uri: str) -> KeySet:
+async def _key_set(http_client: http.OutboundClient, jwks_uri: str) -> KeySet:
     response = await http.get(http_client, jwks_uri)
     document = response.json()
     if response.status_code != 200 or not isinstance(document, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from authlib.common.urls import url_encode
 
@@ -16,10 +16,6 @@ from linkvault.engine.tokens import ClientCredentials, client_authentication
 from linkvault.errors import ProviderError
 from linkvault.store.models import AppConfiguration
 
-if TYPE_CHECKING:
-    # Only a type here: engine/http.py is the one module that calls httpx.
-    import httpx
-
 __all__ = ["RevocationOutcome", "revoke", "revoke_grant"]
 
 logger = logging.getLogger(__name__)
@@ -28,7 +24,7 @@ RevocationOutcome = Literal["revoked", "failed", "unsupported"]
 
 
 async def revoke(
-    http_client: httpx.AsyncClient,
+    http_client: http.OutboundClient,
     *,
     revocation_url: str | None,
     client: ClientCredentials,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from linkvault.engine.egress import EgressPolicy, Resolver, system_resolver
-from linkvault.engine.http import new_client
+from linkvault.engine.http import OutboundClient, new_client
 from linkvault.engine.id_tokens import KeySetCache
 from linkvault.engine.observer import NULL_OBSERVER, Observer
 from linkvault.errors import ConfigurationError
@@ -23,9 +23,8 @@ from linkvault.store.database import create_engine, create_sessionmaker, dispose
 from linkvault.store.types import utc_now
 
 if TYPE_CHECKING:
-    # Only types here: engine/http.py is the one module that calls httpx.
+    # Only a type here: engine/http.py is the one module that calls httpx.
     import httpcore
-    import httpx
 
 __all__ = ["Services", "WaiterCount", "key_source", "load_cipher", "open_services", "webhook_policy"]
 
@@ -52,8 +51,8 @@ class Services:
     db_engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     cipher: Cipher
-    http: httpx.AsyncClient
-    webhook_http: httpx.AsyncClient
+    http: OutboundClient
+    webhook_http: OutboundClient
     resolver: Resolver = field(default=system_resolver)
     clock: Callable[[], datetime] = field(default=utc_now)
     observer: Observer = field(default=NULL_OBSERVER)

@@ -11,7 +11,7 @@ import base64
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from authlib.oauth2.rfc6749.parameters import prepare_token_request
@@ -21,10 +21,6 @@ from linkvault.engine.catalog import DEFAULT_QUIRKS, TokenResponseQuirks
 from linkvault.errors import ProviderUnavailable, TokenRequestRejected
 from linkvault.limits import MAX_SCOPE_LENGTH
 from linkvault.text import is_valid_text
-
-if TYPE_CHECKING:
-    # Only a type here: engine/http.py is the one module that calls httpx.
-    import httpx
 
 __all__ = [
     "ClientCredentials",
@@ -82,7 +78,7 @@ def client_authentication(client: ClientCredentials, form: str) -> tuple[str, di
 
 
 async def exchange_code(
-    http_client: httpx.AsyncClient,
+    http_client: http.OutboundClient,
     *,
     token_url: str,
     client: ClientCredentials,
@@ -109,7 +105,7 @@ async def exchange_code(
 
 
 async def refresh(
-    http_client: httpx.AsyncClient,
+    http_client: http.OutboundClient,
     *,
     token_url: str,
     client: ClientCredentials,
@@ -128,7 +124,7 @@ async def refresh(
 
 
 async def _token_request(
-    http_client: httpx.AsyncClient,
+    http_client: http.OutboundClient,
     token_url: str,
     *,
     form: str,

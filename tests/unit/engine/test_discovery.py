@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from linkvault.engine.discovery import ProviderMetadata, discover, metadata_urls
+from linkvault.engine.http import OutboundClient
 from linkvault.errors import InvalidInput, ProviderTimeout, ProviderUnavailable
 
 ISSUER = "https://as.example/tenant"
@@ -86,7 +87,7 @@ class _Provider:
 
 
 async def _discover(provider: Any, issuer: str = ISSUER) -> ProviderMetadata:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(provider)) as client:
+    async with OutboundClient(httpx.MockTransport(provider), timeout_seconds=5) as client:
         return await discover(client, issuer)
 
 

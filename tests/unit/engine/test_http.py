@@ -1,10 +1,12 @@
-"""Outbound calls once the client is warm: nothing is looked up on the import path per call."""
+"""The outbound client: what its requests carry, and nothing looked up on the import path per call once warm."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.abc
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 
@@ -47,3 +49,50 @@ async def test_a_warm_client_searches_for_no_module_per_call() -> None:
         finally:
             sys.meta_path.remove(lookups)
     assert lookups.names == []
+
+
+@asynccontextmanager
+async def _cookie_setting_provider(heads: list[bytes]) -> AsyncIterator[int]:
+    """A loopback endpoint that keeps each request's head and sets a session cookie in every answer,
+    as load balancers with sticky sessions do."""
+    answer = (
+        b"HTTP/1.1 200 OK\r\nSet-Cookie: session=of-the-first-caller; Path=/\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    )
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                heads.append(head)
+                length = next(
+                    (int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")),
+                    0,
+                )  # fmt: skip
+                await reader.readexactly(length)
+                writer.write(answer)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    async with server:
+        yield server.sockets[0].getsockname()[1]
+
+
+async def test_a_cookie_one_answer_sets_goes_out_with_no_later_request() -> None:
+    """The client is shared by every project: a cookie a provider set while answering one project's
+    token request must not travel with another project's, nor with a webhook."""
+    heads: list[bytes] = []
+    _, resolver = resolving_to("127.0.0.1")
+    client = http.new_client(timeout_seconds=2, resolver=resolver, network_backend=RecordingBackend())
+    async with _cookie_setting_provider(heads) as port, client:
+        url = f"http://provider.example:{port}/token"
+        await http.post_form(client, url, body="grant_type=authorization_code&code=a", headers={})
+        await http.post_form(client, url, body="grant_type=authorization_code&code=b", headers={})
+        await http.get(client, url)
+    assert len(heads) == 3
+    assert all(b"\r\ncookie:" not in head.lower() for head in heads), heads
+    # Named, as some providers require (GitHub's API refuses a request without a User-Agent).
+    assert all(b"\r\nuser-agent: linkvault/" in head.lower() for head in heads), heads

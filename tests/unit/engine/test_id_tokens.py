@@ -13,6 +13,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import OctKey, RSAKey
 
+from linkvault.engine.http import OutboundClient
 from linkvault.engine.id_tokens import KeySetCache, hash_nonce, new_nonce, verify_id_token
 from linkvault.errors import InvalidIdToken, ProviderUnavailable
 
@@ -53,7 +54,7 @@ async def _verify(
         assert str(request.url) == JWKS_URI
         return httpx.Response(status, json=document)
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http_client:
+    async with OutboundClient(httpx.MockTransport(answer), timeout_seconds=5) as http_client:
         return await verify_id_token(
             http_client,
             KeySetCache(),
@@ -130,7 +131,7 @@ class _Provider:
         return httpx.Response(200, json={"keys": [key.as_dict(private=False) for key in self.keys]})
 
     async def verify(self, id_token: str) -> str:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(self.answer)) as http_client:
+        async with OutboundClient(httpx.MockTransport(self.answer), timeout_seconds=5) as http_client:
             return await verify_id_token(
                 http_client, self.cache, id_token=id_token, issuer=ISSUER, jwks_uri=JWKS_URI,
                 client_id=CLIENT_ID, nonce_hash=hash_nonce(NONCE), now=NOW,
@@ -180,7 +181,7 @@ async def test_an_issuer_alias_is_accepted_only_when_given() -> None:
     provider = _Provider()
 
     async def verify(issuer: str | tuple[str, ...]) -> str:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(provider.answer)) as http_client:
+        async with OutboundClient(httpx.MockTransport(provider.answer), timeout_seconds=5) as http_client:
             return await verify_id_token(
                 http_client, provider.cache, id_token=aliased, issuer=issuer, jwks_uri=JWKS_URI,
                 client_id=CLIENT_ID, nonce_hash=hash_nonce(NONCE), now=NOW,

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from linkvault.engine.catalog import DEFAULT_QUIRKS, TokenResponseQuirks
-from linkvault.engine.http import ProviderResponse
+from linkvault.engine.http import OutboundClient, ProviderResponse
 from linkvault.engine.tokens import ClientCredentials, TokenSet, exchange_code, parse_token_response, refresh
 from linkvault.errors import ProviderTimeout, ProviderUnavailable, TokenRequestRejected
 
@@ -31,7 +31,7 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 
 async def _exchange(handler: Handler, client: ClientCredentials = BASIC) -> TokenSet:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http_client:
+    async with OutboundClient(httpx.MockTransport(handler), timeout_seconds=5) as http_client:
         return await exchange_code(
             http_client,
             token_url=TOKEN_URL,
@@ -295,7 +295,7 @@ async def test_an_endless_response_is_cut_off_early() -> None:
 
 async def test_a_refresh_sends_the_refresh_token_grant_without_scope_and_with_client_authentication():
     recorder = _Recorder()
-    async with httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as http_client:
+    async with OutboundClient(httpx.MockTransport(recorder), timeout_seconds=5) as http_client:
         token_set = await refresh(http_client, token_url=TOKEN_URL, client=POST, refresh_token="rt:+/ 1")
 
     assert recorder.form == {
@@ -309,8 +309,8 @@ async def test_a_refresh_sends_the_refresh_token_grant_without_scope_and_with_cl
 
 
 async def test_invalid_grant_on_a_refresh_is_a_rejected_grant():
-    async with httpx.AsyncClient(
-        transport=httpx.MockTransport(_answer(400, {"error": "invalid_grant"}))
+    async with OutboundClient(
+        httpx.MockTransport(_answer(400, {"error": "invalid_grant"})), timeout_seconds=5
     ) as http:
         with pytest.raises(TokenRequestRejected) as caught:
             await refresh(http, token_url=TOKEN_URL, client=BASIC, refresh_token="rt")
