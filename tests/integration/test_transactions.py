@@ -17,7 +17,7 @@ from linkvault.engine.services import Services
 from linkvault.errors import Conflict, DatabaseUnavailable
 from linkvault.store import events
 from linkvault.store.database import is_integrity_error, transaction
-from linkvault.store.models import Event
+from linkvault.store.models import Event, WebhookEndpoint
 
 _NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
@@ -137,6 +137,31 @@ async def test_put_off_statements_run_before_the_next_one_in_order_and_go_with_a
             await statements.execute_later(events._INSERT_EVENT, {**row, "id": uuid.uuid4(), "type": "three"})
             raise RuntimeError("the caller changed its mind")
     assert await _event_types(services, project_id) == []
+
+
+@pytest.mark.anyio
+async def test_a_put_off_statement_sent_with_a_read_of_other_tables_counts_as_before_it(
+    services: Services,
+) -> None:
+    """On PostgreSQL a put-off statement rides in the next read when they share no table: the read
+    still answers, the write is kept with the commit, and a constraint the write breaks is its
+    Conflict, undoing everything; on SQLite both go in one trip. Either way as if sent one by one."""
+    project_id = await _project(services)
+    endpoints = select(WebhookEndpoint.id).where(WebhookEndpoint.project_id == project_id)  # type: ignore[arg-type]
+    row = {"project_id": project_id, "linked_account_id": None, "data": {}, "created_at": _NOW}
+    kept = uuid.uuid4()
+    async with transaction(services.db_engine) as statements:
+        await statements.execute_later(events._INSERT_EVENT, {**row, "id": kept, "type": "kept"})
+        assert await statements.all(endpoints, {}) == []
+    assert await _event_types(services, project_id) == ["kept"]
+    with pytest.raises(Conflict, match="already recorded"):
+        async with transaction(services.db_engine) as statements:
+            await _record(statements, project_id, "lost")
+            await statements.execute_later(
+                events._INSERT_EVENT, {**row, "id": kept, "type": "duplicate"}, conflict="already recorded"
+            )
+            await statements.all(endpoints, {})
+    assert await _event_types(services, project_id) == ["kept"]
 
 
 @pytest.mark.anyio

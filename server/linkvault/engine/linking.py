@@ -633,13 +633,15 @@ async def _save_account(
                     await linked_accounts.update_linked_account(statements, account=account, columns=changed)
                 else:
                     await linked_accounts.insert_linked_account(statements, account=account)
+                # The outcome before the events: both writes are put off, and on PostgreSQL they then
+                # ride in the event's statement (``Statements.execute_later``).
+                await link_states.record_outcome(
+                    statements, link_state_id=link.id, outcome="completed", linked_account_id=account.id
+                )
                 for event_type in announced:
                     await events.record_account_event(
                         statements, event_type=event_type, account=account, now=now
                     )
-                await link_states.record_outcome(
-                    statements, link_state_id=link.id, outcome="completed", linked_account_id=account.id
-                )
                 return account
         except Conflict as exc:
             if attempt == 1:

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import asyncpg
 import sqlalchemy
-from sqlalchemy import Delete, Executable, Insert, Select, Update, event, text
+from sqlalchemy import Delete, Executable, Insert, Select, Table, Update, event, text
 from sqlalchemy.engine import Connection, Dialect, Row, make_url
 from sqlalchemy.exc import (
     DBAPIError,
@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import NullPool, PoolProxiedConnection, PoolResetState, QueuePool
+from sqlalchemy.sql.util import find_tables
 from sqlalchemy.util import greenlet_spawn
 
 from linkvault.errors import ConfigurationError, Conflict, DatabaseUnavailable, InvalidInput, LinkvaultError
@@ -784,8 +785,10 @@ class Statements(Reader, Protocol):
         """``execute``, for a statement whose outcome the caller does not wait for: it may be put off
         until the transaction's next statement or its commit, and runs before either, in order. On
         SQLite it then goes in the same trip to aiosqlite's thread (each trip costs more than SQLite's
-        work on a row: benchmarks/README.md); elsewhere it runs at once. Its errors are raised where
-        it runs; a constraint it breaks, as Conflict(``conflict``) when that is given."""
+        work on a row: benchmarks/README.md); on PostgreSQL, in the next statement that returns rows,
+        as a data-modifying ``WITH``, where no two of them touch the same table (``_folded``); in a
+        session's transaction it runs at once. Its errors are raised where it runs; a constraint it
+        breaks, as Conflict(``conflict``) when that is given."""
         ...
 
 
@@ -808,9 +811,13 @@ class _DriverTransaction:
         return _compile(statement, self._dialect)
 
 
-class _PostgresTransaction(_AtOnce, _DriverTransaction):
+class _PostgresTransaction(_DriverTransaction):
     """A transaction whose statements asyncpg sends itself, compiled once (``_compile``), as the
-    hot path's reads are (``_PostgresReader``), on a connection checked out of SQLAlchemy's pool."""
+    hot path's reads are (``_PostgresReader``), on a connection checked out of SQLAlchemy's pool.
+
+    asyncpg sends one statement a round trip, so a statement put off (``execute_later``) rides in the
+    next statement that returns rows, as a data-modifying ``WITH`` (``_folded``), where the two cannot
+    tell; otherwise, and before the commit, it runs alone."""
 
     def __init__(self, engine: AsyncEngine, connection: PoolProxiedConnection) -> None:
         super().__init__(engine)
@@ -820,6 +827,7 @@ class _PostgresTransaction(_AtOnce, _DriverTransaction):
         assert driver is not None  # checked out, so connected
         self._driver: asyncpg.Connection = driver
         self._transaction: Any = None
+        self._later: list[tuple[_Statement, Mapping[str, Any], str | None]] = []
 
     async def _call(self, operation: Callable[[], Awaitable[Any]]) -> Any:
         try:
@@ -838,32 +846,110 @@ class _PostgresTransaction(_AtOnce, _DriverTransaction):
         await self._call(start)
 
     async def commit(self) -> None:
+        await self._run_later()
         await self._call(self._transaction.commit)
 
     async def rollback(self) -> None:
+        self._later.clear()
         await self._call(self._transaction.rollback)
 
-    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
-        compiled = self._compiled(statement)
-        arguments = compiled.arguments(parameters)
-        record = await self._call(lambda: self._driver.fetchrow(compiled.sql, *arguments))
-        return None if record is None else compiled.row(record)
+    async def execute_later(
+        self, statement: Executable, parameters: Mapping[str, Any], /, *, conflict: str | None = None
+    ) -> None:
+        """``Statements.execute_later``: compiled and checked now (InvalidInput for text no database may
+        hold), sent with the next statement that returns rows, or alone before any other."""
+        assert isinstance(statement, Insert | Update | Delete), statement
+        self._compiled(statement).arguments(parameters)
+        self._later.append((statement, parameters, conflict))
 
-    async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
-        compiled = self._compiled(statement)
-        arguments = compiled.arguments(parameters)
-        records = await self._call(lambda: self._driver.fetch(compiled.sql, *arguments))
-        return [compiled.row(record) for record in records]
+    async def _run_later(self) -> None:
+        while self._later:
+            statement, parameters, conflict = self._later.pop(0)
+            with _conflict_or_none(conflict):
+                await self._send(statement, parameters)
 
-    async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
+    async def _send(self, statement: _Statement, parameters: Mapping[str, Any]) -> None:
         compiled = self._compiled(statement)
         arguments = compiled.arguments(parameters)
         await self._call(lambda: self._driver.execute(compiled.sql, *arguments))
 
+    async def _fetch(self, statement: Executable, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows of ``statement``, with what was put off folded in where it can be, else sent first."""
+        assert isinstance(statement, _STATEMENTS), statement
+        later, self._later = self._later, []
+        folded = _folded(statement, tuple(entry[0] for entry in later)) if later else None
+        conflict = None
+        if folded is None:
+            self._later = later
+            await self._run_later()
+            folded, merged = statement, parameters
+        else:
+            merged = {name: value for _, values, _ in later for name, value in values.items()}
+            merged.update(parameters)
+            # A constraint broken in one statement cannot be told apart from the parts; only a put-off
+            # statement names one it may break (an insert racing another).
+            conflict = next((entry[2] for entry in later if entry[2] is not None), None)
+        compiled = self._compiled(folded)
+        arguments = compiled.arguments(merged)
+        with _conflict_or_none(conflict):
+            records = await self._call(lambda: self._driver.fetch(compiled.sql, *arguments))
+        return [compiled.row(record) for record in records]
+
+    async def first(self, statement: Executable, parameters: Mapping[str, Any], /) -> Sequence[Any] | None:
+        rows = await self._fetch(statement, parameters)
+        return rows[0] if rows else None
+
+    async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
+        return list(await self._fetch(statement, parameters))
+
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
+        await self._run_later()
+        assert isinstance(statement, _STATEMENTS), statement
+        await self._send(statement, parameters)
+
     async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]], /) -> None:
+        await self._run_later()
         compiled = self._compiled(statement)
         arguments = [compiled.arguments(row) for row in rows]
         await self._call(lambda: self._driver.executemany(compiled.sql, arguments))
+
+
+@contextmanager
+def _conflict_or_none(conflict: str | None) -> Iterator[None]:
+    if conflict is None:
+        yield
+        return
+    with integrity_as_conflict(conflict):
+        yield
+
+
+@functools.lru_cache(maxsize=64)
+def _folded(statement: _Statement, later: tuple[_Statement, ...]) -> _Statement | None:
+    """``statement`` with each of ``later`` in a data-modifying ``WITH`` of its own, or None where
+    that could change what any of them does. One object for each combination, so that its compiled
+    form is reused.
+
+    The parts of one statement all see the database as it was before it (PostgreSQL's manual, 7.8.4
+    "Data-Modifying Statements in WITH"), where statements sent one after another each see what the
+    ones before wrote. So they are folded only when no two parts touch the same table (read or
+    written) or share a parameter's name. A foreign key between rows the parts write is
+    checked at the end of the statement, as it would be at the end of each."""
+    touched = [_tables(part) for part in (statement, *later)]
+    if sum(map(len, touched)) != len(frozenset().union(*touched)):
+        return None
+    names = [frozenset(part.compile().params) for part in (statement, *later)]
+    if sum(map(len, names)) != len(frozenset().union(*names)):
+        return None
+    folded = statement
+    for index, put_off in enumerate(later):
+        folded = folded.add_cte(put_off.cte(f"put_off_{index}"))
+    return folded
+
+
+def _tables(statement: _Statement) -> frozenset[str]:
+    """The names of the tables ``statement`` reads or writes, those of its own ``WITH`` included."""
+    tables = find_tables(statement, include_crud=True, include_aliases=True, include_selects=True)
+    return frozenset(table.name for table in tables if isinstance(table, Table))
 
 
 # A statement put off (``execute_later``): its SQL, its arguments, the Conflict its broken constraint is.
