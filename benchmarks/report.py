@@ -141,6 +141,17 @@ def _sections(results: dict[str, Any], render: Any) -> list[str]:
                 f"{cb['total_p99_ms']:.1f} ms; the provider's own time p50 {cb['provider_p50_ms']:.1f} ms; "
                 f"linkvault's own time p50 {cb['own_p50_ms']:.1f} ms, p99 {cb['own_p99_ms']:.1f} ms.\n"
             )
+            if cb.get("split"):
+                split = cb["split"]
+                parts.append(
+                    f"Where a callback's time went (means, from the server's own histograms at `/metrics`): "
+                    f"{split['total_mean_ms']:.1f} ms in all; the provider's own {split['provider_mean_ms']:.1f}; "
+                    f"the token request beyond it {split['token_request_beyond_provider_ms']:.1f} (httpx, the "
+                    f"loopback connection, the provider's server before its timer); the rest of the app "
+                    f"{split['rest_of_app_ms']:.1f} (middleware, validation, using the state up, the ID token, "
+                    f"saving the account); outside the app {split['outside_app_ms']:.1f} (uvicorn, the sockets, "
+                    f"the harness's client).\n"
+                )
         if run["storm"]:
             st = run["storm"]
             parts.append(
@@ -224,8 +235,9 @@ def markdown(results: dict[str, Any], *, plot: Path | None) -> str:
         header += [f"![throughput and p99 against concurrency]({plot.name})", ""]
     footer = [
         "For every target marked NO, [README.md](README.md#where-the-time-goes) shows where the time goes "
-        "(profiles) and what would close the gap. The query plans above show every hot statement is an "
-        "index lookup; `--grow-to 1000000` measures the 1,000,000-account target.",
+        "(profiles) and what would close the gap; for the callback, each database's section above also "
+        "splits this run's time by the server's own histograms. The query plans above show every hot "
+        "statement is an index lookup; `--grow-to 1000000` measures the 1,000,000-account target.",
         "",
     ]
     return "\n".join(header + _sections(results, _markdown_table) + footer)

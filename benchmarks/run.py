@@ -265,6 +265,7 @@ class Bench:
         """Full links one at a time; returns the last linked account's id (the test provider's memory
         store keeps a bounded number of entries, so with many callbacks the first grant is evicted)."""
         totals, provider_ms, last = [], [], None
+        before: dict[str, tuple[float, float]] = {}
         # Warm-up links, not measured (except in a smoke run), as the hot path warms up first: the
         # first ones open the pool's connections and the provider's HTTP connection and fetch its
         # JWKS, which a running server has done long before.
@@ -296,8 +297,12 @@ class Bench:
                 last = uuid.UUID(json.loads(body)["id"])
                 if index < warm_up:
                     continue
+                if not totals:
+                    # After the first timed link, so that the histograms' children exist.
+                    before = _callback_seconds(api)
                 totals.append(elapsed)
                 provider_ms.append(spent)
+            after = _callback_seconds(api)
         if profiling is not None:
             profiling.send_signal(signal.SIGINT)
             profiling.wait()
@@ -309,6 +314,7 @@ class Bench:
             "provider_p50_ms": statistics.median(provider_ms),
             "own_p50_ms": statistics.median(own),
             "own_p99_ms": _percentile(own, 99),
+            "split": _callback_split(before, after, totals[1:], provider_ms[1:]),
         }
         _say(f"  callback: total p50 {run.callback['total_p50_ms']:.1f} ms, provider p50 "
              f"{run.callback['provider_p50_ms']:.1f} ms, linkvault's own p50 {run.callback['own_p50_ms']:.1f} ms")  # fmt: skip
@@ -634,6 +640,60 @@ async def _query_plans(services: Services) -> dict[str, str]:
             if not sqlite and "Seq Scan" in plans[name]:
                 raise RuntimeError(f"{name}: a table scan: {plans[name]}")
     return plans
+
+
+# What the server's own histograms (``GET /metrics``) say of the callbacks: the time inside the ASGI
+# app (metrics.py's middleware on), and the code exchange's as linkvault saw it.
+_CALLBACK_OPERATION = "linked-accounts-linked_accounts_oauth2_callback"
+_SERIES = {
+    "app": ("linkvault_http_request_duration_seconds", ("operation", _CALLBACK_OPERATION)),
+    "exchange": ("linkvault_token_endpoint_call_duration_seconds", ("call", "code_exchange")),
+}
+
+
+def _callback_seconds(api: httpx.Client) -> dict[str, tuple[float, float]]:
+    """(sum in seconds, count) of each of ``_SERIES``, read from the server's Prometheus text."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    found: dict[str, tuple[float, float]] = {}
+    response = api.get("/metrics")
+    response.raise_for_status()
+    for family in text_string_to_metric_families(response.text):
+        for key, (name, (label, value)) in _SERIES.items():
+            if family.name != name:
+                continue
+            wanted = [s for s in family.samples if s.labels.get(label) == value]
+            total = next((s.value for s in wanted if s.name == f"{name}_sum"), 0.0)
+            count = next((s.value for s in wanted if s.name == f"{name}_count"), 0.0)
+            found[key] = (total, count)
+    return found
+
+
+def _callback_split(
+    before: dict[str, tuple[float, float]],
+    after: dict[str, tuple[float, float]],
+    totals: list[float],
+    provider_ms: list[float],
+) -> dict[str, float] | None:
+    """Means (ms) of the timed callbacks but the first, split by where the time went: outside the app
+    (uvicorn, the sockets, the harness's client), in the token request beyond the provider's own time
+    (httpx, the loopback connection, the provider's server before its timer starts), and in the rest
+    of the app (middleware, validation, using the state up, the ID token, saving the account, as far as
+    they do not overlap the token request). None without a timed callback past the first."""
+    deltas = {}
+    for key in _SERIES:
+        (sum_before, count_before), (sum_after, count_after) = before.get(key, (0, 0)), after.get(key, (0, 0))
+        if count_after <= count_before:
+            return None
+        deltas[key] = (sum_after - sum_before) * 1000 / (count_after - count_before)
+    total, provider = statistics.mean(totals), statistics.mean(provider_ms)
+    return {
+        "total_mean_ms": total,
+        "provider_mean_ms": provider,
+        "outside_app_ms": total - deltas["app"],
+        "token_request_beyond_provider_ms": deltas["exchange"] - provider,
+        "rest_of_app_ms": deltas["app"] - deltas["exchange"],
+    }
 
 
 def _percentile(values: list[float], percent: float) -> float:
