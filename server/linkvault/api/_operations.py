@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
@@ -47,20 +47,26 @@ _sanitized = functools.lru_cache(maxsize=1024)(sanitized)
 
 
 def path_arguments_only(
-    operation: AbstractOperation | None, *, sanitize: Callable[[str], str], has_kwargs: bool
+    operation: AbstractOperation | None,
+    *,
+    sanitize: Callable[[str], str],
+    has_kwargs: bool,
+    arguments: Collection[str] = (),
 ) -> dict[str, str] | None:
     """The handler's argument name of each path parameter of an operation whose arguments Connexion
     takes from its path alone, each as it stands in the path; None for any other operation.
 
-    That is an operation without a request body or query parameters whose path parameters are
-    strings, neither nullable nor binary, and a handler without ``**kwargs`` (which would be handed
-    the body): Connexion's ``prep_kwargs`` then converts nothing (``make_type`` is ``str``) and reads
-    nothing but the path parameters and the request context."""
+    That is an operation without a request body whose path parameters are strings, neither nullable
+    nor binary, whose query parameters the handler (its argument names ``arguments``) does not take
+    (a callback reads its query itself, where a repeated parameter can be seen), and a handler
+    without ``**kwargs`` (which would be handed the body and the query): Connexion's ``prep_kwargs``
+    then converts nothing (``make_type`` is ``str``) and hands on nothing but the path parameters
+    and the request context."""
     if operation is None or has_kwargs or operation.request_body:
         return None
     names = {}
     for parameter in operation.parameters:
-        if parameter["in"] == "query":
+        if parameter["in"] == "query" and sanitize(parameter["name"]) in arguments:
             return None
         if parameter["in"] == "path":
             schema = parameter.get("schema", parameter)
@@ -89,7 +95,9 @@ class _ParameterDecorator(AsyncParameterDecorator):  # type: ignore[misc]
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
-        path_names = path_arguments_only(self.operation, sanitize=self.sanitize_fn, has_kwargs=has_kwargs)
+        path_names = path_arguments_only(
+            self.operation, sanitize=self.sanitize_fn, has_kwargs=has_kwargs, arguments=arguments
+        )
         if path_names is not None:
             self.takes_request = False
             sanitize = self.sanitize_fn

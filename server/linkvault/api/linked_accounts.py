@@ -58,15 +58,10 @@ async def linked_accounts_link_oauth2_account(
     return json_response({"url": started.url}, headers=NO_STORE)
 
 
-async def linked_accounts_linked_accounts_oauth2_callback(
-    code: str | None = None,
-    state: str | None = None,
-    error: str | None = None,
-    error_description: str | None = None,
-    iss: str | None = None,
-) -> Response:
+async def linked_accounts_linked_accounts_oauth2_callback() -> Response:
     # No key: the state authenticates this call, so nothing secret may be answered here. The
-    # parameters Connexion validated are read again from the query, where repeats can be seen.
+    # parameters Connexion validated (code, state, error, error_description, iss) are read from the
+    # query here, where repeats can be seen, and are not handed to this function (_operations).
     # Failures without a post-link URL are raised, and rendered (as a page for a browser) by _problems.
     result = await linking.finish_link_in_browser(current_services(), query_callback_parameters())
     if result.redirect_to is not None:

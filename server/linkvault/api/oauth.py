@@ -15,15 +15,9 @@ from linkvault.engine import linking
 __all__ = ["integrations_oauth_callback"]
 
 
-async def integrations_oauth_callback(
-    state: str,
-    token_info: dict[str, Any],
-    code: str | None = None,
-    error: str | None = None,
-    error_description: str | None = None,
-    iss: str | None = None,
-) -> Response:
-    # The parameters Connexion validated are read again from the query, where repeats can be seen.
+async def integrations_oauth_callback(token_info: dict[str, Any]) -> Response:
+    # The parameters Connexion validated (state, code, error, error_description, iss) are read from
+    # the query here, where repeats can be seen, and are not handed to this function (_operations).
     finished = await linking.finish_link(
         current_services(), query_callback_parameters(), project_id=project_id_of(token_info)
     )

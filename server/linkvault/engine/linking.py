@@ -594,44 +594,41 @@ async def _save_account(
                         "the provider signed in another user than the one this account belongs to"
                     )
                 announced = events.link_events(account)
-                existing = account is not None
-                if account is None:
-                    account = LinkedAccount(
-                        project_id=link.project_id,
-                        app_configuration_id=link.app_configuration_id,
-                        app_name=link.app_name,
-                        linked_account_owner_id=link.linked_account_owner_id,
-                        access_token_encrypted="",
-                        token_type=token_set.token_type,
-                        created_at=now,
-                    )
-                changed = list(_RELINKED_COLUMNS)
-                account.app_configuration_id = link.app_configuration_id
-                account.access_token_encrypted = services.cipher.encrypt(token_set.access_token)
+                # What a link writes, to a new account or to the one it has.
+                relinked: dict[str, Any] = {
+                    "app_configuration_id": link.app_configuration_id,
+                    "access_token_encrypted": services.cipher.encrypt(token_set.access_token),
+                    "token_type": token_set.token_type,
+                    "scope": token_set.scope if token_set.scope is not None else link.scope,
+                    "expires_at": (
+                        now + timedelta(seconds=token_set.expires_in)
+                        if token_set.expires_in is not None
+                        else None
+                    ),
+                    "enabled": True,
+                    # A new link re-authorizes: whatever killed the old grant no longer applies.
+                    "credential_status": "active",
+                    "status_reason": None,
+                    "token_issued_at": now,
+                    "sequence": (0 if account is None else account.sequence) + 1,
+                    "updated_at": now,
+                }
                 # A provider that sends no new refresh token keeps the old one valid (RFC 6749 §6).
                 if token_set.refresh_token is not None:
-                    account.refresh_token_encrypted = services.cipher.encrypt(token_set.refresh_token)
-                    changed.append("refresh_token_encrypted")
-                account.token_type = token_set.token_type
-                account.scope = token_set.scope if token_set.scope is not None else link.scope
-                account.expires_at = (
-                    now + timedelta(seconds=token_set.expires_in)
-                    if token_set.expires_in is not None
-                    else None
-                )
-                account.enabled = True
-                # A new link re-authorizes: whatever killed the old grant no longer applies.
-                account.credential_status = "active"
-                account.status_reason = None
-                account.token_issued_at = now
+                    relinked["refresh_token_encrypted"] = services.cipher.encrypt(token_set.refresh_token)
                 if subject is not None:
-                    account.provider_subject = subject
-                    changed.append("provider_subject")
-                account.sequence += 1
-                account.updated_at = now
-                if existing:
-                    await linked_accounts.update_linked_account(statements, account=account, columns=changed)
+                    relinked["provider_subject"] = subject
+                if account is not None:
+                    account = linked_accounts.with_columns(account, relinked)
+                    await linked_accounts.update_linked_account(statements, account=account, columns=relinked)
                 else:
+                    account = linked_accounts.new_linked_account(
+                        project_id=link.project_id,
+                        app_name=link.app_name,
+                        linked_account_owner_id=link.linked_account_owner_id,
+                        created_at=now,
+                        **relinked,
+                    )
                     await linked_accounts.insert_linked_account(statements, account=account)
                 # The outcome before the events: both writes are put off, and on PostgreSQL they then
                 # ride in the event's statement (``Statements.execute_later``).
@@ -650,10 +647,3 @@ async def _save_account(
                 # it may be once it has no account; a state of a deleted app links nothing.
                 raise InvalidState("the app configuration of this state was deleted") from exc
     raise AssertionError("unreachable")
-
-
-# What a link writes to an account it already has, besides a new refresh token and subject.
-_RELINKED_COLUMNS = (
-    "app_configuration_id", "access_token_encrypted", "token_type", "scope", "expires_at", "enabled",
-    "credential_status", "status_reason", "token_issued_at", "sequence", "updated_at",
-)  # fmt: skip

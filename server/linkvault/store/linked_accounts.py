@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from linkvault.errors import NotFound
 from linkvault.store.api_keys import find_project_id_by_key_hash
 from linkvault.store.app_configurations import APP_COLUMNS, get_app_configuration_by_id, joined_app, with_app
 from linkvault.store.database import Reader, Statements, connect, write_first
-from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount, from_row
+from linkvault.store.models import ApiKey, AppConfiguration, LinkedAccount, from_row, new_object
 from linkvault.store.types import utc_now
 
 __all__ = [
@@ -36,12 +36,14 @@ __all__ = [
     "list_idle_accounts",
     "list_linked_accounts",
     "mark_needs_reauth",
+    "new_linked_account",
     "read_account_credentials",
     "read_account_credentials_for_key",
     "release_refresh_lease",
     "set_enabled",
     "store_refreshed_credentials",
     "update_linked_account",
+    "with_columns",
 ]
 
 
@@ -180,6 +182,23 @@ async def find_linked_account(
         _ACCOUNT_BY_OWNER[for_update], {"project_id": project_id, "app_name": app_name, "owner_id": owner_id}
     )
     return None if row is None else from_row(LinkedAccount, _ACCOUNT_NAMES, row)
+
+
+def new_linked_account(**columns: Any) -> LinkedAccount:
+    """A new account of ``columns`` (by their names), every other column its default (a new ``id``),
+    attached to no session: for ``insert_linked_account``. Raises ValueError for a required column not
+    given."""
+    return new_object(LinkedAccount, _ACCOUNT_NAMES, columns)
+
+
+def with_columns(account: LinkedAccount, columns: Mapping[str, Any]) -> LinkedAccount:
+    """A copy of ``account`` with ``columns`` (by their names) replaced, attached to no session: for
+    ``update_linked_account``."""
+    return from_row(
+        LinkedAccount,
+        _ACCOUNT_NAMES,
+        [columns[name] if name in columns else getattr(account, name) for name in _ACCOUNT_NAMES],
+    )
 
 
 async def insert_linked_account(statements: Statements, *, account: LinkedAccount) -> None:

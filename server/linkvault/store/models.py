@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from pydantic_core import PydanticUndefined
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
@@ -33,6 +34,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "from_row",
+    "new_object",
 ]
 
 
@@ -263,6 +265,25 @@ class WebhookAttempt(SQLModel, table=True):
 
 
 _Model = TypeVar("_Model", bound=SQLModel)
+
+
+def new_object(model: type[_Model], names: Sequence[str], values: Mapping[str, Any]) -> _Model:
+    """A new object of ``model`` holding ``values``, and for each other column of ``names`` its field's
+    default (a default factory called, as for a new ``id``), made as ``from_row`` makes one: SQLModel's
+    ``__init__`` and an attribute set each (instrumented by both SQLModel and SQLAlchemy) cost a
+    callback about a quarter of a millisecond on the benchmark's machine. As with ``__init__`` of a
+    table model, nothing is validated. Raises ValueError for a column with no default not given."""
+    fields = model.model_fields
+    row = []
+    for name in names:
+        if name in values:
+            row.append(values[name])
+            continue
+        default = fields[name].get_default(call_default_factory=True)
+        if default is PydanticUndefined:
+            raise ValueError(f"{model.__name__}.{name} has no default and was not given")
+        row.append(default)
+    return from_row(model, names, row)
 
 
 def from_row(model: type[_Model], names: Sequence[str], row: Sequence[Any]) -> _Model:
