@@ -96,3 +96,20 @@ async def test_a_cookie_one_answer_sets_goes_out_with_no_later_request() -> None
     assert all(b"\r\ncookie:" not in head.lower() for head in heads), heads
     # Named, as some providers require (GitHub's API refuses a request without a User-Agent).
     assert all(b"\r\nuser-agent: linkvault/" in head.lower() for head in heads), heads
+
+
+async def test_a_proxy_named_in_the_environment_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/configuration.md: the egress check judges the address connected to, so no proxy stands between."""
+    proxied: list[bytes] = []
+    _, resolver = resolving_to("127.0.0.1")
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+    async with _cookie_setting_provider(proxied) as proxy_port, raw_server(answer) as port:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+            monkeypatch.setenv(name, f"http://127.0.0.1:{proxy_port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with http.new_client(
+            timeout_seconds=2, resolver=resolver, network_backend=RecordingBackend()
+        ) as client:
+            assert (await http.get(client, f"http://provider.example:{port}/jwks")).status_code == 200
+    assert proxied == []
