@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 
 import httpcore
@@ -52,6 +52,16 @@ def resolving_to(*addresses: str) -> tuple[list[str], Resolver]:
 
 
 @asynccontextmanager
+async def _listening(
+    serve: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+) -> AsyncIterator[int]:
+    """``serve`` each connection on a loopback port of its own, while the block runs; yields the port."""
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    async with server:
+        yield server.sockets[0].getsockname()[1]
+
+
+@asynccontextmanager
 async def raw_server(answer: bytes, *, drip_seconds: float = 0.0) -> AsyncIterator[int]:
     """A loopback server that reads a request and writes ``answer``, a byte every ``drip_seconds``."""
 
@@ -71,6 +81,30 @@ async def raw_server(answer: bytes, *, drip_seconds: float = 0.0) -> AsyncIterat
         finally:
             writer.close()
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    async with server:
-        yield server.sockets[0].getsockname()[1]
+    async with _listening(serve) as port:
+        yield port
+
+
+@asynccontextmanager
+async def recording_server(answer: bytes, heads: list[bytes]) -> AsyncIterator[int]:
+    """A loopback server that keeps each request's head in ``heads`` and answers each with ``answer``,
+    on a kept-alive connection as long as the client keeps it."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                heads.append(head)
+                lines = head.lower().split(b"\r\n")
+                length = next(
+                    (int(line.split(b":")[1]) for line in lines if line.startswith(b"content-length:")), 0
+                )
+                await reader.readexactly(length)
+                writer.write(answer)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async with _listening(serve) as port:
+        yield port

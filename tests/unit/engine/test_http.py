@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.abc
 import sys
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 
 import pytest
 
 from linkvault.engine import http
-from support.egress import RecordingBackend, raw_server, resolving_to
+from support.egress import RecordingBackend, raw_server, recording_server, resolving_to
 
 pytestmark = pytest.mark.anyio
 
@@ -51,34 +49,11 @@ async def test_a_warm_client_searches_for_no_module_per_call() -> None:
     assert lookups.names == []
 
 
-@asynccontextmanager
-async def _cookie_setting_provider(heads: list[bytes]) -> AsyncIterator[int]:
-    """A loopback endpoint that keeps each request's head and sets a session cookie in every answer,
-    as load balancers with sticky sessions do."""
-    answer = (
-        b"HTTP/1.1 200 OK\r\nSet-Cookie: session=of-the-first-caller; Path=/\r\n"
-        b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
-    )
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while head := await reader.readuntil(b"\r\n\r\n"):
-                heads.append(head)
-                length = next(
-                    (int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")),
-                    0,
-                )  # fmt: skip
-                await reader.readexactly(length)
-                writer.write(answer)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    async with server:
-        yield server.sockets[0].getsockname()[1]
+# Set in every answer, as load balancers with sticky sessions do.
+_SETS_A_COOKIE = (
+    b"HTTP/1.1 200 OK\r\nSet-Cookie: session=of-the-first-caller; Path=/\r\n"
+    b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+)
 
 
 async def test_a_cookie_one_answer_sets_goes_out_with_no_later_request() -> None:
@@ -87,7 +62,7 @@ async def test_a_cookie_one_answer_sets_goes_out_with_no_later_request() -> None
     heads: list[bytes] = []
     _, resolver = resolving_to("127.0.0.1")
     client = http.new_client(timeout_seconds=2, resolver=resolver, network_backend=RecordingBackend())
-    async with _cookie_setting_provider(heads) as port, client:
+    async with recording_server(_SETS_A_COOKIE, heads) as port, client:
         url = f"http://provider.example:{port}/token"
         await http.post_form(client, url, body="grant_type=authorization_code&code=a", headers={})
         await http.post_form(client, url, body="grant_type=authorization_code&code=b", headers={})
@@ -103,7 +78,7 @@ async def test_a_proxy_named_in_the_environment_is_not_used(monkeypatch: pytest.
     proxied: list[bytes] = []
     _, resolver = resolving_to("127.0.0.1")
     answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
-    async with _cookie_setting_provider(proxied) as proxy_port, raw_server(answer) as port:
+    async with recording_server(_SETS_A_COOKIE, proxied) as proxy_port, raw_server(answer) as port:
         for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
             monkeypatch.setenv(name, f"http://127.0.0.1:{proxy_port}")
         monkeypatch.delenv("NO_PROXY", raising=False)
