@@ -11,6 +11,7 @@ import functools
 import ipaddress
 import json
 import ssl
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -148,8 +149,9 @@ class OutboundClient:
         await self.aclose()
 
 
-# Some providers refuse a request without a User-Agent (GitHub's API does).
-_DEFAULT_HEADERS = {"User-Agent": f"linkvault/{__version__}"}
+# Some providers refuse a request without a User-Agent (GitHub's API does). Without Accept-Encoding
+# any content coding would be acceptable (RFC 9110 §12.5.3); answers are small, so none is asked for.
+_DEFAULT_HEADERS = {"User-Agent": f"linkvault/{__version__}", "Accept-Encoding": "identity"}
 
 
 def new_client(
@@ -256,14 +258,91 @@ async def _exchange(client: OutboundClient, request: httpx.Request) -> tuple[int
     response = await client.transport.handle_async_request(request)
     response.request = request
     try:
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > _MAX_RESPONSE_BYTES:
+        if response.is_stream_consumed:
+            # Built in memory by its transport (httpx.MockTransport: tests), so already read and decoded.
+            if len(response.content) > _MAX_RESPONSE_BYTES:
                 raise ProviderUnavailable(f"{_where(request)}: the response is too large")
+            return response.status_code, response.headers.get("content-type", ""), response.content
+        decoders = _decoders(request, response.headers.get("content-encoding", ""))
+        raw_size, body = 0, bytearray()
+        # The raw bytes, each content coding undone here with its output bounded: httpx's own decoders
+        # inflate a whole chunk at once, so a few hundred bytes of gzip inside gzip cost hundreds of MB.
+        async for chunk in response.aiter_raw():
+            raw_size += len(chunk)
+            data = chunk
+            for decoder in decoders:
+                data = decoder.feed(data)
+            body += data
+            if raw_size > _MAX_RESPONSE_BYTES or len(body) > _MAX_RESPONSE_BYTES:
+                raise ProviderUnavailable(f"{_where(request)}: the response is too large")
+        for index, decoder in enumerate(decoders):
+            data = decoder.end()
+            for after in decoders[index + 1 :]:
+                data = after.feed(data)
+            body += data
+        if len(body) > _MAX_RESPONSE_BYTES:
+            raise ProviderUnavailable(f"{_where(request)}: the response is too large")
     finally:
         await response.aclose()
     return response.status_code, response.headers.get("content-type", ""), bytes(body)
+
+
+class _Inflater:
+    """One content coding undone (RFC 9110 §8.4.1: ``gzip``, or ``deflate`` in zlib's format or, as some
+    servers send it, raw), its output bounded: more than ``_MAX_RESPONSE_BYTES`` in all raises
+    ProviderUnavailable, after inflating at most that much. A corrupt stream raises it too."""
+
+    def __init__(self, request: httpx.Request, coding: str) -> None:
+        self._request = request
+        # zlib's or gzip's header, whichever the stream has.
+        self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        self._raw_allowed = coding == "deflate"
+        self._started = False
+        self._size = 0
+
+    def feed(self, data: bytes) -> bytes:
+        try:
+            output = self._inflater.decompress(data, _MAX_RESPONSE_BYTES - self._size + 1)
+        except zlib.error as exc:
+            if not (self._raw_allowed and not self._started):
+                raise ProviderUnavailable(
+                    f"{_where(self._request)}: the response's encoding is corrupt"
+                ) from exc
+            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            self._raw_allowed = False
+            return self.feed(data)
+        self._started = self._started or bool(data)
+        return self._counted(output, more=bool(self._inflater.unconsumed_tail))
+
+    def end(self) -> bytes:
+        try:
+            output = self._inflater.flush()
+        except zlib.error as exc:
+            raise ProviderUnavailable(f"{_where(self._request)}: the response's encoding is corrupt") from exc
+        if self._started and not self._inflater.eof:
+            # zlib inflates what it has without complaint; the stream's end was never seen.
+            raise ProviderUnavailable(f"{_where(self._request)}: the response's encoding is cut short")
+        return self._counted(output, more=False)
+
+    def _counted(self, output: bytes, *, more: bool) -> bytes:
+        self._size += len(output)
+        if more or self._size > _MAX_RESPONSE_BYTES:
+            raise ProviderUnavailable(f"{_where(self._request)}: the response is too large")
+        return output
+
+
+def _decoders(request: httpx.Request, content_encoding: str) -> list[_Inflater]:
+    """The decoders for ``Content-Encoding``, in the order they apply (the last coding applied is
+    undone first, RFC 9110 §8.4). Raises ProviderUnavailable for a coding linkvault does not undo
+    (it asks for none: ``Accept-Encoding: identity``)."""
+    decoders = []
+    for coding in reversed([part.strip().lower() for part in content_encoding.split(",")]):
+        if coding in ("", "identity"):
+            continue
+        if coding not in ("gzip", "x-gzip", "deflate"):
+            raise ProviderUnavailable(f"{_where(request)}: the response is encoded as {coding[:20]!r}")
+        decoders.append(_Inflater(request, coding))
+    return decoders
 
 
 def _reason(exc: httpx.HTTPError) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib.abc
 import sys
+import tracemalloc
+import zlib
 from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
@@ -11,6 +14,7 @@ from types import ModuleType
 import pytest
 
 from linkvault.engine import http
+from linkvault.errors import ProviderUnavailable
 from support.egress import RecordingBackend, raw_server, recording_server, resolving_to
 
 pytestmark = pytest.mark.anyio
@@ -71,6 +75,8 @@ async def test_a_cookie_one_answer_sets_goes_out_with_no_later_request() -> None
     assert all(b"\r\ncookie:" not in head.lower() for head in heads), heads
     # Named, as some providers require (GitHub's API refuses a request without a User-Agent).
     assert all(b"\r\nuser-agent: linkvault/" in head.lower() for head in heads), heads
+    # Answers are small: no content coding is asked for (RFC 9110 §12.5.3).
+    assert all(b"\r\naccept-encoding: identity\r\n" in head.lower() for head in heads), heads
 
 
 async def test_a_proxy_named_in_the_environment_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,3 +94,68 @@ async def test_a_proxy_named_in_the_environment_is_not_used(monkeypatch: pytest.
         ) as client:
             assert (await http.get(client, f"http://provider.example:{port}/jwks")).status_code == 200
     assert proxied == []
+
+
+def _answer(body: bytes, coding: str) -> bytes:
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: {coding}\r\n"
+    return head.encode() + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+async def _get(answer: bytes) -> http.ProviderResponse:
+    _, resolver = resolving_to("127.0.0.1")
+    async with (
+        raw_server(answer) as port,
+        http.new_client(timeout_seconds=5, resolver=resolver, network_backend=RecordingBackend()) as client,
+    ):
+        return await http.get(client, f"http://provider.example:{port}/token")
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+@pytest.mark.parametrize(
+    ("body", "coding"),
+    [
+        (gzip.compress(b'{"access_token": "a"}'), "gzip"),
+        (zlib.compress(b'{"access_token": "a"}'), "deflate"),
+        (_raw_deflate(b'{"access_token": "a"}'), "deflate"),
+        (gzip.compress(zlib.compress(b'{"access_token": "a"}')), "deflate, gzip"),
+        (b'{"access_token": "a"}', "identity"),
+    ],
+    ids=["gzip", "deflate", "raw deflate", "two codings", "identity"],
+)
+async def test_an_encoded_answer_is_read_decoded(body: bytes, coding: str) -> None:
+    assert (await _get(_answer(body, coding))).json() == {"access_token": "a"}
+
+
+async def test_an_answer_that_inflates_past_the_bound_is_refused_without_inflating_it_all() -> None:
+    """A decompression bomb: 660 bytes of gzip inside gzip that inflate to 300 MB. linkvault stops at
+    the 1 MiB bound it sets every answer, holding about that much."""
+    bomb = gzip.compress(gzip.compress(b" " * 300 * 2**20))
+    assert len(bomb) < 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(ProviderUnavailable, match="too large"):
+            await _get(_answer(bomb, "gzip, gzip"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("body", "coding", "why"),
+    [
+        (b"\x1f\x8b not gzip at all", "gzip", "corrupt"),
+        (b"{}", "br", "encoded as 'br'"),
+        (gzip.compress(b"{}")[:-6], "gzip", "cut short"),
+    ],
+    ids=["corrupt", "unknown coding", "cut short"],
+)
+async def test_an_answer_whose_coding_cannot_be_undone_is_the_providers_failure(
+    body: bytes, coding: str, why: str
+) -> None:
+    with pytest.raises(ProviderUnavailable, match=why):
+        await _get(_answer(body, coding))
