@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, make_url, select
 
 from linkvault.engine import projects
-from linkvault.engine.services import Services
+from linkvault.engine.services import Services, open_services
 from linkvault.errors import Conflict, DatabaseUnavailable
+from linkvault.settings import Settings
 from linkvault.store import events
 from linkvault.store.database import is_integrity_error, transaction
 from linkvault.store.models import Event, WebhookEndpoint
@@ -198,14 +200,35 @@ async def test_a_transaction_cancelled_in_mid_statement_writes_nothing_and_the_p
     assert await _event_types(services, project_id) == ["kept"]
 
 
+# Only the connections of the test's own services are ended, told apart by their application_name:
+# ending every connection to the database would also end those of servers other tests share.
+_OWN_NAME = f"lv_ended_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def own_services(migrated: Settings) -> AsyncIterator[Services]:
+    """linkvault's services on the test database, their PostgreSQL connections named ``_OWN_NAME``."""
+    url = make_url(migrated.database_url)
+    if url.get_backend_name() == "postgresql":
+        url = url.update_query_dict({"application_name": _OWN_NAME})
+    opened = open_services(
+        migrated.model_copy(update={"database_url": url.render_as_string(hide_password=False)})
+    )
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
+
+
 async def _close_every_connection(services: Services) -> None:
     """What a PostgreSQL restart or failover does to linkvault's connections: the server ends them."""
-    url = services.db_engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    url = services.db_engine.url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
     admin = await asyncpg.connect(url)
     try:
         await admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()",
+            _OWN_NAME,
         )
     finally:
         await admin.close()
@@ -218,31 +241,33 @@ def _postgresql_only(services: Services) -> None:
 
 @pytest.mark.anyio
 async def test_a_pooled_connection_the_server_ended_is_one_503_then_the_pool_is_renewed(
-    services: Services,
+    own_services: Services,
 ) -> None:
-    _postgresql_only(services)
-    project_id = await _project(services)
-    async with transaction(services.db_engine) as statements:
+    _postgresql_only(own_services)
+    project_id = await _project(own_services)
+    async with transaction(own_services.db_engine) as statements:
         await _record(statements, project_id, "before")  # a connection is pooled, idle
-    await _close_every_connection(services)
+    await _close_every_connection(own_services)
     with pytest.raises(DatabaseUnavailable):
-        async with transaction(services.db_engine) as statements:
+        async with transaction(own_services.db_engine) as statements:
             await _record(statements, project_id, "lost")
-    async with transaction(services.db_engine) as statements:
+    async with transaction(own_services.db_engine) as statements:
         await _record(statements, project_id, "after")
-    assert await _event_types(services, project_id) == ["after", "before"]
+    assert await _event_types(own_services, project_id) == ["after", "before"]
 
 
 @pytest.mark.anyio
-async def test_a_connection_lost_in_mid_transaction_is_a_503_and_writes_nothing(services: Services) -> None:
+async def test_a_connection_lost_in_mid_transaction_is_a_503_and_writes_nothing(
+    own_services: Services,
+) -> None:
     """The rollback cannot be sent either; the loss, not the failed rollback, is what the caller hears."""
-    _postgresql_only(services)
-    project_id = await _project(services)
+    _postgresql_only(own_services)
+    project_id = await _project(own_services)
     with pytest.raises(DatabaseUnavailable):
-        async with transaction(services.db_engine) as statements:
+        async with transaction(own_services.db_engine) as statements:
             await _record(statements, project_id, "lost")
-            await _close_every_connection(services)
+            await _close_every_connection(own_services)
             await _record(statements, project_id, "never")
-    async with transaction(services.db_engine) as statements:
+    async with transaction(own_services.db_engine) as statements:
         await _record(statements, project_id, "kept")
-    assert await _event_types(services, project_id) == ["kept"]
+    assert await _event_types(own_services, project_id) == ["kept"]
