@@ -288,41 +288,68 @@ async def _exchange(client: OutboundClient, request: httpx.Request) -> tuple[int
 
 
 class _Inflater:
-    """One content coding undone (RFC 9110 §8.4.1: ``gzip``, or ``deflate`` in zlib's format or, as some
-    servers send it, raw), its output bounded: more than ``_MAX_RESPONSE_BYTES`` in all raises
-    ProviderUnavailable, after inflating at most that much. A corrupt stream raises it too."""
+    """One content coding undone (RFC 9110 §8.4.1: ``gzip``, members one after another as RFC 1952 §2.2
+    allows, or ``deflate`` in zlib's format or, as some servers send it, raw), its output bounded:
+    more than ``_MAX_RESPONSE_BYTES`` in all raises ProviderUnavailable, after inflating at most that
+    much. A corrupt stream, bytes after its end, and a stream cut short raise it too."""
 
     def __init__(self, request: httpx.Request, coding: str) -> None:
         self._request = request
-        # zlib's or gzip's header, whichever the stream has.
-        self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)
-        self._raw_allowed = coding == "deflate"
-        self._started = False
+        self._coding = coding
+        self._inflater: Any = None  # chosen by the stream's first two bytes (``_start``)
+        self._head = b""
         self._size = 0
 
     def feed(self, data: bytes) -> bytes:
-        try:
-            output = self._inflater.decompress(data, _MAX_RESPONSE_BYTES - self._size + 1)
-        except zlib.error as exc:
-            if not (self._raw_allowed and not self._started):
-                raise ProviderUnavailable(
-                    f"{_where(self._request)}: the response's encoding is corrupt"
-                ) from exc
-            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            self._raw_allowed = False
-            return self.feed(data)
-        self._started = self._started or bool(data)
-        return self._counted(output, more=bool(self._inflater.unconsumed_tail))
+        output = bytearray()
+        while data:
+            if self._inflater is None:
+                self._head += data
+                if len(self._head) < 2:
+                    break
+                data, self._head = self._head, b""
+                self._start(data[:2])
+            output += self._inflate(data)
+            if not self._inflater.eof:
+                break
+            data = self._inflater.unused_data
+            if data:
+                if self._coding == "deflate":
+                    raise self._corrupt()  # one stream; nothing may follow it
+                self._inflater = None  # another gzip member, or the corrupt bytes ``_start`` refuses
+        return bytes(output)
 
     def end(self) -> bytes:
+        if self._inflater is None:
+            if self._head:
+                raise self._corrupt()
+            return b""  # an empty body, or one that ended with a whole gzip member
         try:
             output = self._inflater.flush()
         except zlib.error as exc:
-            raise ProviderUnavailable(f"{_where(self._request)}: the response's encoding is corrupt") from exc
-        if self._started and not self._inflater.eof:
+            raise self._corrupt() from exc
+        if not self._inflater.eof:
             # zlib inflates what it has without complaint; the stream's end was never seen.
             raise ProviderUnavailable(f"{_where(self._request)}: the response's encoding is cut short")
         return self._counted(output, more=False)
+
+    def _start(self, head: bytes) -> None:
+        if self._coding != "deflate":
+            if head != b"\x1f\x8b":
+                raise self._corrupt()
+            wbits = zlib.MAX_WBITS | 16
+        else:
+            # zlib's format (RFC 1950 §2.2: method 8, header a multiple of 31), else raw deflate.
+            wrapped = head[0] & 0x0F == 8 and int.from_bytes(head, "big") % 31 == 0
+            wbits = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
+        self._inflater = zlib.decompressobj(wbits)
+
+    def _inflate(self, data: bytes) -> bytes:
+        try:
+            output = self._inflater.decompress(data, _MAX_RESPONSE_BYTES - self._size + 1)
+        except zlib.error as exc:
+            raise self._corrupt() from exc
+        return self._counted(output, more=bool(self._inflater.unconsumed_tail))
 
     def _counted(self, output: bytes, *, more: bool) -> bytes:
         self._size += len(output)
@@ -330,17 +357,29 @@ class _Inflater:
             raise ProviderUnavailable(f"{_where(self._request)}: the response is too large")
         return output
 
+    def _corrupt(self) -> ProviderUnavailable:
+        return ProviderUnavailable(f"{_where(self._request)}: the response's encoding is corrupt")
+
+
+# More codings than this on one answer is no provider's doing; each costs an inflater.
+_MAX_CODINGS = 2
+
 
 def _decoders(request: httpx.Request, content_encoding: str) -> list[_Inflater]:
     """The decoders for ``Content-Encoding``, in the order they apply (the last coding applied is
     undone first, RFC 9110 §8.4). Raises ProviderUnavailable for a coding linkvault does not undo
-    (it asks for none: ``Accept-Encoding: identity``)."""
-    decoders = []
-    for coding in reversed([part.strip().lower() for part in content_encoding.split(",")]):
+    (it asks for none: ``Accept-Encoding: identity``), and for more than ``_MAX_CODINGS``."""
+    decoders: list[_Inflater] = []
+    for part in reversed(content_encoding.split(",")):
+        coding = part.strip().lower()
         if coding in ("", "identity"):
             continue
         if coding not in ("gzip", "x-gzip", "deflate"):
             raise ProviderUnavailable(f"{_where(request)}: the response is encoded as {coding[:20]!r}")
+        if len(decoders) == _MAX_CODINGS:
+            raise ProviderUnavailable(
+                f"{_where(request)}: the response is encoded more than {_MAX_CODINGS} times"
+            )
         decoders.append(_Inflater(request, coding))
     return decoders
 

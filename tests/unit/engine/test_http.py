@@ -123,11 +123,28 @@ def _raw_deflate(data: bytes) -> bytes:
         (_raw_deflate(b'{"access_token": "a"}'), "deflate"),
         (gzip.compress(zlib.compress(b'{"access_token": "a"}')), "deflate, gzip"),
         (b'{"access_token": "a"}', "identity"),
+        (gzip.compress(b'{"access_') + gzip.compress(b'token": "a"}'), "gzip"),
+        (zlib.compress(b'{"access_token": "a"}'), " DEFLATE ,identity"),
     ],
-    ids=["gzip", "deflate", "raw deflate", "two codings", "identity"],
+    ids=["gzip", "deflate", "raw deflate", "two codings", "identity", "two gzip members", "spelt loosely"],
 )
 async def test_an_encoded_answer_is_read_decoded(body: bytes, coding: str) -> None:
     assert (await _get(_answer(body, coding))).json() == {"access_token": "a"}
+
+
+@pytest.mark.parametrize(
+    "body", [_raw_deflate(b'{"access_token": "a"}'), zlib.compress(b'{"access_token": "a"}')]
+)
+async def test_a_deflated_answer_arriving_a_byte_at_a_time_is_read_decoded(body: bytes) -> None:
+    """Whether the stream is zlib's or raw is told from its first two bytes, whatever pieces they come in."""
+    _, resolver = resolving_to("127.0.0.1")
+    async with (
+        raw_server(_answer(body, "deflate"), drip_seconds=0.001) as port,
+        http.new_client(timeout_seconds=5, resolver=resolver, network_backend=RecordingBackend()) as client,
+    ):
+        assert (await http.get(client, f"http://provider.example:{port}/token")).json() == {
+            "access_token": "a"
+        }
 
 
 async def test_an_answer_that_inflates_past_the_bound_is_refused_without_inflating_it_all() -> None:
@@ -151,8 +168,20 @@ async def test_an_answer_that_inflates_past_the_bound_is_refused_without_inflati
         (b"\x1f\x8b not gzip at all", "gzip", "corrupt"),
         (b"{}", "br", "encoded as 'br'"),
         (gzip.compress(b"{}")[:-6], "gzip", "cut short"),
+        (gzip.compress(b"{}") + b"junk after the stream", "gzip", "corrupt"),
+        (zlib.compress(b"{}") + b"x", "deflate", "corrupt"),
+        (gzip.compress(gzip.compress(gzip.compress(b"{}"))), "gzip, gzip, gzip", "more than 2 times"),
+        (b"", "gzip, " * 20_000 + "gzip", "more than 2 times"),
     ],
-    ids=["corrupt", "unknown coding", "cut short"],
+    ids=[
+        "corrupt",
+        "unknown coding",
+        "cut short",
+        "bytes after gzip",
+        "bytes after deflate",
+        "three codings",
+        "thousands of codings",
+    ],
 )
 async def test_an_answer_whose_coding_cannot_be_undone_is_the_providers_failure(
     body: bytes, coding: str, why: str
