@@ -136,7 +136,7 @@ class OutboundClient:
         """The request to send: ``headers`` over the defaults every call carries."""
         return httpx.Request(
             method, _url(url), headers={**_DEFAULT_HEADERS, **headers}, content=content,
-            extensions=self._extensions,
+            extensions={**self._extensions},  # the request's own: a transport may add to it
         )  # fmt: skip
 
     async def aclose(self) -> None:
@@ -161,7 +161,7 @@ def new_client(
     resolver: Resolver = system_resolver,
     network_backend: httpcore.AsyncNetworkBackend | None = None,
 ) -> OutboundClient:
-    """The outbound client for every provider call (discovery, JWKS, token, revocation).
+    """The outbound client for every provider call (discovery, JWKS, token, revocation) or webhooks.
 
     ``timeout_seconds`` bounds each call as a whole. ``policy`` (default: ``EgressPolicy()``) says
     which addresses may be reached, judged after resolution by ``resolver``; ``network_backend``
