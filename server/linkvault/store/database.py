@@ -382,9 +382,6 @@ class _AtOnce:
         conflict: str | None = None,
     ) -> None:
         """``Statements.execute_later``: the statement runs now."""
-        if conflict is None:
-            await self.execute(statement, parameters)
-            return
         with integrity_as_conflict(conflict):
             await self.execute(statement, parameters)
 
@@ -811,6 +808,10 @@ class _DriverTransaction:
         return _compile(statement, self._dialect)
 
 
+# A statement put off on PostgreSQL (``execute_later``): it, its parameters by name, its Conflict.
+_HeldBack = tuple[_Statement, Mapping[str, Any], str | None]
+
+
 class _PostgresTransaction(_DriverTransaction):
     """A transaction whose statements asyncpg sends itself, compiled once (``_compile``), as the
     hot path's reads are (``_PostgresReader``), on a connection checked out of SQLAlchemy's pool.
@@ -827,7 +828,7 @@ class _PostgresTransaction(_DriverTransaction):
         assert driver is not None  # checked out, so connected
         self._driver: asyncpg.Connection = driver
         self._transaction: Any = None
-        self._later: list[tuple[_Statement, Mapping[str, Any], str | None]] = []
+        self._later: list[_HeldBack] = []
 
     async def _call(self, operation: Callable[[], Awaitable[Any]]) -> Any:
         try:
@@ -863,9 +864,12 @@ class _PostgresTransaction(_DriverTransaction):
         self._later.append((statement, parameters, conflict))
 
     async def _run_later(self) -> None:
-        while self._later:
-            statement, parameters, conflict = self._later.pop(0)
-            with _conflict_or_none(conflict):
+        later, self._later = self._later, []
+        await self._send_each(later)
+
+    async def _send_each(self, later: list[_HeldBack]) -> None:
+        for statement, parameters, conflict in later:
+            with integrity_as_conflict(conflict):
                 await self._send(statement, parameters)
 
     async def _send(self, statement: _Statement, parameters: Mapping[str, Any]) -> None:
@@ -873,15 +877,14 @@ class _PostgresTransaction(_DriverTransaction):
         arguments = compiled.arguments(parameters)
         await self._call(lambda: self._driver.execute(compiled.sql, *arguments))
 
-    async def _fetch(self, statement: Executable, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    async def _fetch(self, statement: Executable, parameters: Mapping[str, Any]) -> list[Sequence[Any]]:
         """The rows of ``statement``, with what was put off folded in where it can be, else sent first."""
         assert isinstance(statement, _STATEMENTS), statement
         later, self._later = self._later, []
         folded = _folded(statement, tuple(entry[0] for entry in later)) if later else None
         conflict = None
         if folded is None:
-            self._later = later
-            await self._run_later()
+            await self._send_each(later)
             folded, merged = statement, parameters
         else:
             merged = {name: value for _, values, _ in later for name, value in values.items()}
@@ -891,7 +894,7 @@ class _PostgresTransaction(_DriverTransaction):
             conflict = next((entry[2] for entry in later if entry[2] is not None), None)
         compiled = self._compiled(folded)
         arguments = compiled.arguments(merged)
-        with _conflict_or_none(conflict):
+        with integrity_as_conflict(conflict):
             records = await self._call(lambda: self._driver.fetch(compiled.sql, *arguments))
         return [compiled.row(record) for record in records]
 
@@ -900,7 +903,7 @@ class _PostgresTransaction(_DriverTransaction):
         return rows[0] if rows else None
 
     async def all(self, statement: Executable, parameters: Mapping[str, Any], /) -> list[Sequence[Any]]:
-        return list(await self._fetch(statement, parameters))
+        return await self._fetch(statement, parameters)
 
     async def execute(self, statement: Executable, parameters: Mapping[str, Any], /) -> None:
         await self._run_later()
@@ -912,15 +915,6 @@ class _PostgresTransaction(_DriverTransaction):
         compiled = self._compiled(statement)
         arguments = [compiled.arguments(row) for row in rows]
         await self._call(lambda: self._driver.executemany(compiled.sql, arguments))
-
-
-@contextmanager
-def _conflict_or_none(conflict: str | None) -> Iterator[None]:
-    if conflict is None:
-        yield
-        return
-    with integrity_as_conflict(conflict):
-        yield
 
 
 @functools.lru_cache(maxsize=64)
@@ -986,10 +980,8 @@ class _SqliteTransaction(_DriverTransaction):
         except _aiosqlite.LaterFailed as exc:
             cause = exc.__cause__
             assert isinstance(cause, Exception)
-            conflict = later[exc.index][2]
-            if conflict is not None and is_integrity_error(cause):
-                raise Conflict(conflict) from cause
-            raise cause from None
+            with integrity_as_conflict(later[exc.index][2]):
+                raise cause from None
 
     async def begin(self) -> None:
         return None
@@ -1099,13 +1091,14 @@ async def ping(db_engine: AsyncEngine) -> None:
 
 
 @contextmanager
-def integrity_as_conflict(conflict: str) -> Iterator[None]:
+def integrity_as_conflict(conflict: str | None) -> Iterator[None]:
     """A constraint the block's statements break (a concurrent insert that won the race to a unique
-    one, say; ``is_integrity_error``) becomes Conflict(``conflict``), the domain's word for it."""
+    one, say; ``is_integrity_error``) becomes Conflict(``conflict``), the domain's word for it; with
+    ``conflict`` None, it is raised as it is."""
     try:
         yield
     except Exception as exc:
-        if is_integrity_error(exc):
+        if conflict is not None and is_integrity_error(exc):
             raise Conflict(conflict) from exc
         raise
 
